@@ -1,0 +1,1 @@
+"""Bimtek: training events for Indonesia's Kampung KB programme."""

@@ -1,0 +1,98 @@
+"""The `bimtek` command: serve, migrate, create-admin, demo."""
+
+import argparse
+import secrets
+import sys
+
+from sqlmodel import func, select
+
+from service import migrate as migrations
+from service.db import open_session
+from service.errors import DomainError
+from service.settings import get_settings
+
+
+def cmd_migrate(_args: argparse.Namespace) -> int:
+    migrations.upgrade()
+    print("database is at the newest schema")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    migrations.upgrade()
+    settings = get_settings()
+    print(f"Bimtek on http://{args.host}:{args.port} (database: "
+          f"{settings.database_url.split('@')[-1]}, {args.workers} worker(s))", flush=True)
+    uvicorn.run("service.main:create_app", factory=True, host=args.host, port=args.port,
+                workers=args.workers, log_level=args.log_level, proxy_headers=True)
+    return 0
+
+
+def cmd_create_admin(args: argparse.Namespace) -> int:
+    from service.services.auth import create_admin
+
+    with open_session() as db:
+        try:
+            user = create_admin(db, args.email, args.password, args.org)
+            db.commit()
+        except DomainError as exc:
+            print(f"error: {exc.text()}", file=sys.stderr)
+            return 1
+    print(f"admin {user.email} created in {args.org}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from service.models import Training
+    from service.services.demo import seed_demo
+
+    migrations.upgrade()
+    with open_session() as db:
+        if db.exec(select(func.count()).select_from(Training)).one():
+            if args.if_empty:
+                print("database already has data: demo not seeded")
+                return 0
+            print("error: the database is not empty; the demo seeds an empty one", file=sys.stderr)
+            return 1
+        password = args.password or secrets.token_urlsafe(12)
+        demo = seed_demo(db, admin_email=args.email, admin_password=password)
+        db.commit()
+    print("Demo seeded: " + demo.summary)
+    print(f"  log in at http://127.0.0.1:8000/login as {args.email}")
+    print(f"  password: {password}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="bimtek", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("migrate", help="bring the database to the newest schema") \
+        .set_defaults(func=cmd_migrate)
+    serve = sub.add_parser("serve", help="serve the app (migrates first)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--log-level", default="info")
+    serve.set_defaults(func=cmd_serve)
+    admin = sub.add_parser("create-admin", help="create an admin (and its organization)")
+    admin.add_argument("email")
+    admin.add_argument("--password", required=True)
+    admin.add_argument("--org", default="Penyelenggara")
+    admin.set_defaults(func=cmd_create_admin)
+    demo = sub.add_parser("demo", help="seed the Padang demo training into an empty database")
+    demo.add_argument("--if-empty", action="store_true", help="do nothing if data exists")
+    demo.add_argument("--email", default="admin@padang.demo")
+    demo.add_argument("--password", default=None, help="default: random, printed")
+    demo.set_defaults(func=cmd_demo)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

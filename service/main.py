@@ -1,0 +1,61 @@
+"""create_app(): routers, error handlers, static files, templates."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import anyio.to_thread
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import text
+
+from service.db import get_engine
+from service.errors import install_error_handlers
+from service.middleware import BodyLimitMiddleware, LocaleMiddleware, SecurityHeadersMiddleware
+from service.routers.api import agenda as api_agenda
+from service.routers.api import auth as api_auth
+from service.routers.api import directory as api_directory
+from service.routers.api import trainings as api_trainings
+from service.routers.pages import register_pages
+from service.settings import get_settings
+
+STATIC_DIR = Path(__file__).resolve().parent.parent / "frontend" / "static"
+
+
+@asynccontextmanager
+async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    # Sync routes run in this pool; it should match the DB pool, or threads queue
+    # for connections while holding requests.
+    anyio.to_thread.current_default_thread_limiter().total_tokens = \
+        get_settings().threadpool_size
+    yield
+
+
+def create_app() -> FastAPI:
+    settings = get_settings()
+    app = FastAPI(title="Bimtek", version="0.1.0", lifespan=lifespan,
+                  docs_url="/api/docs", openapi_url="/api/openapi.json", redoc_url=None)
+    install_error_handlers(app)
+    for module in (api_auth, api_trainings, api_agenda, api_directory):
+        app.include_router(module.router)
+    register_pages(app)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/readyz", include_in_schema=False)
+    def readyz() -> JSONResponse:
+        try:
+            with get_engine().connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except Exception:  # noqa: BLE001  (any failure means not ready)
+            return JSONResponse({"status": "unavailable"}, status_code=503)
+        return JSONResponse({"status": "ok"})
+
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(LocaleMiddleware)
+    return app

@@ -1,0 +1,17 @@
+"""Every table, imported in one place so Alembic and the app see the same metadata."""
+
+import service.models.base  # noqa: F401  (naming convention first)
+from service.models.accounts import ROLES, AuthToken, Organization, User
+from service.models.agenda import SESSION_KINDS, AgendaSession, SessionSpeaker, Speaker
+from service.models.attendance import CheckIn, Scan
+from service.models.certificates import Certificate, Counter
+from service.models.participants import REGISTRATION_STATUSES, Participant, Registration
+from service.models.trainings import KINDS, TIMEZONES, Batch, Training, TrainingCategory
+from service.models.venues import Room, Venue
+
+__all__ = [
+    "KINDS", "REGISTRATION_STATUSES", "ROLES", "SESSION_KINDS", "TIMEZONES",
+    "AgendaSession", "AuthToken", "Batch", "Certificate", "CheckIn", "Counter",
+    "Organization", "Participant", "Registration", "Room", "Scan", "SessionSpeaker",
+    "Speaker", "Training", "TrainingCategory", "User", "Venue",
+]

@@ -1,0 +1,48 @@
+"""Organizations, their users, and login sessions / API tokens."""
+
+from datetime import datetime
+
+from sqlmodel import Field, SQLModel
+
+from service.models.base import created_at_field, timestamp_field
+
+ROLES = ("admin", "committee", "scanner")
+
+
+class Organization(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200, unique=True)
+    # Printed on attendance sheets and certificates.
+    city: str | None = Field(default=None, max_length=120)
+    logo_png: bytes | None = Field(default=None)
+    created_at: datetime = created_at_field()
+
+
+class User(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    organization_id: int = Field(foreign_key="organization.id", index=True)
+    email: str = Field(max_length=254, unique=True)
+    name: str = Field(max_length=200)
+    password_hash: str = Field(max_length=255)
+    role: str = Field(max_length=20, default="committee")
+    # A scanner login may be limited to one training, and revoked with is_active.
+    training_id: int | None = Field(default=None, foreign_key="training.id", index=True)
+    is_active: bool = Field(default=True)
+    created_at: datetime = created_at_field()
+
+
+class AuthToken(SQLModel, table=True):
+    """A browser session (kind=session) or an API bearer token (kind=api).
+
+    Only the SHA-256 of the token is stored; the CSRF token of a browser session
+    lives beside it so any app process can check it.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    kind: str = Field(max_length=10, default="api")
+    csrf_token: str | None = Field(default=None, max_length=64)
+    created_at: datetime = created_at_field()
+    expires_at: datetime = created_at_field()
+    revoked_at: datetime | None = timestamp_field()

@@ -1,0 +1,52 @@
+"""Persons (reusable across trainings) and their registrations in one training."""
+
+from datetime import date, datetime
+
+from sqlalchemy import Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from service.models.base import created_at_field, timestamp_field
+
+REGISTRATION_STATUSES = ("confirmed", "waitlisted", "cancelled")
+
+
+class Participant(SQLModel, table=True):
+    # A person is deduplicated by NIK within an organization where a NIK is given.
+    __table_args__ = (UniqueConstraint("organization_id", "nik"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    organization_id: int = Field(foreign_key="organization.id", index=True)
+    nik: str | None = Field(default=None, max_length=16)
+    name: str = Field(max_length=200)
+    gender: str | None = Field(default=None, max_length=1)
+    birth_date: date | None = Field(default=None)
+    phone: str | None = Field(default=None, max_length=20, index=True)
+    email: str | None = Field(default=None, max_length=254)
+    institution: str | None = Field(default=None, max_length=200)
+    position: str | None = Field(default=None, max_length=200)
+    village: str | None = Field(default=None, max_length=120)
+    district: str | None = Field(default=None, max_length=120)
+    regency: str | None = Field(default=None, max_length=120)
+    province: str | None = Field(default=None, max_length=120)
+    kampung_kb: str | None = Field(default=None, max_length=200)
+    created_at: datetime = created_at_field()
+
+
+class Registration(SQLModel, table=True):
+    __table_args__ = (
+        UniqueConstraint("training_id", "participant_id"),
+        Index("ix_registration_batch_status", "batch_id", "status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    training_id: int = Field(foreign_key="training.id", index=True, ondelete="CASCADE")
+    participant_id: int = Field(foreign_key="participant.id", index=True)
+    batch_id: int | None = Field(default=None, foreign_key="batch.id")
+    preferred_batch_id: int | None = Field(default=None, foreign_key="batch.id")
+    category_id: int | None = Field(default=None, foreign_key="trainingcategory.id")
+    status: str = Field(default="waitlisted", max_length=12)
+    # The secret in the ticket URL: at least 128 random bits.
+    ticket_token: str = Field(max_length=64, unique=True)
+    source: str = Field(default="manual", max_length=12)
+    created_at: datetime = created_at_field()
+    cancelled_at: datetime | None = timestamp_field()

@@ -1,0 +1,1 @@
+"""Pure rendering functions: plain data in, bytes out (QR, PDFs, spreadsheets)."""

@@ -1,0 +1,1 @@
+"""HTTP layer: api/ (JSON) and pages/ (HTML + HTMX)."""

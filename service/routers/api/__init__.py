@@ -1,0 +1,1 @@
+"""JSON API under /api (see shared/api-contract.md)."""

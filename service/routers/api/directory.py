@@ -1,0 +1,52 @@
+"""The organization's narasumber and venues."""
+
+from fastapi import APIRouter
+
+from service.db import DB
+from service.routers.api.serialize import speaker_read, venue_read
+from service.routers.deps import ApiPlanner
+from service.schemas.planning import RoomCreate, RoomRead, SpeakerCreate, SpeakerRead, VenueCreate, VenueRead
+from service.services import speakers, venues
+
+router = APIRouter(prefix="/api", tags=["directory"])
+
+
+@router.get("/speakers")
+def list_speakers(db: DB, user: ApiPlanner) -> list[SpeakerRead]:
+    """Every narasumber of the organization."""
+    return [speaker_read(s) for s in speakers.list_speakers(db, user.organization_id)]
+
+
+@router.post("/speakers", status_code=201)
+def create_speaker(data: SpeakerCreate, db: DB, user: ApiPlanner) -> SpeakerRead:
+    """Add a narasumber."""
+    return speaker_read(speakers.create_speaker(db, user.organization_id, data))
+
+
+@router.put("/speakers/{speaker_id}")
+def update_speaker(speaker_id: int, data: SpeakerCreate, db: DB, user: ApiPlanner) -> SpeakerRead:
+    """Change a narasumber's details."""
+    speaker = speakers.get_speaker(db, user.organization_id, speaker_id)
+    return speaker_read(speakers.update_speaker(db, speaker, data))
+
+
+@router.get("/venues")
+def list_venues(db: DB, user: ApiPlanner) -> list[VenueRead]:
+    """Venues with their rooms."""
+    return [venue_read(v, rooms) for v, rooms in venues.list_venues(db, user.organization_id)]
+
+
+@router.post("/venues", status_code=201)
+def create_venue(data: VenueCreate, db: DB, user: ApiPlanner) -> VenueRead:
+    """Add a venue, optionally with room names."""
+    venue = venues.create_venue(db, user.organization_id, data)
+    return next(venue_read(v, r) for v, r in venues.list_venues(db, user.organization_id)
+                if v.id == venue.id)
+
+
+@router.post("/venues/{venue_id}/rooms", status_code=201)
+def add_room(venue_id: int, data: RoomCreate, db: DB, user: ApiPlanner) -> RoomRead:
+    """Add a room to a venue."""
+    venue = venues.get_venue(db, user.organization_id, venue_id)
+    room = venues.add_room(db, venue, data)
+    return RoomRead(id=room.id or 0, name=room.name, capacity=room.capacity)

@@ -1,0 +1,107 @@
+"""Lookup dependencies: who is asking (bearer token or session cookie), and what they may see."""
+
+import secrets
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from service.db import DB, SAFE_METHODS
+from service.errors import DomainError, Forbidden, Unauthorized
+from service.models import AuthToken, Batch, Training, User
+from service.services import auth, trainings
+from service.settings import get_settings
+
+PLANNERS = ("admin", "committee")
+
+
+class LoginRequired(DomainError):
+    """A page visitor without a session: the page handler redirects to /login."""
+
+    code, status, message = "login_required", 401, "Please log in."
+
+
+class CsrfFailed(DomainError):
+    code, status, message = "csrf_failed", 403, (
+        "This form has expired. Reload the page and try again.")
+
+
+def api_user(request: Request, db: DB) -> User:
+    header = request.headers.get("authorization", "")
+    scheme, _, raw = header.partition(" ")
+    if scheme.lower() != "bearer" or not raw:
+        raise Unauthorized()
+    found = auth.resolve_token(db, raw.strip(), "api")
+    if found is None:
+        raise Unauthorized("Your token is invalid or has expired.", code="invalid_token")
+    return found[0]
+
+
+def page_session(request: Request, db: DB) -> tuple[User, AuthToken] | None:
+    raw = request.cookies.get(get_settings().session_cookie)
+    found = auth.resolve_token(db, raw, "session") if raw else None
+    if found is not None:
+        request.state.csrf_token = found[1].csrf_token
+        request.state.user = found[0]
+    return found
+
+
+async def _form_csrf(request: Request) -> str:
+    if request.headers.get("content-type", "").startswith(
+            ("application/x-www-form-urlencoded", "multipart/form-data")):
+        form = await request.form()
+        value = form.get("csrf_token")
+        return value if isinstance(value, str) else ""
+    return ""
+
+
+async def page_user(request: Request,
+                    found: Annotated[tuple[User, AuthToken] | None, Depends(page_session)]) -> User:
+    """The logged-in user of a page; unsafe methods must carry the session's CSRF token."""
+    if found is None:
+        raise LoginRequired()
+    user, token = found
+    if request.method not in SAFE_METHODS:
+        sent = request.headers.get("x-csrf-token") or await _form_csrf(request)
+        if not token.csrf_token or not secrets.compare_digest(sent, token.csrf_token):
+            raise CsrfFailed()
+    return user
+
+
+def _planner(user: User) -> User:
+    if user.role not in PLANNERS:
+        raise Forbidden()
+    return user
+
+
+def api_planner(user: Annotated[User, Depends(api_user)]) -> User:
+    return _planner(user)
+
+
+def page_planner(user: Annotated[User, Depends(page_user)]) -> User:
+    return _planner(user)
+
+
+ApiPlanner = Annotated[User, Depends(api_planner)]
+PagePlanner = Annotated[User, Depends(page_planner)]
+
+
+def api_training(training_id: int, user: ApiPlanner, db: DB) -> Training:
+    return trainings.get_training(db, user.organization_id, training_id)
+
+
+def page_training(training_id: int, user: PagePlanner, db: DB) -> Training:
+    return trainings.get_training(db, user.organization_id, training_id)
+
+
+def api_batch(batch_id: int, user: ApiPlanner, db: DB) -> tuple[Batch, Training]:
+    return trainings.get_batch(db, user.organization_id, batch_id)
+
+
+def page_batch(batch_id: int, user: PagePlanner, db: DB) -> tuple[Batch, Training]:
+    return trainings.get_batch(db, user.organization_id, batch_id)
+
+
+ApiTraining = Annotated[Training, Depends(api_training)]
+PageTraining = Annotated[Training, Depends(page_training)]
+ApiBatch = Annotated[tuple[Batch, Training], Depends(api_batch)]
+PageBatch = Annotated[tuple[Batch, Training], Depends(page_batch)]

@@ -1,0 +1,10 @@
+"""HTML pages for the committee (Jinja2 + HTMX)."""
+
+from fastapi import FastAPI
+
+from service.routers.pages import account, agenda, directory, trainings
+
+
+def register_pages(app: FastAPI) -> None:
+    for module in (account, trainings, agenda, directory):
+        app.include_router(module.router)

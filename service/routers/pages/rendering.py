@@ -1,0 +1,89 @@
+"""Jinja2 templates with HTMX fragments: one URL serves the page or, for HX-Request, a block."""
+
+from datetime import date, time
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from jinja2_fragments.fastapi import Jinja2Blocks
+
+from service.i18n import get_locale, gettext, ngettext
+from service.models import TIMEZONES
+
+TEMPLATES_DIR = Path(__file__).resolve().parents[3] / "frontend" / "templates"
+templates = Jinja2Blocks(directory=str(TEMPLATES_DIR))
+env = templates.env
+env.autoescape = True
+
+MONTHS = {
+    "id": ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
+           "September", "Oktober", "November", "Desember"],
+    "en": ["January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"],
+}
+WEEKDAYS = {
+    "id": ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"],
+    "en": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
+}
+
+
+def fmt_date(d: date | None, weekday: bool = False) -> str:
+    if d is None:
+        return ""
+    loc = get_locale()
+    text = f"{d.day} {MONTHS[loc][d.month - 1]} {d.year}"
+    return f"{WEEKDAYS[loc][d.weekday()]}, {text}" if weekday else text
+
+
+def fmt_range(start: date, end: date) -> str:
+    """12–13 September 2018; 30 September – 1 Oktober 2018."""
+    loc = get_locale()
+    if start == end:
+        return fmt_date(start)
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}–{end.day} {MONTHS[loc][end.month - 1]} {end.year}"
+    if start.year == end.year:
+        return f"{start.day} {MONTHS[loc][start.month - 1]} – {fmt_date(end)}"
+    return f"{fmt_date(start)} – {fmt_date(end)}"
+
+
+def fmt_time(t: time | None) -> str:
+    # Indonesian writes 08.00; English 08:00.
+    if t is None:
+        return ""
+    return t.strftime("%H.%M" if get_locale() == "id" else "%H:%M")
+
+
+env.globals.update(_=gettext, ngettext=ngettext, get_locale=get_locale, TIMEZONES=TIMEZONES)
+env.filters.update(date=fmt_date, daterange=fmt_range, hm=fmt_time)
+
+
+def render(request: Request, name: str, context: dict[str, Any] | None = None,
+           status_code: int = 200, block: str | None = None) -> HTMLResponse:
+    """The whole page, or only `block` when HTMX asks for a fragment."""
+    ctx: dict[str, Any] = {"user": getattr(request.state, "user", None),
+                           "csrf_token": getattr(request.state, "csrf_token", ""),
+                           "locale": get_locale(), **(context or {})}
+    if block and request.headers.get("hx-request") and not request.headers.get("hx-boosted"):
+        return templates.TemplateResponse(request, name, ctx, status_code=status_code,
+                                          block_name=block)
+    return templates.TemplateResponse(request, name, ctx, status_code=status_code)
+
+
+def redirect(request: Request, url: str) -> Response:
+    """303 after a form post; HTMX follows HX-Redirect instead of swapping the target."""
+    if request.headers.get("hx-request"):
+        return Response(status_code=204, headers={"HX-Redirect": url})
+    return RedirectResponse(url, status_code=303)
+
+
+def render_error(request: Request, status: int, payload: dict[str, Any]) -> Response:
+    if payload.get("code") == "login_required":
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return redirect(request, f"/login?next={quote(target)}")
+    ctx = {"status": status, "error": payload}
+    if request.headers.get("hx-request"):
+        return templates.TemplateResponse(request, "error_fragment.html", ctx, status_code=status)
+    return render(request, "error.html", ctx, status_code=status)

@@ -1,0 +1,158 @@
+"""Pages: the list of trainings, creating and editing one, its overview and its batches."""
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from service.db import DB
+from service.errors import DomainError
+from service.models import KINDS, Training
+from service.routers.deps import PageBatch, PagePlanner, PageTraining
+from service.routers.pages.forms import errors_by_field, form_data, parse
+from service.routers.pages.rendering import redirect, render
+from service.schemas.planning import BatchCreate, TrainingCreate
+from service.services import overview, trainings, venues
+
+router = APIRouter(include_in_schema=False)
+
+
+def _training_values(t: Training, ov: overview.TrainingOverview | None = None) -> dict[str, Any]:
+    return {"title": t.title, "kind": t.kind, "start_date": t.start_date.isoformat(),
+            "end_date": t.end_date.isoformat(), "timezone": t.timezone,
+            "venue": ov.venue.name if ov and ov.venue else "",
+            "description": t.description or "",
+            "categories": [{"name": c.name, "quota": c.quota or ""} for c in ov.categories]
+            if ov else []}
+
+
+async def _training_form(request: Request) -> dict[str, Any]:
+    data = await form_data(request, lists=("category_name", "category_quota"))
+    names, quotas = data.pop("category_name"), data.pop("category_quota")
+    quotas += [""] * (len(names) - len(quotas))
+    data["categories"] = [{"name": n, "quota": q} for n, q in zip(names, quotas, strict=False)
+                          if n.strip()]
+    return data
+
+
+def _form_page(request: Request, db: DB, user: PagePlanner, values: dict[str, Any],
+               training: Training | None = None, exc: DomainError | None = None) -> Response:
+    return render(request, "trainings/form.html", {
+        "training": training, "values": values, "kinds": KINDS,
+        "errors": errors_by_field(exc) if exc else {},
+        "venues": [v for v, _ in venues.list_venues(db, user.organization_id)],
+    }, status_code=exc.status if exc else 200)
+
+
+@router.get("/trainings")
+def list_page(request: Request, db: DB, user: PagePlanner) -> Response:
+    return render(request, "trainings/list.html",
+                  {"trainings": trainings.list_trainings(db, user.organization_id)})
+
+
+@router.get("/trainings/new")
+def new_page(request: Request, db: DB, user: PagePlanner) -> Response:
+    return _form_page(request, db, user, {"kind": "pelatihan", "timezone": "Asia/Jakarta",
+                                          "categories": []})
+
+
+@router.post("/trainings")
+async def create(request: Request, db: DB, user: PagePlanner) -> Response:
+    data = await _training_form(request)
+    try:
+        training = trainings.create_training(db, user.organization_id, parse(TrainingCreate, data))
+    except DomainError as exc:
+        db.rollback()
+        return _form_page(request, db, user, data, exc=exc)
+    return redirect(request, f"/trainings/{training.id}")
+
+
+@router.get("/trainings/{training_id}")
+def overview_page(request: Request, training: PageTraining, db: DB) -> Response:
+    return render(request, "trainings/overview.html",
+                  {"ov": overview.training_overview(db, training)})
+
+
+@router.get("/trainings/{training_id}/edit")
+def edit_page(request: Request, training: PageTraining, db: DB, user: PagePlanner) -> Response:
+    ov = overview.training_overview(db, training)
+    return _form_page(request, db, user, _training_values(training, ov), training)
+
+
+@router.post("/trainings/{training_id}/edit")
+async def update(request: Request, training: PageTraining, db: DB, user: PagePlanner) -> Response:
+    data = await _training_form(request)
+    try:
+        trainings.update_training(db, training, parse(TrainingCreate, data))
+    except DomainError as exc:
+        db.rollback()
+        return _form_page(request, db, user, data, training, exc)
+    return redirect(request, f"/trainings/{training.id}")
+
+
+def _batch_page(request: Request, db: DB, user: PagePlanner, training: Training,
+                values: dict[str, Any], batch_id: int | None = None,
+                exc: DomainError | None = None) -> Response:
+    return render(request, "batches/form.html", {
+        "training": training, "batch_id": batch_id, "values": values,
+        "errors": errors_by_field(exc) if exc else {},
+        "venues": [v for v, _ in venues.list_venues(db, user.organization_id)],
+    }, status_code=exc.status if exc else 200)
+
+
+@router.get("/trainings/{training_id}/batches/new")
+def new_batch_page(request: Request, training: PageTraining, db: DB,
+                   user: PagePlanner) -> Response:
+    count = len(trainings.list_batches(db, training.id or 0))
+    return _batch_page(request, db, user, training, {
+        "name": f"Angkatan {_roman(count + 1)}", "start_date": training.start_date.isoformat(),
+        "end_date": training.end_date.isoformat(), "capacity": ""})
+
+
+@router.post("/trainings/{training_id}/batches")
+async def create_batch(request: Request, training: PageTraining, db: DB,
+                       user: PagePlanner) -> Response:
+    data = await form_data(request)
+    try:
+        trainings.create_batch(db, training, parse(BatchCreate, data))
+    except DomainError as exc:
+        db.rollback()
+        return _batch_page(request, db, user, training, data, exc=exc)
+    return redirect(request, f"/trainings/{training.id}")
+
+
+@router.get("/batches/{batch_id}/edit")
+def edit_batch_page(request: Request, found: PageBatch, db: DB, user: PagePlanner) -> Response:
+    batch, training = found
+    info = overview.batch_info(db, batch, training)
+    return _batch_page(request, db, user, training, {
+        "name": batch.name, "start_date": batch.start_date.isoformat(),
+        "end_date": batch.end_date.isoformat(), "capacity": batch.capacity,
+        "venue": info.venue.name if info.venue and batch.venue_id else ""}, batch.id)
+
+
+@router.post("/batches/{batch_id}/edit")
+async def update_batch(request: Request, found: PageBatch, db: DB, user: PagePlanner) -> Response:
+    batch, training = found
+    data = await form_data(request)
+    try:
+        trainings.update_batch(db, training, batch, parse(BatchCreate, data))
+    except DomainError as exc:
+        db.rollback()
+        return _batch_page(request, db, user, training, data, batch.id, exc)
+    return redirect(request, f"/trainings/{training.id}")
+
+
+@router.post("/batches/{batch_id}/delete")
+def delete_batch(request: Request, found: PageBatch, db: DB) -> Response:
+    batch, training = found
+    trainings.delete_batch(db, batch)
+    return redirect(request, f"/trainings/{training.id}")
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for value, numeral in ((10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while n >= value:
+            out, n = out + numeral, n - value
+    return out

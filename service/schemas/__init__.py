@@ -1,0 +1,1 @@
+"""Request and response shapes (the SQLModel/pydantic families of each domain)."""

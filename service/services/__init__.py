@@ -1,0 +1,1 @@
+"""Business logic: plain functions over a Session. They flush, never commit."""

@@ -1,0 +1,28 @@
+"""Build the printable agenda of a batch (plain data for rendering.agenda_pdf)."""
+
+from sqlmodel import Session
+
+from service.i18n import get_locale
+from service.models import TIMEZONES, Batch, Organization, Training
+from service.rendering.agenda_pdf import AgendaDay, AgendaDoc, AgendaRow
+from service.services.overview import batch_info
+from service.services.speakers import display_name
+
+
+def agenda_doc(db: Session, batch: Batch, training: Training) -> AgendaDoc:
+    info = batch_info(db, batch, training)
+    org = db.get(Organization, training.organization_id)
+    days = tuple(
+        AgendaDay(day, tuple(
+            AgendaRow(start=i.session.start_time, end=i.session.end_time, title=i.session.title,
+                      kind=i.session.kind, jpl=i.session.jpl,
+                      room=i.room.name if i.room else None,
+                      speakers=tuple(display_name(s) + (f" ({s.institution})" if s.institution
+                                                        else "") for s in i.speakers))
+            for i in info.sessions_on(day)))
+        for day in info.days)
+    return AgendaDoc(organization=org.name if org else "", training_title=training.title,
+                     batch_name=batch.name, start_date=batch.start_date, end_date=batch.end_date,
+                     venue=info.venue.name if info.venue else None,
+                     timezone_label=TIMEZONES.get(training.timezone, "WIB"), days=days,
+                     locale=get_locale())

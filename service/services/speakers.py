@@ -1,0 +1,56 @@
+"""Narasumber: the organization's list of resource persons."""
+
+from sqlmodel import Session, col, select
+
+from service.errors import FieldError, NotFound
+from service.models import Speaker
+from service.schemas.planning import SpeakerCreate
+
+
+def list_speakers(db: Session, org_id: int) -> list[Speaker]:
+    return list(db.exec(select(Speaker).where(Speaker.organization_id == org_id)
+                        .order_by(Speaker.name)).all())
+
+
+def get_speaker(db: Session, org_id: int, speaker_id: int) -> Speaker:
+    speaker = db.get(Speaker, speaker_id)
+    if speaker is None or speaker.organization_id != org_id:
+        raise NotFound("Narasumber not found.")
+    return speaker
+
+
+def speakers_by_ids(db: Session, org_id: int, ids: list[int]) -> list[Speaker]:
+    """The speakers named, all of them ours, or a field error naming the first unknown."""
+    wanted = list(dict.fromkeys(ids))
+    if not wanted:
+        return []
+    found = {s.id: s for s in db.exec(select(Speaker).where(
+        col(Speaker.id).in_(wanted), Speaker.organization_id == org_id)).all()}
+    missing = [i for i in wanted if i not in found]
+    if missing:
+        raise FieldError("speaker_ids", "Unknown narasumber: {id}.", id=missing[0])
+    return [found[i] for i in wanted]
+
+
+def create_speaker(db: Session, org_id: int, data: SpeakerCreate) -> Speaker:
+    speaker = Speaker(organization_id=org_id, **data.model_dump())
+    db.add(speaker)
+    db.flush()
+    return speaker
+
+
+def update_speaker(db: Session, speaker: Speaker, data: SpeakerCreate) -> Speaker:
+    for key, value in data.model_dump().items():
+        setattr(speaker, key, value)
+    db.add(speaker)
+    db.flush()
+    return speaker
+
+
+def display_name(speaker: Speaker) -> str:
+    """Name and degrees as offices print them: "Dr. Siti Rahma, M.Kes."
+
+    Front titles (Dr., Drs., Hj.) are part of the name as written; `title` holds the
+    degrees that follow the name.
+    """
+    return f"{speaker.name}, {speaker.title}" if speaker.title else speaker.name

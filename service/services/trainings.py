@@ -1,0 +1,163 @@
+"""Trainings, their participant categories and their batches (angkatan)."""
+
+from datetime import date, timedelta
+
+from sqlmodel import Session, col, func, select
+
+from service.errors import Conflict, FieldError, NotFound
+from service.models import AgendaSession, Batch, Registration, Training, TrainingCategory
+from service.schemas.planning import BatchCreate, CategoryIn, TrainingCreate
+from service.services.venues import resolve_venue
+
+MAX_TRAINING_DAYS = 400  # a year of monthly coaching fits; a typo of a decade does not
+
+
+def days_between(start: date, end: date) -> list[date]:
+    return [start + timedelta(days=i) for i in range((end - start).days + 1)]
+
+
+def list_trainings(db: Session, org_id: int) -> list[Training]:
+    return list(db.exec(select(Training).where(Training.organization_id == org_id)
+                        .order_by(col(Training.start_date).desc(), col(Training.id).desc())).all())
+
+
+def get_training(db: Session, org_id: int, training_id: int) -> Training:
+    """The training if it belongs to the organization; another's is simply not found."""
+    training = db.get(Training, training_id)
+    if training is None or training.organization_id != org_id:
+        raise NotFound("Training not found.")
+    return training
+
+
+def get_batch(db: Session, org_id: int, batch_id: int) -> tuple[Batch, Training]:
+    row = db.exec(select(Batch, Training).join(Training, Training.id == Batch.training_id)  # type: ignore[arg-type]
+                  .where(Batch.id == batch_id, Training.organization_id == org_id)).first()
+    if row is None:
+        raise NotFound("Batch not found.")
+    return row
+
+
+def _check_dates(start: date, end: date) -> None:
+    if end < start:
+        raise FieldError("end_date", "The end date is before the start date.", code="invalid_dates")
+    if (end - start).days > MAX_TRAINING_DAYS:
+        raise FieldError("end_date", "A training can last at most {n} days.", code="invalid_dates",
+                         n=MAX_TRAINING_DAYS)
+
+
+def _set_categories(db: Session, training: Training, categories: list[CategoryIn]) -> None:
+    names = [c.name.casefold() for c in categories]
+    if len(set(names)) != len(names):
+        raise FieldError("categories", "A category is listed twice.", code="duplicate")
+    existing = {c.name.casefold(): c for c in db.exec(
+        select(TrainingCategory).where(TrainingCategory.training_id == training.id)).all()}
+    for pos, cat in enumerate(categories):
+        row = existing.pop(cat.name.casefold(), None) or TrainingCategory(training_id=training.id,
+                                                                          name=cat.name)
+        row.name, row.quota, row.position = cat.name, cat.quota, pos
+        db.add(row)
+    for gone in existing.values():
+        in_use = db.exec(select(func.count()).select_from(Registration)
+                         .where(Registration.category_id == gone.id)).one()
+        if in_use:
+            raise Conflict("Category {name} still has registrations.", code="category_in_use",
+                           params={"name": gone.name})
+        db.delete(gone)
+    db.flush()
+
+
+def create_training(db: Session, org_id: int, data: TrainingCreate) -> Training:
+    _check_dates(data.start_date, data.end_date)
+    training = Training(
+        organization_id=org_id, title=data.title, kind=data.kind,
+        start_date=data.start_date, end_date=data.end_date, timezone=data.timezone,
+        description=data.description,
+        venue_id=resolve_venue(db, org_id, data.venue_id, data.venue),
+    )
+    db.add(training)
+    db.flush()
+    _set_categories(db, training, data.categories)
+    return training
+
+
+def update_training(db: Session, training: Training, data: TrainingCreate) -> Training:
+    _check_dates(data.start_date, data.end_date)
+    outside = db.exec(select(Batch).where(Batch.training_id == training.id).where(
+        (col(Batch.start_date) < data.start_date) | (col(Batch.end_date) > data.end_date))).first()
+    if outside is not None:
+        raise FieldError("start_date", "Batch {name} would fall outside the training's dates.",
+                         code="batch_outside_training", name=outside.name)
+    training.title, training.kind = data.title, data.kind
+    training.start_date, training.end_date = data.start_date, data.end_date
+    training.timezone, training.description = data.timezone, data.description
+    training.venue_id = resolve_venue(db, training.organization_id, data.venue_id, data.venue)
+    db.add(training)
+    db.flush()
+    _set_categories(db, training, data.categories)
+    return training
+
+
+def list_categories(db: Session, training_id: int) -> list[TrainingCategory]:
+    return list(db.exec(select(TrainingCategory).where(TrainingCategory.training_id == training_id)
+                        .order_by(col(TrainingCategory.position))).all())
+
+
+def list_batches(db: Session, training_id: int) -> list[Batch]:
+    return list(db.exec(select(Batch).where(Batch.training_id == training_id)
+                        .order_by(col(Batch.start_date), col(Batch.position), col(Batch.id))).all())
+
+
+def _check_batch(db: Session, training: Training, data: BatchCreate, batch_id: int | None) -> None:
+    _check_dates(data.start_date, data.end_date)
+    if data.start_date < training.start_date or data.end_date > training.end_date:
+        raise FieldError("start_date",
+                         "The batch must fall within the training's dates ({start} – {end}).",
+                         code="batch_outside_training",
+                         start=training.start_date.isoformat(), end=training.end_date.isoformat())
+    clash = db.exec(select(Batch).where(Batch.training_id == training.id, Batch.name == data.name,
+                                        Batch.id != batch_id)).first()
+    if clash is not None:
+        raise FieldError("name", "This training already has a batch named {name}.",
+                         code="duplicate", name=data.name)
+
+
+def create_batch(db: Session, training: Training, data: BatchCreate) -> Batch:
+    _check_batch(db, training, data, None)
+    count = db.exec(select(func.count()).select_from(Batch)
+                    .where(Batch.training_id == training.id)).one()
+    batch = Batch(training_id=training.id, name=data.name, start_date=data.start_date,
+                  end_date=data.end_date, capacity=data.capacity, position=count,
+                  venue_id=resolve_venue(db, training.organization_id, data.venue_id, data.venue))
+    db.add(batch)
+    db.flush()
+    return batch
+
+
+def update_batch(db: Session, training: Training, batch: Batch, data: BatchCreate) -> Batch:
+    _check_batch(db, training, data, batch.id)
+    if data.capacity < batch.confirmed_count:
+        raise FieldError("capacity", "{n} participants are already confirmed in this batch.",
+                         code="capacity_below_confirmed", n=batch.confirmed_count)
+    outside = db.exec(select(AgendaSession).where(AgendaSession.batch_id == batch.id).where(
+        (col(AgendaSession.date) < data.start_date) | (col(AgendaSession.date) > data.end_date))
+    ).first()
+    if outside is not None:
+        raise FieldError("start_date", "Session {title} on {date} would fall outside the batch.",
+                         code="session_outside_batch", title=outside.title,
+                         date=outside.date.isoformat())
+    batch.name, batch.capacity = data.name, data.capacity
+    batch.start_date, batch.end_date = data.start_date, data.end_date
+    batch.venue_id = resolve_venue(db, training.organization_id, data.venue_id, data.venue)
+    db.add(batch)
+    db.flush()
+    return batch
+
+
+def delete_batch(db: Session, batch: Batch) -> None:
+    taken = db.exec(select(func.count()).select_from(Registration)
+                    .where(Registration.batch_id == batch.id)).one()
+    if taken:
+        raise Conflict("This batch has {n} registrations; move them first.", code="batch_in_use",
+                       params={"n": taken})
+    db.delete(batch)
+    db.flush()

@@ -1,0 +1,124 @@
+"""Fixtures: one migrated database per test run, a rolled-back transaction per test.
+
+BIMTEK_TEST_DB=postgresql runs the suite on PostgreSQL (tests/run_postgres.py does).
+"""
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from tests.dbutil import fresh_database, pg_available
+
+DB_KIND = os.environ.get("BIMTEK_TEST_DB", "sqlite")
+
+
+@pytest.fixture(scope="session")
+def database_url() -> Iterator[str]:
+    if DB_KIND == "postgresql" and not pg_available():
+        if os.environ.get("CI") == "true":
+            pytest.fail("PostgreSQL is required under CI=true but does not answer")
+        pytest.skip("PostgreSQL is not running")
+    with fresh_database(DB_KIND, "suite") as url:
+        os.environ["BIMTEK_DATABASE_URL"] = url
+        from service.settings import get_settings
+
+        get_settings.cache_clear()
+        yield url
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[Engine]:
+    from service import migrate
+    from service.db import get_engine
+
+    migrate.upgrade(database_url)
+    get_engine.cache_clear()
+    engine = get_engine()
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def db(engine: Engine) -> Iterator[Session]:
+    """A session inside a transaction that is rolled back after the test; the app's
+    commits become savepoints."""
+    connection = engine.connect()
+    outer = connection.begin()
+    session = Session(bind=connection, join_transaction_mode="create_savepoint",
+                      expire_on_commit=False)
+    yield session
+    session.close()
+    outer.rollback()
+    connection.close()
+
+
+@pytest.fixture
+def app(db: Session) -> Any:
+    from service.db import get_db
+    from service.main import create_app
+
+    application = create_app()
+
+    def _test_db() -> Iterator[Session]:
+        try:
+            yield db
+            db.commit()
+        except BaseException:
+            db.rollback()
+            raise
+
+    application.dependency_overrides[get_db] = _test_db
+    return application
+
+
+@pytest.fixture
+def client(app: Any) -> Iterator[TestClient]:
+    with TestClient(app) as c:
+        yield c
+
+
+@pytest.fixture
+def org(db: Session) -> Any:
+    from service.services.auth import get_or_create_organization
+
+    return get_or_create_organization(db, "DP3AP2KB Kota Padang")
+
+
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture
+def admin(db: Session, org: Any) -> Any:
+    from service.services.auth import create_user
+
+    return create_user(db, email="admin@padang.test", password=PASSWORD, name="Admin",
+                       role="admin", organization=org)
+
+
+@pytest.fixture
+def api(client: TestClient, admin: Any) -> TestClient:
+    """A client carrying a committee admin's bearer token."""
+    r = client.post("/api/auth/token", data={"username": admin.email, "password": PASSWORD})
+    assert r.status_code == 200, r.text
+    client.headers["Authorization"] = f"Bearer {r.json()['access_token']}"
+    return client
+
+
+@pytest.fixture
+def count_queries(engine: Engine) -> Iterator[list[str]]:
+    """Collect the SQL statements run while the test executes."""
+    statements: list[str] = []
+
+    def _before(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if not statement.startswith(("SAVEPOINT", "RELEASE", "ROLLBACK", "BEGIN")):
+            statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", _before)
+    yield statements
+    event.remove(engine, "before_cursor_execute", _before)
