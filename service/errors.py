@@ -12,13 +12,14 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from service.i18n import N_
 from service.i18n import gettext as _
 
 
 class DomainError(Exception):
     code = "error"
     status = 400
-    message = "The request could not be processed."
+    message = N_("The request could not be processed.")
 
     def __init__(self, message: str | None = None, *, code: str | None = None,
                  status: int | None = None, params: dict[str, Any] | None = None,
@@ -39,15 +40,15 @@ class DomainError(Exception):
 
 
 class NotFound(DomainError):
-    code, status, message = "not_found", 404, "Not found."
+    code, status, message = "not_found", 404, N_("Not found.")
 
 
 class Unauthorized(DomainError):
-    code, status, message = "not_authenticated", 401, "Please log in."
+    code, status, message = "not_authenticated", 401, N_("Please log in.")
 
 
 class Forbidden(DomainError):
-    code, status, message = "forbidden", 403, "You are not allowed to do this."
+    code, status, message = "forbidden", 403, N_("You are not allowed to do this.")
 
 
 class Conflict(DomainError):
@@ -72,7 +73,7 @@ class FieldError(DomainError):
 class InvalidInput(DomainError):
     """Several field errors at once (from parsing a form or a JSON body)."""
 
-    code, status, message = "validation_error", 422, "Some fields are not valid."
+    code, status, message = "validation_error", 422, N_("Some fields are not valid.")
 
     def __init__(self, errors: list[dict[str, str]]):
         super().__init__()
@@ -86,30 +87,30 @@ class InvalidInput(DomainError):
 
 # Pydantic's own messages are English; these say the same in the user's language.
 _PYDANTIC_MESSAGES: dict[str, str] = {
-    "missing": "This field is required.",
-    "string_too_short": "This field is required.",
-    "string_too_long": "Too long: at most {max_length} characters.",
-    "date_parsing": "Not a valid date (use YYYY-MM-DD).",
-    "date_from_datetime_parsing": "Not a valid date (use YYYY-MM-DD).",
-    "date_type": "Not a valid date (use YYYY-MM-DD).",
-    "time_parsing": "Not a valid time (use HH:MM).",
-    "time_type": "Not a valid time (use HH:MM).",
-    "int_parsing": "Not a whole number.",
-    "int_type": "Not a whole number.",
-    "int_from_float": "Not a whole number.",
-    "greater_than": "Must be greater than {gt}.",
-    "greater_than_equal": "Must be at least {ge}.",
-    "less_than_equal": "Must be at most {le}.",
-    "less_than": "Must be less than {lt}.",
-    "literal_error": "Choose one of: {expected}.",
-    "enum": "Choose one of: {expected}.",
-    "value_error": "Not a valid value.",
-    "string_type": "Must be text.",
-    "list_type": "Must be a list.",
-    "json_invalid": "The request body is not valid JSON.",
-    "model_attributes_type": "The request body must be a JSON object.",
-    "dict_type": "The request body must be a JSON object.",
-    "email": "Not a valid email address.",
+    "missing": N_("This field is required."),
+    "string_too_short": N_("This field is required."),
+    "string_too_long": N_("Too long: at most {max_length} characters."),
+    "date_parsing": N_("Not a valid date (use YYYY-MM-DD)."),
+    "date_from_datetime_parsing": N_("Not a valid date (use YYYY-MM-DD)."),
+    "date_type": N_("Not a valid date (use YYYY-MM-DD)."),
+    "time_parsing": N_("Not a valid time (use HH:MM)."),
+    "time_type": N_("Not a valid time (use HH:MM)."),
+    "int_parsing": N_("Not a whole number."),
+    "int_type": N_("Not a whole number."),
+    "int_from_float": N_("Not a whole number."),
+    "greater_than": N_("Must be greater than {gt}."),
+    "greater_than_equal": N_("Must be at least {ge}."),
+    "less_than_equal": N_("Must be at most {le}."),
+    "less_than": N_("Must be less than {lt}."),
+    "literal_error": N_("Choose one of: {expected}."),
+    "enum": N_("Choose one of: {expected}."),
+    "value_error": N_("Not a valid value."),
+    "string_type": N_("Must be text."),
+    "list_type": N_("Must be a list."),
+    "json_invalid": N_("The request body is not valid JSON."),
+    "model_attributes_type": N_("The request body must be a JSON object."),
+    "dict_type": N_("The request body must be a JSON object."),
+    "email": N_("Not a valid email address."),
 }
 
 
@@ -150,8 +151,9 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
-        messages = {404: ("not_found", "Not found."),
-                    405: ("method_not_allowed", "This method is not allowed here."),
-                    413: ("too_large", "The request is too large.")}
-        code, msg = messages.get(exc.status_code, ("error", "The request could not be processed."))
+        messages = {404: ("not_found", N_("Not found.")),
+                    405: ("method_not_allowed", N_("This method is not allowed here.")),
+                    413: ("too_large", N_("The request is too large."))}
+        code, msg = messages.get(exc.status_code,
+                                 ("error", N_("The request could not be processed.")))
         return _render(request, exc.status_code, {"code": code, "message": _(msg)})

@@ -122,3 +122,10 @@ def count_queries(engine: Engine) -> Iterator[list[str]]:
     event.listen(engine, "before_cursor_execute", _before)
     yield statements
     event.remove(engine, "before_cursor_execute", _before)
+
+
+@pytest.fixture
+def api_headers(client: TestClient, admin: Any) -> dict[str, str]:
+    """A bearer header for the admin, for tests that also use the page session."""
+    r = client.post("/api/auth/token", data={"username": admin.email, "password": PASSWORD})
+    return {"Authorization": f"Bearer {r.json()['access_token']}"}

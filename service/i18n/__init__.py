@@ -44,6 +44,11 @@ def gettext(message: str, **params: Any) -> str:
 _ = gettext
 
 
+def N_(message: str) -> str:
+    """Mark a message id for the catalog without translating it yet (it is translated where shown)."""
+    return message
+
+
 def ngettext(singular: str, plural: str, n: int, **params: Any) -> str:
     # Indonesian has one form; English picks by n.
     return gettext(singular if n == 1 else plural, n=n, **params)

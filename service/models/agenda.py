@@ -5,9 +5,13 @@ from datetime import date, datetime, time
 from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
+from service.i18n import N_
 from service.models.base import created_at_field
 
 SESSION_KINDS = ("opening", "material", "field_visit", "break", "closing")
+SESSION_KIND_LABELS = {"opening": N_("Opening"), "material": N_("Material"),
+                       "field_visit": N_("Field visit"), "break": N_("Break"),
+                       "closing": N_("Closing")}
 
 
 class Speaker(SQLModel, table=True):

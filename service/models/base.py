@@ -26,3 +26,11 @@ SQLModel.metadata.naming_convention = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+def pk(row: SQLModel) -> int:
+    """The primary key of a flushed row (SQLModel types it Optional until then)."""
+    value = getattr(row, "id", None)
+    if value is None:
+        raise RuntimeError(f"{type(row).__name__} has no id yet: flush it first")
+    return int(value)

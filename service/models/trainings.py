@@ -5,9 +5,13 @@ from datetime import date, datetime
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from service.i18n import N_
 from service.models.base import created_at_field
 
 KINDS = ("pelatihan", "bimtek", "workshop", "pembinaan", "pertemuan")
+KIND_LABELS = {"pelatihan": N_("Training (pelatihan)"), "bimtek": N_("Technical guidance (bimtek)"),
+               "workshop": N_("Workshop"), "pembinaan": N_("Coaching (pembinaan)"),
+               "pertemuan": N_("Meeting (pertemuan)")}
 # WIB, WITA, WIT: Indonesia spans three time zones.
 TIMEZONES = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
 

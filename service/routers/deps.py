@@ -7,6 +7,7 @@ from fastapi import Depends, Request
 
 from service.db import DB, SAFE_METHODS
 from service.errors import DomainError, Forbidden, Unauthorized
+from service.i18n import N_
 from service.models import AuthToken, Batch, Training, User
 from service.services import auth, trainings
 from service.settings import get_settings
@@ -17,11 +18,11 @@ PLANNERS = ("admin", "committee")
 class LoginRequired(DomainError):
     """A page visitor without a session: the page handler redirects to /login."""
 
-    code, status, message = "login_required", 401, "Please log in."
+    code, status, message = "login_required", 401, N_("Please log in.")
 
 
 class CsrfFailed(DomainError):
-    code, status, message = "csrf_failed", 403, (
+    code, status, message = "csrf_failed", 403, N_(
         "This form has expired. Reload the page and try again.")
 
 

@@ -2,10 +2,12 @@
 
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
+from typing import Any
 
 from sqlmodel import Session, col, select
 
 from service.errors import Conflict, FieldError, NotFound
+from service.i18n import N_
 from service.models import (
     AgendaSession,
     Batch,
@@ -15,6 +17,7 @@ from service.models import (
     Training,
     Venue,
 )
+from service.models.base import pk
 from service.schemas.planning import SessionCreate
 from service.services.speakers import display_name, speakers_by_ids
 from service.services.venues import find_or_create_room
@@ -42,13 +45,12 @@ class Clash:
 
 class SpeakerConflict(Conflict):
     code = "speaker_conflict"
-    message = ("{speaker} is already teaching then: {title} ({batch}, {date} "
-               "{start}–{end}).")
+    message = N_("{speaker} is already teaching then: {title} ({batch}, {date} {start}–{end}).")
 
 
 class RoomConflict(Conflict):
     code = "room_conflict"
-    message = "Room {room} is already booked then: {title} ({batch}, {date} {start}–{end})."
+    message = N_("Room {room} is already booked then: {title} ({batch}, {date} {start}–{end}).")
 
 
 def _clash_params(c: Clash) -> dict[str, str]:
@@ -57,7 +59,7 @@ def _clash_params(c: Clash) -> dict[str, str]:
             "end": c.end_time.strftime("%H:%M")}
 
 
-def _overlapping(day: date, start: time, end: time, exclude_id: int | None):  # type: ignore[no-untyped-def]
+def _overlapping(day: date, start: time, end: time, exclude_id: int | None) -> Any:
     # Half-open intervals: a session ending at 10:00 does not clash with one starting at 10:00.
     q = (select(AgendaSession, Batch, Training)
          .join(Batch, Batch.id == AgendaSession.batch_id)  # type: ignore[arg-type]
@@ -77,7 +79,7 @@ def speaker_clashes(db: Session, speakers: list[Speaker], day: date, start: time
     names = {s.id: display_name(s) for s in speakers}
     rows = db.exec(_overlapping(day, start, end, exclude_id)
                    .add_columns(SessionSpeaker.speaker_id)
-                   .join(SessionSpeaker, SessionSpeaker.session_id == AgendaSession.id)  # type: ignore[arg-type]
+                   .join(SessionSpeaker, SessionSpeaker.session_id == AgendaSession.id)
                    .where(col(SessionSpeaker.speaker_id).in_(list(names)))
                    .order_by(col(AgendaSession.start_time))).all()
     return [Clash(s.id or 0, s.title, b.name, t.title, s.date, s.start_time, s.end_time,
@@ -148,7 +150,7 @@ def save_session(db: Session, org_id: int, batch: Batch, training: Training, dat
         if clashes:
             raise RoomConflict(params=_clash_params(clashes[0]),
                                clashes=[c.as_dict() for c in clashes])
-    session = existing or AgendaSession(batch_id=batch.id, date=data.date,
+    session = existing or AgendaSession(batch_id=pk(batch), date=data.date,
                                         start_time=data.start_time, end_time=data.end_time,
                                         title=data.title)
     session.date, session.start_time, session.end_time = data.date, data.start_time, data.end_time
@@ -166,7 +168,7 @@ def _set_speakers(db: Session, session: AgendaSession, speaker_ids: list[int]) -
         db.delete(link)
     db.flush()
     for sid in speaker_ids:
-        db.add(SessionSpeaker(session_id=session.id, speaker_id=sid))
+        db.add(SessionSpeaker(session_id=pk(session), speaker_id=sid))
     db.flush()
 
 
@@ -231,7 +233,7 @@ def copy_agenda(db: Session, org_id: int, source: Batch, target: Batch, training
             result.warnings.append({"title": s.title, "reason": "room_busy",
                                     "detail": item.room.name})
             room_id = None
-        copy = AgendaSession(batch_id=target.id, date=day, start_time=s.start_time,
+        copy = AgendaSession(batch_id=pk(target), date=day, start_time=s.start_time,
                              end_time=s.end_time, title=s.title, kind=s.kind, jpl=s.jpl,
                              room_id=room_id, description=s.description)
         db.add(copy)

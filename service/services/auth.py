@@ -9,8 +9,9 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, select
 
 from service.errors import DomainError, FieldError
+from service.i18n import N_
 from service.models import AuthToken, Organization, User
-from service.models.base import utcnow
+from service.models.base import pk, utcnow
 
 _hasher = PasswordHasher()
 # Verified when the email is unknown, so a login takes as long whether or not it exists.
@@ -19,7 +20,7 @@ MIN_PASSWORD = 10
 
 
 class InvalidCredentials(DomainError):
-    code, status, message = "invalid_credentials", 401, "Wrong email or password."
+    code, status, message = "invalid_credentials", 401, N_("Wrong email or password.")
 
 
 def hash_password(password: str) -> str:
@@ -52,7 +53,7 @@ def issue_token(db: Session, user: User, kind: str, days: int) -> tuple[str, Aut
     """A fresh random token; only its hash is stored."""
     raw = secrets.token_urlsafe(32)
     token = AuthToken(
-        user_id=user.id, token_hash=_token_hash(raw), kind=kind,
+        user_id=pk(user), token_hash=_token_hash(raw), kind=kind,
         csrf_token=secrets.token_urlsafe(24) if kind == "session" else None,
         expires_at=utcnow() + timedelta(days=days),
     )
@@ -93,7 +94,7 @@ def create_user(db: Session, *, email: str, password: str, name: str, role: str,
     if db.exec(select(User).where(User.email == email)).first():
         raise FieldError("email", "An account with this email already exists.",
                          code="email_taken")
-    user = User(email=email, name=name, role=role, organization_id=organization.id,
+    user = User(email=email, name=name, role=role, organization_id=pk(organization),
                 password_hash=hash_password(password))
     db.add(user)
     db.flush()

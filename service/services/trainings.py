@@ -6,6 +6,7 @@ from sqlmodel import Session, col, func, select
 
 from service.errors import Conflict, FieldError, NotFound
 from service.models import AgendaSession, Batch, Registration, Training, TrainingCategory
+from service.models.base import pk
 from service.schemas.planning import BatchCreate, CategoryIn, TrainingCreate
 from service.services.venues import resolve_venue
 
@@ -52,7 +53,7 @@ def _set_categories(db: Session, training: Training, categories: list[CategoryIn
     existing = {c.name.casefold(): c for c in db.exec(
         select(TrainingCategory).where(TrainingCategory.training_id == training.id)).all()}
     for pos, cat in enumerate(categories):
-        row = existing.pop(cat.name.casefold(), None) or TrainingCategory(training_id=training.id,
+        row = existing.pop(cat.name.casefold(), None) or TrainingCategory(training_id=pk(training),
                                                                           name=cat.name)
         row.name, row.quota, row.position = cat.name, cat.quota, pos
         db.add(row)
@@ -125,7 +126,7 @@ def create_batch(db: Session, training: Training, data: BatchCreate) -> Batch:
     _check_batch(db, training, data, None)
     count = db.exec(select(func.count()).select_from(Batch)
                     .where(Batch.training_id == training.id)).one()
-    batch = Batch(training_id=training.id, name=data.name, start_date=data.start_date,
+    batch = Batch(training_id=pk(training), name=data.name, start_date=data.start_date,
                   end_date=data.end_date, capacity=data.capacity, position=count,
                   venue_id=resolve_venue(db, training.organization_id, data.venue_id, data.venue))
     db.add(batch)

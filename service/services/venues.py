@@ -4,11 +4,13 @@ from sqlmodel import Session, col, select
 
 from service.errors import FieldError, NotFound
 from service.models import Room, Venue
+from service.models.base import pk
 from service.schemas.planning import RoomCreate, VenueCreate
 
 
 def list_venues(db: Session, org_id: int) -> list[tuple[Venue, list[Room]]]:
-    venues = db.exec(select(Venue).where(Venue.organization_id == org_id).order_by(Venue.name)).all()
+    venues = db.exec(select(Venue).where(Venue.organization_id == org_id)
+                     .order_by(col(Venue.name))).all()
     rooms = db.exec(select(Room).where(col(Room.venue_id).in_([v.id for v in venues]))
                     .order_by(Room.name)).all() if venues else []
     by_venue: dict[int, list[Room]] = {}
@@ -51,7 +53,7 @@ def create_venue(db: Session, org_id: int, data: VenueCreate) -> Venue:
     db.add(venue)
     db.flush()
     for room_name in dict.fromkeys(data.rooms):
-        db.add(Room(venue_id=venue.id, name=room_name))
+        db.add(Room(venue_id=pk(venue), name=room_name))
     db.flush()
     return venue
 
@@ -59,7 +61,7 @@ def create_venue(db: Session, org_id: int, data: VenueCreate) -> Venue:
 def add_room(db: Session, venue: Venue, data: RoomCreate) -> Room:
     if db.exec(select(Room).where(Room.venue_id == venue.id, Room.name == data.name)).first():
         raise FieldError("name", "This venue already has a room with this name.", code="duplicate")
-    room = Room(venue_id=venue.id, name=data.name, capacity=data.capacity)
+    room = Room(venue_id=pk(venue), name=data.name, capacity=data.capacity)
     db.add(room)
     db.flush()
     return room

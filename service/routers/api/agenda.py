@@ -3,8 +3,8 @@
 from fastapi import APIRouter, Response
 
 from service.db import DB
-from service.routers.api.serialize import session_read
 from service.rendering.agenda_pdf import render_agenda_pdf
+from service.routers.api.serialize import session_read
 from service.routers.deps import ApiBatch, ApiPlanner
 from service.routers.pdf import pdf_response
 from service.schemas.planning import CopyAgenda, SessionCreate, SessionRead

@@ -5,7 +5,14 @@ from fastapi import APIRouter
 from service.db import DB
 from service.routers.api.serialize import speaker_read, venue_read
 from service.routers.deps import ApiPlanner
-from service.schemas.planning import RoomCreate, RoomRead, SpeakerCreate, SpeakerRead, VenueCreate, VenueRead
+from service.schemas.planning import (
+    RoomCreate,
+    RoomRead,
+    SpeakerCreate,
+    SpeakerRead,
+    VenueCreate,
+    VenueRead,
+)
 from service.services import speakers, venues
 
 router = APIRouter(prefix="/api", tags=["directory"])

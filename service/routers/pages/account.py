@@ -19,7 +19,8 @@ router = APIRouter(include_in_schema=False)
 
 def _safe_next(target: str | None) -> str:
     # Only same-site paths: an open redirect would let a phishing link borrow our login.
-    if not target or not target.startswith("/") or target.startswith("//") or urlsplit(target).netloc:
+    if (not target or not target.startswith("/") or target.startswith("//")
+            or urlsplit(target).netloc or "\\" in target):
         return "/trainings"
     return target
 

@@ -16,7 +16,8 @@ from service.services import speakers, venues
 router = APIRouter(include_in_schema=False)
 
 
-def _speakers_page(request: Request, db: DB, user: PagePlanner, values: dict[str, Any] | None = None,
+def _speakers_page(request: Request, db: DB, user: PagePlanner,
+                   values: dict[str, Any] | None = None,
                    exc: DomainError | None = None) -> Response:
     return render(request, "speakers/list.html", {
         "speakers": speakers.list_speakers(db, user.organization_id), "values": values or {},

@@ -6,11 +6,15 @@ from typing import Any
 from urllib.parse import quote
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from jinja2_fragments.fastapi import Jinja2Blocks
+from markupsafe import Markup
 
 from service.i18n import get_locale, gettext, ngettext
-from service.models import TIMEZONES
+from service.models.agenda import SESSION_KIND_LABELS
+from service.models.trainings import KIND_LABELS, TIMEZONES
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[3] / "frontend" / "templates"
 templates = Jinja2Blocks(directory=str(TEMPLATES_DIR))
@@ -56,12 +60,20 @@ def fmt_time(t: time | None) -> str:
     return t.strftime("%H.%M" if get_locale() == "id" else "%H:%M")
 
 
-env.globals.update(_=gettext, ngettext=ngettext, get_locale=get_locale, TIMEZONES=TIMEZONES)
+@pass_context
+def csrf_field(ctx: Context) -> Markup:
+    """The hidden CSRF input; a global rather than a macro so HTMX blocks can call it."""
+    return Markup('<input type="hidden" name="csrf_token" value="{}">').format(
+        ctx.get("csrf_token", ""))
+
+
+env.globals.update(_=gettext, csrf=csrf_field, ngettext=ngettext, get_locale=get_locale, TIMEZONES=TIMEZONES,
+                   SESSION_KIND_LABELS=SESSION_KIND_LABELS, KIND_LABELS=KIND_LABELS)
 env.filters.update(date=fmt_date, daterange=fmt_range, hm=fmt_time)
 
 
 def render(request: Request, name: str, context: dict[str, Any] | None = None,
-           status_code: int = 200, block: str | None = None) -> HTMLResponse:
+           status_code: int = 200, block: str | None = None) -> Response:
     """The whole page, or only `block` when HTMX asks for a fragment."""
     ctx: dict[str, Any] = {"user": getattr(request.state, "user", None),
                            "csrf_token": getattr(request.state, "csrf_token", ""),
