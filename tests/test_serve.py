@@ -1,0 +1,62 @@
+"""The app as a process: health endpoints, several workers, pool settings."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+from fastapi.testclient import TestClient
+
+from tests.conftest import DB_KIND
+from tests.dbutil import fresh_database
+
+
+def test_health_endpoints(client: TestClient) -> None:
+    assert client.get("/healthz").json() == {"status": "ok"}
+    assert client.get("/readyz").json() == {"status": "ok"}
+
+
+def test_pool_sizes_are_settings(monkeypatch: object) -> None:
+    from service.db import make_engine
+
+    # Building an engine does not connect, so no server is needed here.
+    engine = make_engine("postgresql+psycopg://u@127.0.0.1:1/x", pool_size=3, max_overflow=0)
+    assert engine.pool.size() == 3  # type: ignore[attr-defined]
+    assert engine.pool._max_overflow == 0  # type: ignore[attr-defined]
+    engine.dispose()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_serve_runs_several_worker_processes() -> None:
+    with fresh_database(DB_KIND, "serve") as url:
+        port = _free_port()
+        env = {**os.environ, "BIMTEK_DATABASE_URL": url, "BIMTEK_THREADPOOL_SIZE": "4"}
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "service.cli", "serve", "--port", str(port), "--workers", "2",
+             "--log-level", "warning"], env=env, cwd=Path(__file__).parents[1],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                try:
+                    if httpx.get(f"http://127.0.0.1:{port}/readyz").status_code == 200:
+                        break
+                except httpx.TransportError:
+                    time.sleep(0.2)
+            assert httpx.get(f"http://127.0.0.1:{port}/readyz").json() == {"status": "ok"}
+            children = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True,
+                                      text=True).stdout.split()
+            # uvicorn's supervisor forks one process per worker (plus, on some
+            # versions, a resource tracker).
+            assert len(children) >= 2, children
+        finally:
+            proc.terminate()
+            proc.wait(timeout=20)
