@@ -198,3 +198,19 @@ def test_every_form_carries_the_csrf_token(client: TestClient, csrf: str, path: 
     page = client.get(path).text
     # The logout form in the top bar plus the page's own form(s).
     assert page.count(f'name="csrf_token" value="{csrf}"') >= 2
+
+
+def test_add_session_without_javascript_redirects_and_says_so(
+        client: TestClient, csrf: str, api_headers: dict[str, str]) -> None:
+    t = client.post("/api/trainings", headers=api_headers, json={
+        "title": "Pelatihan", "kind": "pelatihan", "start_date": "2018-09-12",
+        "end_date": "2018-09-13"}).json()
+    b = client.post(f"/api/trainings/{t['id']}/batches", headers=api_headers, json={
+        "name": "Angkatan I", "start_date": "2018-09-12", "end_date": "2018-09-13",
+        "capacity": 105}).json()
+    r = client.post(f"/batches/{b['id']}/sessions", data={
+        "title": "Pembukaan", "date": "2018-09-13", "start_time": "08:00", "end_time": "08:45",
+        "kind": "opening", "jpl": "", "csrf_token": csrf}, follow_redirects=False)
+    assert r.status_code == 303 and "?added=" in r.headers["location"]
+    page = client.get(r.headers["location"]).text
+    assert "Sesi ditambahkan: Pembukaan" in page and "Pembukaan" in page

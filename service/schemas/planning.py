@@ -24,6 +24,10 @@ TimeZone = Literal["Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"]
 _TZ_ALIASES = {"WIB": "Asia/Jakarta", "WITA": "Asia/Makassar", "WIT": "Asia/Jayapura"}
 
 
+def _blank_to_zero(v: object) -> object:
+    return 0 if _blank_to_none(v) is None else v
+
+
 def _tz_alias(v: object) -> object:
     v = _blank_to_none(v)
     return _TZ_ALIASES.get(v.strip().upper(), v) if isinstance(v, str) else v
@@ -69,7 +73,7 @@ class SessionCreate(Input):
     start_time: time
     end_time: time
     kind: SessionKind = "material"
-    jpl: Annotated[int, Field(ge=0, le=24), BeforeValidator(_blank_to_none)] = 0
+    jpl: Annotated[int, Field(ge=0, le=24), BeforeValidator(_blank_to_zero)] = 0
     room: OptShort = None
     room_id: OptInt = None
     speaker_ids: list[int] = Field(default_factory=list, max_length=20)

@@ -21,8 +21,13 @@ router = APIRouter(include_in_schema=False)
 
 
 def _timetable(request: Request, db: DB, user: PagePlanner, batch: Batch, training: Training,
-               extra: dict[str, Any] | None = None, status_code: int = 200) -> Response:
+               extra: dict[str, Any] | None = None, status_code: int = 200,
+               added: int | None = None) -> Response:
     info = overview.batch_info(db, batch, training)
+    item = next((i for i in info.sessions if i.session.id == added), None) if added else None
+    if item is not None:
+        extra = {**(extra or {}), "flash": item.session.title,
+                 "flash_day": item.session.date.isoformat()}
     ctx = {"training": training, "info": info, "kinds": SESSION_KINDS,
            "speakers": speakers.list_speakers(db, user.organization_id),
            "others": [b for b in trainings.list_batches(db, training.id or 0) if b.id != batch.id],
@@ -31,8 +36,10 @@ def _timetable(request: Request, db: DB, user: PagePlanner, batch: Batch, traini
 
 
 @router.get("/batches/{batch_id}")
-def timetable_page(request: Request, found: PageBatch, db: DB, user: PagePlanner) -> Response:
-    return _timetable(request, db, user, *found)
+def timetable_page(request: Request, found: PageBatch, db: DB, user: PagePlanner,
+                   added: int | None = None) -> Response:
+    # `added` comes back in the redirect after a plain (no-JS) form post.
+    return _timetable(request, db, user, *found, added=added)
 
 
 @router.post("/batches/{batch_id}/sessions")
@@ -47,8 +54,9 @@ async def add_session(request: Request, found: PageBatch, db: DB, user: PagePlan
         return _timetable(request, db, user, batch, training, {
             "form_day": data.get("date"), "values": data, "errors": errors_by_field(exc),
             "clashes": exc.extra.get("clashes", [])}, exc.status)
-    return _timetable(request, db, user, batch, training,
-                      {"flash": session.title, "flash_day": session.date.isoformat()})
+    if not request.headers.get("hx-request"):
+        return redirect(request, f"/batches/{batch.id}?added={session.id}#day-{session.date}")
+    return _timetable(request, db, user, batch, training, added=session.id)
 
 
 def _session_page(request: Request, db: DB, user: PagePlanner, session_id: int,

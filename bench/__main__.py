@@ -1,0 +1,22 @@
+"""Run every bench module and print its results as they come."""
+
+import importlib
+import time
+
+# Each module has run() -> Iterator[str], yielding the lines of its report.
+MODULES = ("bench.bench_pages",)
+
+
+def main() -> int:
+    started = time.perf_counter()
+    for name in MODULES:
+        module = importlib.import_module(name)
+        print(f"== {name}", flush=True)
+        for line in module.run():
+            print(line, flush=True)
+    print(f"== done in {time.perf_counter() - started:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
