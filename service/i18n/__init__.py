@@ -45,7 +45,7 @@ _ = gettext
 
 
 def N_(message: str) -> str:
-    """Mark a message id for the catalog without translating it yet (it is translated where shown)."""
+    """Mark a message id for the catalog; it is translated where it is shown."""
     return message
 
 

@@ -67,8 +67,9 @@ def csrf_field(ctx: Context) -> Markup:
         ctx.get("csrf_token", ""))
 
 
-env.globals.update(_=gettext, csrf=csrf_field, ngettext=ngettext, get_locale=get_locale, TIMEZONES=TIMEZONES,
-                   SESSION_KIND_LABELS=SESSION_KIND_LABELS, KIND_LABELS=KIND_LABELS)
+env.globals.update(_=gettext, csrf=csrf_field, ngettext=ngettext, get_locale=get_locale,
+                   TIMEZONES=TIMEZONES, SESSION_KIND_LABELS=SESSION_KIND_LABELS,
+                   KIND_LABELS=KIND_LABELS)
 env.filters.update(date=fmt_date, daterange=fmt_range, hm=fmt_time)
 
 
