@@ -17,6 +17,7 @@ from service.routers.api import agenda as api_agenda
 from service.routers.api import auth as api_auth
 from service.routers.api import directory as api_directory
 from service.routers.api import trainings as api_trainings
+from service.routers.api import users as api_users
 from service.routers.pages import register_pages
 from service.settings import get_settings
 
@@ -37,7 +38,7 @@ def create_app() -> FastAPI:
     app = FastAPI(title="Bimtek", version="0.1.0", lifespan=lifespan,
                   docs_url="/api/docs", openapi_url="/api/openapi.json", redoc_url=None)
     install_error_handlers(app)
-    for module in (api_auth, api_trainings, api_agenda, api_directory):
+    for module in (api_auth, api_trainings, api_agenda, api_directory, api_users):
         app.include_router(module.router)
     register_pages(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

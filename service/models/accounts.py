@@ -4,9 +4,11 @@ from datetime import datetime
 
 from sqlmodel import Field, SQLModel
 
+from service.i18n import N_
 from service.models.base import created_at_field, timestamp_field
 
 ROLES = ("admin", "committee", "scanner")
+ROLE_LABELS = {"admin": N_("Admin"), "committee": N_("Committee"), "scanner": N_("Door scanner")}
 
 
 class Organization(SQLModel, table=True):

@@ -82,6 +82,22 @@ def page_planner(user: Annotated[User, Depends(page_user)]) -> User:
     return _planner(user)
 
 
+def _admin(user: User) -> User:
+    if user.role != "admin":
+        raise Forbidden()
+    return user
+
+
+def api_admin(user: Annotated[User, Depends(api_user)]) -> User:
+    return _admin(user)
+
+
+def page_admin(user: Annotated[User, Depends(page_user)]) -> User:
+    return _admin(user)
+
+
+ApiAdmin = Annotated[User, Depends(api_admin)]
+PageAdmin = Annotated[User, Depends(page_admin)]
 ApiPlanner = Annotated[User, Depends(api_planner)]
 PagePlanner = Annotated[User, Depends(page_planner)]
 

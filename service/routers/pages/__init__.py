@@ -2,9 +2,9 @@
 
 from fastapi import FastAPI
 
-from service.routers.pages import account, agenda, directory, trainings
+from service.routers.pages import account, agenda, directory, trainings, users
 
 
 def register_pages(app: FastAPI) -> None:
-    for module in (account, trainings, agenda, directory):
+    for module in (account, trainings, agenda, directory, users):
         app.include_router(module.router)

@@ -13,6 +13,7 @@ from jinja2_fragments.fastapi import Jinja2Blocks
 from markupsafe import Markup
 
 from service.i18n import get_locale, gettext, ngettext
+from service.models.accounts import ROLE_LABELS
 from service.models.agenda import SESSION_KIND_LABELS
 from service.models.trainings import KIND_LABELS, TIMEZONES
 
@@ -69,7 +70,7 @@ def csrf_field(ctx: Context) -> Markup:
 
 env.globals.update(_=gettext, csrf=csrf_field, ngettext=ngettext, get_locale=get_locale,
                    TIMEZONES=TIMEZONES, SESSION_KIND_LABELS=SESSION_KIND_LABELS,
-                   KIND_LABELS=KIND_LABELS)
+                   KIND_LABELS=KIND_LABELS, ROLE_LABELS=ROLE_LABELS)
 env.filters.update(date=fmt_date, daterange=fmt_range, hm=fmt_time)
 
 

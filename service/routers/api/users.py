@@ -1,0 +1,38 @@
+"""Accounts of the organization (admins only)."""
+
+from fastapi import APIRouter
+
+from service.db import DB
+from service.models import User
+from service.routers.deps import ApiAdmin
+from service.schemas.accounts import UserCreate, UserRead, UserUpdate
+from service.services import users
+
+router = APIRouter(prefix="/api/users", tags=["users"])
+
+
+def _read(u: User) -> UserRead:
+    return UserRead(id=u.id or 0, email=u.email, name=u.name, role=u.role, is_active=u.is_active)
+
+
+@router.get("")
+def list_users(db: DB, admin: ApiAdmin) -> list[UserRead]:
+    """Every account of the organization."""
+    return [_read(u) for u in users.list_users(db, admin.organization_id)]
+
+
+@router.post("", status_code=201)
+def create_user(data: UserCreate, db: DB, admin: ApiAdmin) -> UserRead:
+    """Add an admin, committee member or door scanner account."""
+    return _read(users.add_user(db, admin.organization_id, data))
+
+
+@router.patch("/{user_id}")
+def update_user(user_id: int, data: UserUpdate, db: DB, admin: ApiAdmin) -> UserRead:
+    """Change a role, or deactivate an account (its tokens stop working at once)."""
+    user = users.get_user(db, admin.organization_id, user_id)
+    if data.role is not None:
+        users.set_role(db, admin, user, data.role)
+    if data.is_active is not None:
+        users.set_active(db, admin, user, data.is_active)
+    return _read(user)

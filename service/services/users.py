@@ -1,0 +1,53 @@
+"""The organization's accounts, managed by its admins."""
+
+from sqlmodel import Session, col, select
+
+from service.errors import Conflict, FieldError, NotFound
+from service.models import AuthToken, Organization, User
+from service.models.base import utcnow
+from service.schemas.accounts import UserCreate
+from service.services.auth import create_user
+
+
+def list_users(db: Session, org_id: int) -> list[User]:
+    return list(db.exec(select(User).where(User.organization_id == org_id)
+                        .order_by(col(User.is_active).desc(), col(User.name))).all())
+
+
+def get_user(db: Session, org_id: int, user_id: int) -> User:
+    user = db.get(User, user_id)
+    if user is None or user.organization_id != org_id:
+        raise NotFound("User not found.")
+    return user
+
+
+def add_user(db: Session, org_id: int, data: UserCreate) -> User:
+    org = db.get(Organization, org_id)
+    if org is None:
+        raise NotFound()
+    return create_user(db, email=data.email, password=data.password, name=data.name,
+                       role=data.role, organization=org)
+
+
+def set_active(db: Session, actor: User, user: User, active: bool) -> User:
+    """Deactivate (or re-activate) an account; its sessions and tokens stop working at once."""
+    if user.id == actor.id and not active:
+        raise Conflict("You cannot deactivate your own account.", code="self_deactivate")
+    user.is_active = active
+    db.add(user)
+    if not active:
+        for token in db.exec(select(AuthToken).where(AuthToken.user_id == user.id,
+                                                     col(AuthToken.revoked_at).is_(None))):
+            token.revoked_at = utcnow()
+            db.add(token)
+    db.flush()
+    return user
+
+
+def set_role(db: Session, actor: User, user: User, role: str) -> User:
+    if user.id == actor.id and role != "admin":
+        raise FieldError("role", "You cannot remove your own admin role.", code="self_demote")
+    user.role = role
+    db.add(user)
+    db.flush()
+    return user
