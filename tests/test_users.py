@@ -19,8 +19,9 @@ def test_admin_adds_a_committee_member_who_can_log_in(api: TestClient) -> None:
 
 
 def test_deactivating_revokes_tokens_at_once(api: TestClient) -> None:
-    uid = api.post("/api/users", json={"email": "gate@padang.test", "name": "Gate 2",
-                                       "role": "scanner", "password": "a-good-password"}).json()["id"]
+    created = api.post("/api/users", json={"email": "gate@padang.test", "name": "Gate 2",
+                                           "role": "scanner", "password": "a-good-password"})
+    uid = created.json()["id"]
     raw = api.post("/api/auth/token", data={"username": "gate@padang.test",
                                             "password": "a-good-password"}).json()["access_token"]
     gate = {"Authorization": f"Bearer {raw}"}
