@@ -1,0 +1,185 @@
+"""Browser fixtures: a real `bimtek serve` process on a fresh database, and headless Chromium.
+
+The server runs as a subprocess (not in-process with TestClient) so the pages are
+exercised exactly as a committee member's browser sees them: real cookies, real
+redirects, HTMX swapping fragments. Chromium is Debian's (/usr/bin/chromium); no
+browser is ever downloaded.
+"""
+
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Generator, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from playwright.sync_api import ViewportSize
+
+from tests.dbutil import fresh_database, pg_available
+
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+IN_CI = os.environ.get("CI") == "true"
+
+ADMIN_EMAIL = "admin@padang.test"
+ADMIN_PASSWORD = "kampung-kb-" + secrets.token_hex(6)
+ORG = "DP3AP2KB Kota Padang"
+DESKTOP: ViewportSize = {"width": 1280, "height": 900}
+PHONE: ViewportSize = {"width": 390, "height": 844}
+
+
+def _skip_or_fail(reason: str) -> None:
+    if IN_CI:
+        pytest.fail(f"{reason} (required under CI=true)")
+    pytest.skip(reason)
+
+
+def _bimtek_command() -> list[str]:
+    script = Path(sys.executable).parent / "bimtek"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "service.cli"]
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _run(args: list[str], env: dict[str, str]) -> None:
+    done = subprocess.run([*_bimtek_command(), *args], env=env, cwd=REPO, capture_output=True,
+                          text=True, timeout=120, check=False)
+    if done.returncode != 0:
+        pytest.fail(f"bimtek {args[0]} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
+
+
+def _wait_healthy(base_url: str, proc: subprocess.Popen[bytes], log: Path,
+                  timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"bimtek serve exited with {proc.returncode}:\n{log.read_text()[-4000:]}")
+        try:
+            with urllib.request.urlopen(f"{base_url}/healthz", timeout=2) as r:  # noqa: S310
+                if r.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.2)
+    pytest.fail(f"bimtek serve did not answer /healthz in {timeout:.0f}s:\n"
+                f"{log.read_text()[-4000:]}")
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def live_server(artifacts: Path) -> Iterator[str]:
+    """Base URL of a `bimtek serve` process on its own freshly migrated database."""
+    kind = os.environ.get("BIMTEK_TEST_DB", "sqlite")
+    if kind == "postgresql" and not pg_available():
+        _skip_or_fail("PostgreSQL is not running")
+    with fresh_database(kind, "live") as url:
+        env = {**os.environ, "BIMTEK_DATABASE_URL": url, "PYTHONUNBUFFERED": "1"}
+        _run(["migrate"], env)
+        _run(["create-admin", ADMIN_EMAIL, "--password", ADMIN_PASSWORD, "--org", ORG], env)
+        port = _free_port()
+        base_url = f"http://127.0.0.1:{port}"
+        log = artifacts / f"server-{kind}.log"
+        with log.open("wb") as out:
+            proc = subprocess.Popen(  # noqa: S603
+                [*_bimtek_command(), "serve", "--host", "127.0.0.1", "--port", str(port),
+                 "--log-level", "warning"], env=env, cwd=REPO, stdout=out,
+                stderr=subprocess.STDOUT)
+            try:
+                _wait_healthy(base_url, proc, log)
+                yield base_url
+            finally:
+                proc.terminate()
+                try:
+                    proc.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def live_api(live_server: str) -> Iterator[httpx.Client]:
+    """A JSON API client with the admin's bearer token, for setting up what a test is not about."""
+    with httpx.Client(base_url=live_server, timeout=20) as client:
+        r = client.post("/api/auth/token",
+                        data={"username": ADMIN_EMAIL, "password": ADMIN_PASSWORD})
+        assert r.status_code == 200, r.text
+        client.headers["Authorization"] = f"Bearer {r.json()['access_token']}"
+        yield client
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        _skip_or_fail(f"{CHROMIUM} is missing (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]
+                              ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    # Keep each phase's report on the item, so `page` can screenshot a failed test.
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
+
+
+@pytest.fixture
+def dialogs() -> list[str]:
+    """Messages of every alert/confirm/prompt the page raised (none is expected)."""
+    return []
+
+
+@pytest.fixture
+def page(request: pytest.FixtureRequest, browser: Any, live_server: str, artifacts: Path,
+         dialogs: list[str]) -> Iterator[Any]:
+    """A page in a new context (own cookies): desktop size, Indonesian browser locale."""
+    context = browser.new_context(base_url=live_server, viewport=DESKTOP, locale="id-ID")
+    context.set_default_timeout(10_000)
+    pg = context.new_page()
+
+    def _on_dialog(dialog: Any) -> None:
+        dialogs.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
+
+    pg.on("dialog", _on_dialog)
+    yield pg
+    rep = getattr(request.node, "rep_call", None)
+    if rep is not None and rep.failed:
+        try:
+            pg.screenshot(path=str(artifacts / f"failed-{request.node.name}.png"), full_page=True)
+        except Exception:  # noqa: BLE001 (a failed screenshot must not hide the real failure)
+            pass
+    context.close()
+
+
+def login(page: Any, email: str = ADMIN_EMAIL, password: str = ADMIN_PASSWORD) -> None:
+    """Log in through the /login form and land on the trainings list."""
+    page.goto("/login")
+    page.locator("input[name=email]").fill(email)
+    page.locator("input[name=password]").fill(password)
+    page.locator("form[action='/login'] button[type=submit]").click()
+    page.wait_for_url("**/trainings")
