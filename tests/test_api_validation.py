@@ -159,3 +159,13 @@ def test_other_organizations_objects_are_404(api: TestClient, db: Session) -> No
     r = api.post(f"/api/batches/{mb['id']}/sessions", json=session_body(speaker_ids=[sp.id]))
     assert r.status_code == 422  # their speaker is unknown to us
     assert sp.id not in [s["id"] for s in api.get("/api/speakers").json()]
+
+
+def test_batch_error_names_the_field_that_is_out_of_range(api: TestClient) -> None:
+    t = make_training(api)
+    body = {"name": "Angkatan V", "start_date": "2018-09-17", "end_date": "2018-09-20",
+            "capacity": 10}
+    r = api.post(f"/api/trainings/{t['id']}/batches", json=body,
+                 headers={"Accept-Language": "en"})
+    assert r.json()["errors"][0]["field"] == "end_date"
+    assert "(12 September 2018 – 18 September 2018)" in r.json()["message"]

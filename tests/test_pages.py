@@ -154,7 +154,8 @@ def test_timetable_add_session_conflict_names_the_clash(client: TestClient, csrf
                                                            "end_time": "10:00"},
                     headers={"HX-Request": "true"})
     assert r.status_code == 409
-    assert "dr. Ferimulyani sudah mengajar pada jam itu: Kesehatan Reproduksi (Angkatan I" in r.text
+    assert ("dr. Ferimulyani sudah mengajar pada jam itu: Kesehatan Reproduksi "
+            "(Angkatan I, 12 September 2018 08.00–09.30)") in r.text
     assert r.text.lstrip().startswith('<div id="timetable">')  # an HTMX fragment, not a page
     listed = client.get(f"/api/batches/{two['id']}/sessions", headers=api_headers).json()
     assert listed == []
@@ -189,7 +190,7 @@ def test_overview_query_count_does_not_grow_with_the_agenda(
     for n in range(2, 6):
         add_batch(n)
     large = queries_for_overview()
-    assert large == small, f"{small} queries for 1 batch, {large} for 5: an N+1 query"
+    assert large <= small, f"{small} queries for 1 batch, {large} for 5: an N+1 query"
     assert large <= 12
 
 

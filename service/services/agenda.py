@@ -8,6 +8,7 @@ from sqlmodel import Session, col, select
 
 from service.errors import Conflict, FieldError, NotFound
 from service.i18n import N_
+from service.i18n.formats import fmt_date, fmt_time
 from service.models import (
     AgendaSession,
     Batch,
@@ -55,8 +56,8 @@ class RoomConflict(Conflict):
 
 def _clash_params(c: Clash) -> dict[str, str]:
     return {"speaker": c.speaker or "", "room": c.room or "", "title": c.title, "batch": c.batch,
-            "date": c.date.strftime("%d-%m-%Y"), "start": c.start_time.strftime("%H:%M"),
-            "end": c.end_time.strftime("%H:%M")}
+            "date": fmt_date(c.date), "start": fmt_time(c.start_time),
+            "end": fmt_time(c.end_time)}
 
 
 def _overlapping(day: date, start: time, end: time, exclude_id: int | None) -> Any:
@@ -129,8 +130,7 @@ def _validate(batch: Batch, data: SessionCreate) -> None:
     if not batch.start_date <= data.date <= batch.end_date:
         raise FieldError("date", "The session must be on a day of {batch} ({start} – {end}).",
                          code="session_outside_batch", batch=batch.name,
-                         start=batch.start_date.strftime("%d-%m-%Y"),
-                         end=batch.end_date.strftime("%d-%m-%Y"))
+                         start=fmt_date(batch.start_date), end=fmt_date(batch.end_date))
 
 
 def save_session(db: Session, org_id: int, batch: Batch, training: Training, data: SessionCreate,

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from sqlmodel import Session, col, func, select
 
 from service.errors import Conflict, FieldError, NotFound
+from service.i18n.formats import fmt_date
 from service.models import AgendaSession, Batch, Registration, Training, TrainingCategory
 from service.models.base import pk
 from service.schemas.planning import BatchCreate, CategoryIn, TrainingCreate
@@ -110,11 +111,13 @@ def list_batches(db: Session, training_id: int) -> list[Batch]:
 
 def _check_batch(db: Session, training: Training, data: BatchCreate, batch_id: int | None) -> None:
     _check_dates(data.start_date, data.end_date)
-    if data.start_date < training.start_date or data.end_date > training.end_date:
-        raise FieldError("start_date",
-                         "The batch must fall within the training's dates ({start} – {end}).",
-                         code="batch_outside_training",
-                         start=training.start_date.isoformat(), end=training.end_date.isoformat())
+    for field, outside in (("start_date", data.start_date < training.start_date),
+                           ("end_date", data.end_date > training.end_date)):
+        if outside:
+            raise FieldError(field,
+                             "The batch must fall within the training's dates ({start} – {end}).",
+                             code="batch_outside_training", start=fmt_date(training.start_date),
+                             end=fmt_date(training.end_date))
     clash = db.exec(select(Batch).where(Batch.training_id == training.id, Batch.name == data.name,
                                         Batch.id != batch_id)).first()
     if clash is not None:
@@ -145,7 +148,7 @@ def update_batch(db: Session, training: Training, batch: Batch, data: BatchCreat
     if outside is not None:
         raise FieldError("start_date", "Session {title} on {date} would fall outside the batch.",
                          code="session_outside_batch", title=outside.title,
-                         date=outside.date.isoformat())
+                         date=fmt_date(outside.date))
     batch.name, batch.capacity = data.name, data.capacity
     batch.start_date, batch.end_date = data.start_date, data.end_date
     batch.venue_id = resolve_venue(db, training.organization_id, data.venue_id, data.venue)

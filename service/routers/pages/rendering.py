@@ -1,6 +1,5 @@
 """Jinja2 templates with HTMX fragments: one URL serves the page or, for HX-Request, a block."""
 
-from datetime import date, time
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -13,6 +12,7 @@ from jinja2_fragments.fastapi import Jinja2Blocks
 from markupsafe import Markup
 
 from service.i18n import get_locale, gettext, ngettext
+from service.i18n.formats import fmt_date, fmt_range, fmt_time
 from service.models.accounts import ROLE_LABELS
 from service.models.agenda import SESSION_KIND_LABELS
 from service.models.trainings import KIND_LABELS, TIMEZONES
@@ -21,45 +21,6 @@ TEMPLATES_DIR = Path(__file__).resolve().parents[3] / "frontend" / "templates"
 templates = Jinja2Blocks(directory=str(TEMPLATES_DIR))
 env = templates.env
 env.autoescape = True
-
-MONTHS = {
-    "id": ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
-           "September", "Oktober", "November", "Desember"],
-    "en": ["January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December"],
-}
-WEEKDAYS = {
-    "id": ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"],
-    "en": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
-}
-
-
-def fmt_date(d: date | None, weekday: bool = False) -> str:
-    if d is None:
-        return ""
-    loc = get_locale()
-    text = f"{d.day} {MONTHS[loc][d.month - 1]} {d.year}"
-    return f"{WEEKDAYS[loc][d.weekday()]}, {text}" if weekday else text
-
-
-def fmt_range(start: date, end: date) -> str:
-    """12–13 September 2018; 30 September – 1 Oktober 2018."""
-    loc = get_locale()
-    if start == end:
-        return fmt_date(start)
-    if (start.year, start.month) == (end.year, end.month):
-        return f"{start.day}–{end.day} {MONTHS[loc][end.month - 1]} {end.year}"
-    if start.year == end.year:
-        return f"{start.day} {MONTHS[loc][start.month - 1]} – {fmt_date(end)}"
-    return f"{fmt_date(start)} – {fmt_date(end)}"
-
-
-def fmt_time(t: time | None) -> str:
-    # Indonesian writes 08.00; English 08:00.
-    if t is None:
-        return ""
-    return t.strftime("%H.%M" if get_locale() == "id" else "%H:%M")
-
 
 @pass_context
 def csrf_field(ctx: Context) -> Markup:

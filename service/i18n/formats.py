@@ -1,0 +1,43 @@
+"""Dates and times as Indonesian offices write them (12 September 2018, 08.00), or in English."""
+
+from datetime import date, time
+
+from service.i18n import get_locale
+
+MONTHS = {
+    "id": ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
+           "September", "Oktober", "November", "Desember"],
+    "en": ["January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"],
+}
+WEEKDAYS = {
+    "id": ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"],
+    "en": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
+}
+
+
+def fmt_date(d: date | None, weekday: bool = False) -> str:
+    if d is None:
+        return ""
+    loc = get_locale()
+    text = f"{d.day} {MONTHS[loc][d.month - 1]} {d.year}"
+    return f"{WEEKDAYS[loc][d.weekday()]}, {text}" if weekday else text
+
+
+def fmt_range(start: date, end: date) -> str:
+    """12–13 September 2018; 30 September – 1 Oktober 2018."""
+    loc = get_locale()
+    if start == end:
+        return fmt_date(start)
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}–{end.day} {MONTHS[loc][end.month - 1]} {end.year}"
+    if start.year == end.year:
+        return f"{start.day} {MONTHS[loc][start.month - 1]} – {fmt_date(end)}"
+    return f"{fmt_date(start)} – {fmt_date(end)}"
+
+
+def fmt_time(t: time | None) -> str:
+    # Indonesian writes 08.00; English 08:00.
+    if t is None:
+        return ""
+    return t.strftime("%H.%M" if get_locale() == "id" else "%H:%M")
