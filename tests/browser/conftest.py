@@ -147,6 +147,17 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]
     return report
 
 
+class DialogPolicy:
+    """How many coming confirm() dialogs a test means to accept (the rest are dismissed)."""
+
+    accept_next = 0
+
+
+@pytest.fixture
+def dialog_policy() -> DialogPolicy:
+    return DialogPolicy()
+
+
 @pytest.fixture
 def dialogs() -> list[str]:
     """Messages of every alert/confirm/prompt the page raised (none is expected)."""
@@ -155,13 +166,17 @@ def dialogs() -> list[str]:
 
 @pytest.fixture
 def page(request: pytest.FixtureRequest, browser: Any, live_server: str, artifacts: Path,
-         dialogs: list[str]) -> Iterator[Any]:
+         dialogs: list[str], dialog_policy: DialogPolicy) -> Iterator[Any]:
     """A page in a new context (own cookies): desktop size, Indonesian browser locale."""
     context = browser.new_context(base_url=live_server, viewport=DESKTOP, locale="id-ID")
     context.set_default_timeout(10_000)
     pg = context.new_page()
 
     def _on_dialog(dialog: Any) -> None:
+        if dialog_policy.accept_next:
+            dialog_policy.accept_next -= 1
+            dialog.accept()
+            return
         dialogs.append(f"{dialog.type}: {dialog.message}")
         dialog.dismiss()
 
