@@ -86,7 +86,7 @@ def _bench(kind: str, url: str) -> Iterator[str]:
     pages = [
         "/trainings", f"/trainings/{tid}", f"/trainings/{tid}/edit",
         f"/trainings/{tid}/batches/new", f"/batches/{batch_id}", f"/batches/{batch_id}/edit",
-        f"/sessions/{session_id}/edit", "/speakers", "/venues",
+        f"/sessions/{session_id}/edit", "/speakers", "/venues", "/users",
         f"/batches/{batch_id}/agenda.pdf", f"/api/trainings/{tid}",
     ]
     rows: list[Row] = []
