@@ -141,3 +141,50 @@ def test_agenda_pdf(api: TestClient) -> None:
     r = api.get(f"/api/batches/{b['id']}/agenda.pdf")
     assert r.status_code == 200 and r.headers["content-type"] == "application/pdf"
     assert r.content.startswith(b"%PDF")
+
+
+def test_delete_training_takes_its_batches_and_sessions(api: TestClient, db: Any) -> None:
+    from sqlmodel import func, select
+
+    from service.models import AgendaSession, Batch, SessionSpeaker
+
+    t = make_training(api)
+    b = make_batch(api, t["id"], "Angkatan I")
+    sp = make_speaker(api)
+    api.post(f"/api/batches/{b['id']}/sessions", json=session_body(speaker_ids=[sp["id"]]))
+    assert api.delete(f"/api/trainings/{t['id']}").status_code == 204
+    assert api.get(f"/api/trainings/{t['id']}").status_code == 404
+    for model in (Batch, AgendaSession, SessionSpeaker):
+        assert db.exec(select(func.count()).select_from(model)).one() == 0, model
+    # The narasumber belongs to the organization and stays.
+    assert [s["id"] for s in api.get("/api/speakers").json()] == [sp["id"]]
+
+
+def test_training_with_registrations_cannot_be_deleted(api: TestClient, db: Any,
+                                                       org: Any) -> None:
+    from service.models import Participant, Registration
+
+    t = make_training(api)
+    person = Participant(organization_id=org.id, name="Siti Aminah")
+    db.add(person)
+    db.flush()
+    db.add(Registration(training_id=t["id"], participant_id=person.id, ticket_token="x" * 43))
+    db.flush()
+    r = api.delete(f"/api/trainings/{t['id']}")
+    assert r.status_code == 409 and r.json()["code"] == "training_in_use"
+    assert api.get(f"/api/trainings/{t['id']}").status_code == 200
+
+
+def test_speaker_who_teaches_cannot_be_deleted(api: TestClient) -> None:
+    t = make_training(api)
+    b = make_batch(api, t["id"], "Angkatan I")
+    busy, idle = make_speaker(api), make_speaker(api, "Rinaldi Putra")
+    s = api.post(f"/api/batches/{b['id']}/sessions",
+                 json=session_body(speaker_ids=[busy["id"]])).json()
+    r = api.delete(f"/api/speakers/{busy['id']}")
+    assert r.status_code == 409 and r.json()["code"] == "speaker_in_use"
+    assert "Drs. Syahrul mengisi 1 sesi" in r.json()["message"]
+    assert api.delete(f"/api/speakers/{idle['id']}").status_code == 204
+    assert api.delete(f"/api/sessions/{s['id']}").status_code == 204
+    assert api.delete(f"/api/speakers/{busy['id']}").status_code == 204
+    assert api.get("/api/speakers").json() == []

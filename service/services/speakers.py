@@ -1,9 +1,9 @@
 """Narasumber: the organization's list of resource persons."""
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
-from service.errors import FieldError, NotFound
-from service.models import Speaker
+from service.errors import Conflict, FieldError, NotFound
+from service.models import SessionSpeaker, Speaker
 from service.schemas.planning import SpeakerCreate
 
 
@@ -54,3 +54,14 @@ def display_name(speaker: Speaker) -> str:
     degrees that follow the name.
     """
     return f"{speaker.name}, {speaker.title}" if speaker.title else speaker.name
+
+
+def delete_speaker(db: Session, speaker: Speaker) -> None:
+    """Remove a narasumber who teaches no session (their bookings would silently vanish)."""
+    teaching = db.exec(select(func.count()).select_from(SessionSpeaker)
+                       .where(SessionSpeaker.speaker_id == speaker.id)).one()
+    if teaching:
+        raise Conflict("{name} teaches {n} sessions; take them off those sessions first.",
+                       code="speaker_in_use", params={"name": speaker.name, "n": teaching})
+    db.delete(speaker)
+    db.flush()

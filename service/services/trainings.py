@@ -6,7 +6,7 @@ from sqlmodel import Session, col, func, select
 
 from service.errors import Conflict, FieldError, NotFound
 from service.i18n.formats import fmt_date
-from service.models import AgendaSession, Batch, Registration, Training, TrainingCategory
+from service.models import AgendaSession, Batch, Registration, Training, TrainingCategory, User
 from service.models.base import pk
 from service.schemas.planning import BatchCreate, CategoryIn, TrainingCreate
 from service.services.venues import resolve_venue
@@ -164,4 +164,20 @@ def delete_batch(db: Session, batch: Batch) -> None:
         raise Conflict("This batch has {n} registrations; move them first.", code="batch_in_use",
                        params={"n": taken})
     db.delete(batch)
+    db.flush()
+
+
+def delete_training(db: Session, training: Training) -> None:
+    """Delete a training with its batches and timetables, while nobody is registered yet."""
+    taken = db.exec(select(func.count()).select_from(Registration)
+                    .where(Registration.training_id == training.id)).one()
+    if taken:
+        raise Conflict("This training has {n} registrations and cannot be deleted.",
+                       code="training_in_use", params={"n": taken})
+    scanners = db.exec(select(func.count()).select_from(User)
+                       .where(User.training_id == training.id)).one()
+    if scanners:
+        raise Conflict("{n} scanner accounts are limited to this training; remove them first.",
+                       code="training_in_use", params={"n": scanners})
+    db.delete(training)
     db.flush()

@@ -50,7 +50,8 @@ def test_venues_and_rooms(page: Page) -> None:
     page.screenshot(path=str(ARTIFACTS / "venues-phone.png"), full_page=True)
 
 
-def test_edit_a_narasumber(page: Page, live_api: httpx.Client) -> None:
+def test_edit_a_narasumber(page: Page, live_api: httpx.Client,
+                           dialog_policy: DialogPolicy) -> None:
     name = _unique("Hj. Desmawati")
     sp = live_api.post("/api/speakers", json={"name": name, "institution": "Dinkes"}).json()
     login(page)
@@ -68,6 +69,12 @@ def test_edit_a_narasumber(page: Page, live_api: httpx.Client) -> None:
     row = page.locator("tr", has_text=name)
     expect(row).to_contain_text("Dinas Kesehatan Kota Padang")
     expect(row).to_contain_text(f"{name}, S.KM., M.Kes.")
+    # Remove them (confirm accepted): gone from the list.
+    row.get_by_role("link").click()
+    dialog_policy.accept_next = 1
+    page.get_by_role("button", name="Hapus narasumber").click()
+    expect(page).to_have_url("/speakers")
+    expect(page.locator("tr", has_text=name)).to_have_count(0)
 
 
 def _training_with_sessions(api: httpx.Client) -> tuple[dict[str, Any], dict[str, Any],
@@ -116,7 +123,8 @@ def test_edit_and_remove_a_session(page: Page, live_api: httpx.Client,
     page.screenshot(path=str(ARTIFACTS / "session-edited.png"), full_page=True)
 
 
-def test_edit_a_training(page: Page, live_api: httpx.Client) -> None:
+def test_edit_a_training(page: Page, live_api: httpx.Client,
+                         dialog_policy: DialogPolicy) -> None:
     t, _, _ = _training_with_sessions(live_api)
     login(page)
     page.goto("/trainings")
@@ -132,6 +140,14 @@ def test_edit_a_training(page: Page, live_api: httpx.Client) -> None:
     page.locator("button[type=submit].primary").click()
     expect(page.locator("h1")).to_have_text(t["title"] + " (revisi)")
     expect(page.locator(".chip")).to_have_text(["Bappeda"])
+    # Dismissing the confirm keeps it; accepting deletes it with its batches.
+    page.get_by_role("link", name="Ubah pelatihan").click()
+    page.get_by_role("button", name="Hapus pelatihan").click()
+    expect(page.locator("input[name=title]")).to_be_visible()
+    dialog_policy.accept_next = 1
+    page.get_by_role("button", name="Hapus pelatihan").click()
+    expect(page).to_have_url("/trainings")
+    expect(page.get_by_role("link", name=t["title"] + " (revisi)")).to_have_count(0)
 
 
 def test_admin_manages_users(page: Page, browser: Any, live_server: str) -> None:

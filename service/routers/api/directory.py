@@ -1,6 +1,6 @@
 """The organization's narasumber and venues."""
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 
 from service.db import DB
 from service.routers.api.serialize import speaker_read, venue_read
@@ -57,3 +57,10 @@ def add_room(venue_id: int, data: RoomCreate, db: DB, user: ApiPlanner) -> RoomR
     venue = venues.get_venue(db, user.organization_id, venue_id)
     room = venues.add_room(db, venue, data)
     return RoomRead(id=room.id or 0, name=room.name, capacity=room.capacity)
+
+
+@router.delete("/speakers/{speaker_id}", status_code=204)
+def delete_speaker(speaker_id: int, db: DB, user: ApiPlanner) -> Response:
+    """Remove a narasumber who teaches no session."""
+    speakers.delete_speaker(db, speakers.get_speaker(db, user.organization_id, speaker_id))
+    return Response(status_code=204)

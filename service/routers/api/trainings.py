@@ -65,3 +65,10 @@ def delete_batch(found: ApiBatch, db: DB) -> Response:
     """Delete a batch that has no registrations, with its timetable."""
     trainings.delete_batch(db, found[0])
     return Response(status_code=204)
+
+
+@router.delete("/trainings/{training_id}", status_code=204)
+def delete_training(training: ApiTraining, db: DB) -> Response:
+    """Delete a training that has no registrations, with its batches and timetables."""
+    trainings.delete_training(db, training)
+    return Response(status_code=204)

@@ -106,3 +106,14 @@ async def add_room(request: Request, venue_id: int, db: DB, user: PagePlanner) -
         return _venues_page(request, db, user, {"room_venue": venue_id, "room_values": data,
                                                 "room_errors": errors_by_field(exc)}, exc.status)
     return redirect(request, "/venues")
+
+
+@router.post("/speakers/{speaker_id}/delete")
+def delete_speaker(request: Request, speaker_id: int, db: DB, user: PagePlanner) -> Response:
+    speaker = speakers.get_speaker(db, user.organization_id, speaker_id)
+    try:
+        speakers.delete_speaker(db, speaker)
+    except DomainError as exc:
+        db.rollback()
+        return _speaker_form(request, db, user, speaker_id, exc=exc)
+    return redirect(request, "/speakers")

@@ -156,3 +156,16 @@ def _roman(n: int) -> str:
         while n >= value:
             out, n = out + numeral, n - value
     return out
+
+
+@router.post("/trainings/{training_id}/delete")
+def delete_training(request: Request, training: PageTraining, db: DB,
+                    user: PagePlanner) -> Response:
+    try:
+        trainings.delete_training(db, training)
+    except DomainError as exc:
+        db.rollback()
+        return _form_page(request, db, user,
+                          _training_values(training, overview.training_overview(db, training)),
+                          training, exc)
+    return redirect(request, "/trainings")
