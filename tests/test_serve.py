@@ -60,3 +60,37 @@ def test_serve_runs_several_worker_processes() -> None:
         finally:
             proc.terminate()
             proc.wait(timeout=20)
+
+
+def test_error_pages_render_with_the_real_session(tmp_path: Path, monkeypatch: object) -> None:
+    """Without the test's shared session: the error handler renders after the request's
+    own session has rolled back and closed, and must not touch ORM rows then."""
+    from fastapi.testclient import TestClient
+
+    from service import migrate
+    from service.db import get_engine, open_session
+    from service.main import create_app
+    from service.services.auth import create_admin
+    from service.settings import get_settings
+
+    url = f"sqlite:///{tmp_path / 'errors.db'}"
+    monkeypatch.setenv("BIMTEK_DATABASE_URL", url)  # type: ignore[attr-defined]
+    get_settings.cache_clear()
+    get_engine.cache_clear()
+    try:
+        migrate.upgrade(url)
+        with open_session() as db:
+            create_admin(db, "admin@errors.test", "a-long-password", "Dinas")
+            db.commit()
+        with TestClient(create_app()) as client:
+            client.post("/login", data={"email": "admin@errors.test",
+                                        "password": "a-long-password"})
+            r = client.get("/trainings/999999")
+            assert r.status_code == 404 and "Pelatihan tidak ditemukan" in r.text
+            assert 'href="/users"' in r.text  # the top bar still knows the admin
+            r = client.post("/batches/999999/delete", headers={"X-CSRF-Token": "forged"})
+            assert r.status_code == 403
+    finally:
+        get_engine().dispose()
+        get_settings.cache_clear()
+        get_engine.cache_clear()

@@ -1,6 +1,7 @@
 """Lookup dependencies: who is asking (bearer token or session cookie), and what they may see."""
 
 import secrets
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -37,12 +38,25 @@ def api_user(request: Request, db: DB) -> User:
     return found[0]
 
 
+@dataclass(frozen=True)
+class Viewer:
+    """Who is looking at a page, as plain data: templates (error pages included) render
+    after the request's database session has closed, when ORM rows can no longer load."""
+
+    id: int
+    name: str
+    email: str
+    role: str
+
+
 def page_session(request: Request, db: DB) -> tuple[User, AuthToken] | None:
     raw = request.cookies.get(get_settings().session_cookie)
     found = auth.resolve_token(db, raw, "session") if raw else None
     if found is not None:
         request.state.csrf_token = found[1].csrf_token
-        request.state.user = found[0]
+        user = found[0]
+        request.state.user = Viewer(id=user.id or 0, name=user.name, email=user.email,
+                                    role=user.role)
     return found
 
 

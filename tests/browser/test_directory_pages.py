@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import ARTIFACTS, PHONE, DialogPolicy, login
+from tests.browser.test_planning_flow import _no_horizontal_overflow
 
 pytestmark = pytest.mark.browser
 
@@ -177,3 +178,14 @@ def test_admin_manages_users(page: Page, browser: Any, live_server: str) -> None
     p2.locator("form[action='/login'] button[type=submit]").click()
     expect(p2.get_by_role("alert")).to_be_visible()
     other.close()
+    page.set_viewport_size(PHONE)
+    page.reload()
+    _no_horizontal_overflow(page)
+
+
+def test_error_page_for_a_logged_in_user(page: Page) -> None:
+    login(page)
+    response = page.goto("/trainings/999999")
+    assert response is not None and response.status == 404
+    expect(page.get_by_role("alert")).to_have_text("Pelatihan tidak ditemukan.")
+    expect(page.get_by_role("link", name="Pengguna")).to_be_visible()  # the top bar still works
