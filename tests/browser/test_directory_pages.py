@@ -181,6 +181,10 @@ def test_admin_manages_users(page: Page, browser: Any, live_server: str) -> None
     page.set_viewport_size(PHONE)
     page.reload()
     _no_horizontal_overflow(page)
+    # Every cell, the deactivate button included, is on screen without scrolling the table.
+    rights = page.eval_on_selector_all(
+        "#users td", "tds => tds.map(td => td.getBoundingClientRect().right)")
+    assert max(rights) <= PHONE["width"], rights
 
 
 def test_error_page_for_a_logged_in_user(page: Page) -> None:
