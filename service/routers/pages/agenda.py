@@ -10,7 +10,7 @@ from service.errors import DomainError
 from service.models import SESSION_KINDS, Batch, Training
 from service.rendering.agenda_pdf import render_agenda_pdf
 from service.routers.deps import PageBatch, PagePlanner
-from service.routers.pages.forms import errors_by_field, form_data, parse
+from service.routers.pages.forms import errors_by_field, form_data, parse, render_form
 from service.routers.pages.rendering import redirect, render
 from service.routers.pdf import pdf_response
 from service.schemas.planning import CopyAgenda, SessionCreate
@@ -71,13 +71,11 @@ def _session_page(request: Request, db: DB, user: PagePlanner, session_id: int,
                   "jpl": session.jpl, "room": item.room.name if item.room else "",
                   "description": session.description or "",
                   "speaker_ids": [str(s.id) for s in item.speakers]}
-    return render(request, "sessions/form.html", {
+    return render_form(request, "sessions/form.html", {
         "session": session, "batch": batch, "training": training, "values": values,
         "days": trainings.days_between(batch.start_date, batch.end_date),
         "kinds": SESSION_KINDS, "speakers": speakers.list_speakers(db, user.organization_id),
-        "errors": errors_by_field(exc) if exc else {},
-        "clashes": exc.extra.get("clashes", []) if exc else []},
-        status_code=exc.status if exc else 200)
+        "clashes": exc.extra.get("clashes", []) if exc else []}, exc)
 
 
 @router.get("/sessions/{session_id}/edit")

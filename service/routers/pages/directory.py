@@ -8,7 +8,7 @@ from fastapi.responses import Response
 from service.db import DB
 from service.errors import DomainError
 from service.routers.deps import PagePlanner
-from service.routers.pages.forms import errors_by_field, form_data, parse
+from service.routers.pages.forms import errors_by_field, form_data, parse, render_form
 from service.routers.pages.rendering import redirect, render
 from service.schemas.planning import RoomCreate, SpeakerCreate, VenueCreate
 from service.services import speakers, venues
@@ -19,9 +19,9 @@ router = APIRouter(include_in_schema=False)
 def _speakers_page(request: Request, db: DB, user: PagePlanner,
                    values: dict[str, Any] | None = None,
                    exc: DomainError | None = None) -> Response:
-    return render(request, "speakers/list.html", {
-        "speakers": speakers.list_speakers(db, user.organization_id), "values": values or {},
-        "errors": errors_by_field(exc) if exc else {}}, exc.status if exc else 200)
+    return render_form(request, "speakers/list.html", {
+        "speakers": speakers.list_speakers(db, user.organization_id), "values": values or {}},
+        exc)
 
 
 @router.get("/speakers")
@@ -46,9 +46,8 @@ def _speaker_form(request: Request, db: DB, user: PagePlanner, speaker_id: int,
     speaker = speakers.get_speaker(db, user.organization_id, speaker_id)
     if values is None:
         values = speaker.model_dump()
-    return render(request, "speakers/form.html", {
-        "speaker": speaker, "values": values, "errors": errors_by_field(exc) if exc else {}},
-        exc.status if exc else 200)
+    return render_form(request, "speakers/form.html", {"speaker": speaker, "values": values},
+                       exc)
 
 
 @router.get("/speakers/{speaker_id}/edit")

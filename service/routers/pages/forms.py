@@ -3,9 +3,11 @@
 from typing import Any, TypeVar
 
 from fastapi import Request
+from fastapi.responses import Response
 from pydantic import BaseModel, ValidationError
 
 from service.errors import DomainError, FieldError, InvalidInput, field_errors
+from service.routers.pages.rendering import render
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -37,3 +39,10 @@ def errors_by_field(exc: DomainError) -> dict[str, str]:
     if isinstance(exc, FieldError):
         return {exc.field: exc.text()}
     return {"": exc.text()}
+
+
+def render_form(request: Request, name: str, context: dict[str, Any],
+                exc: DomainError | None = None) -> Response:
+    """A form page; after a refused submit, with its messages by field and its 4xx status."""
+    return render(request, name, {**context, "errors": errors_by_field(exc) if exc else {}},
+                  exc.status if exc else 200)

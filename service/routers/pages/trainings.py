@@ -9,7 +9,7 @@ from service.db import DB
 from service.errors import DomainError
 from service.models import KINDS, Training
 from service.routers.deps import PageBatch, PagePlanner, PageTraining
-from service.routers.pages.forms import errors_by_field, form_data, parse
+from service.routers.pages.forms import form_data, parse, render_form
 from service.routers.pages.rendering import redirect, render
 from service.schemas.planning import BatchCreate, TrainingCreate
 from service.services import overview, trainings, venues
@@ -37,11 +37,9 @@ async def _training_form(request: Request) -> dict[str, Any]:
 
 def _form_page(request: Request, db: DB, user: PagePlanner, values: dict[str, Any],
                training: Training | None = None, exc: DomainError | None = None) -> Response:
-    return render(request, "trainings/form.html", {
+    return render_form(request, "trainings/form.html", {
         "training": training, "values": values, "kinds": KINDS,
-        "errors": errors_by_field(exc) if exc else {},
-        "venues": [v for v, _ in venues.list_venues(db, user.organization_id)],
-    }, status_code=exc.status if exc else 200)
+        "venues": [v for v, _ in venues.list_venues(db, user.organization_id)]}, exc)
 
 
 @router.get("/trainings")
@@ -93,11 +91,9 @@ async def update(request: Request, training: PageTraining, db: DB, user: PagePla
 def _batch_page(request: Request, db: DB, user: PagePlanner, training: Training,
                 values: dict[str, Any], batch_id: int | None = None,
                 exc: DomainError | None = None) -> Response:
-    return render(request, "batches/form.html", {
+    return render_form(request, "batches/form.html", {
         "training": training, "batch_id": batch_id, "values": values,
-        "errors": errors_by_field(exc) if exc else {},
-        "venues": [v for v, _ in venues.list_venues(db, user.organization_id)],
-    }, status_code=exc.status if exc else 200)
+        "venues": [v for v, _ in venues.list_venues(db, user.organization_id)]}, exc)
 
 
 @router.get("/trainings/{training_id}/batches/new")

@@ -8,8 +8,8 @@ from fastapi.responses import Response
 from service.db import DB
 from service.errors import DomainError
 from service.routers.deps import PageAdmin
-from service.routers.pages.forms import errors_by_field, form_data, parse
-from service.routers.pages.rendering import redirect, render
+from service.routers.pages.forms import form_data, parse, render_form
+from service.routers.pages.rendering import redirect
 from service.schemas.accounts import UserCreate
 from service.services import users
 
@@ -18,10 +18,9 @@ router = APIRouter(include_in_schema=False)
 
 def _page(request: Request, db: DB, admin: PageAdmin, values: dict[str, Any] | None = None,
           exc: DomainError | None = None) -> Response:
-    return render(request, "users/list.html", {
+    return render_form(request, "users/list.html", {
         "accounts": users.list_users(db, admin.organization_id),
-        "values": values or {"role": "committee"},
-        "errors": errors_by_field(exc) if exc else {}}, exc.status if exc else 200)
+        "values": values or {"role": "committee"}}, exc)
 
 
 @router.get("/users")
