@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import DB_KIND
@@ -19,14 +20,25 @@ def test_health_endpoints(client: TestClient) -> None:
     assert client.get("/readyz").json() == {"status": "ok"}
 
 
-def test_pool_sizes_are_settings(monkeypatch: object) -> None:
-    from service.db import make_engine
+def test_pool_sizes_are_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    from service.db import get_engine
+    from service.settings import get_settings
 
     # Building an engine does not connect, so no server is needed here.
-    engine = make_engine("postgresql+psycopg://u@127.0.0.1:1/x", pool_size=3, max_overflow=0)
-    assert engine.pool.size() == 3  # type: ignore[attr-defined]
-    assert engine.pool._max_overflow == 0  # type: ignore[attr-defined]
-    engine.dispose()
+    monkeypatch.setenv("BIMTEK_DATABASE_URL", "postgresql+psycopg://u@127.0.0.1:1/x")
+    monkeypatch.setenv("BIMTEK_DB_POOL_SIZE", "3")
+    monkeypatch.setenv("BIMTEK_DB_MAX_OVERFLOW", "1")
+    get_settings.cache_clear()
+    get_engine.cache_clear()
+    try:
+        engine = get_engine()
+        assert engine.pool.size() == 3  # type: ignore[attr-defined]
+        assert engine.pool._max_overflow == 1  # type: ignore[attr-defined]
+        engine.dispose()
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()
+        get_engine.cache_clear()
 
 
 def _free_port() -> int:
