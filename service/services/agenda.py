@@ -20,6 +20,7 @@ from service.models import (
 )
 from service.models.base import pk
 from service.schemas.planning import SessionCreate
+from service.services.overview import load_sessions
 from service.services.speakers import display_name, speakers_by_ids
 from service.services.venues import find_or_create_room
 
@@ -204,8 +205,6 @@ def copy_agenda(db: Session, org_id: int, source: Batch, target: Batch, training
     """
     if source.id == target.id:
         raise FieldError("target_batch_id", "Choose another batch to copy to.")
-    from service.services.overview import load_sessions
-
     existing = db.exec(select(AgendaSession).where(AgendaSession.batch_id == target.id)).all()
     if existing and not replace:
         raise Conflict("{batch} already has {n} sessions. Tick replace to overwrite them.",
