@@ -24,6 +24,24 @@ class Settings(BaseSettings):
     secure_cookies: bool = False
     max_body_bytes: int = 2 * 1024 * 1024
     public_base_url: str = "http://127.0.0.1:8000"
+    # Signs the self-registration form's time check; when unset, one is generated
+    # once and kept in the database, so every app process shares it.
+    secret_key: str = ""
+    # Public self-registration: attempts per client address per window.
+    selfreg_limit: int = 30
+    selfreg_window_seconds: int = 600
+    # Ticket email; nothing is sent while smtp_host is empty.
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = False
+    smtp_ssl: bool = False
+    mail_from: str = "Bimtek <bimtek@localhost>"
+    smtp_timeout: float = 20.0
+    # Spreadsheet import limits, checked before parsing.
+    import_max_bytes: int = 10 * 1024 * 1024
+    import_max_rows: int = 20_000
 
 
 @lru_cache
