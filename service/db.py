@@ -99,3 +99,16 @@ def get_db(request: Request) -> Iterator[Session]:
 # scope="function": the commit happens before the response is sent, so a client
 # never sees 201 for a write that failed to commit.
 DB = Annotated[Session, Depends(get_db, scope="function")]
+
+
+def get_aside_db() -> Iterator[Session]:
+    """A second, short unit of work for bookkeeping that must persist even when the
+    request fails (rate-limit counters): the caller commits it at once."""
+    session = open_session(write=True)
+    try:
+        yield session
+    finally:
+        session.close()
+
+
+AsideDB = Annotated[Session, Depends(get_aside_db, scope="function")]

@@ -16,6 +16,7 @@ from service.middleware import BodyLimitMiddleware, LocaleMiddleware, SecurityHe
 from service.routers.api import agenda as api_agenda
 from service.routers.api import auth as api_auth
 from service.routers.api import directory as api_directory
+from service.routers.api import registrations as api_registrations
 from service.routers.api import trainings as api_trainings
 from service.routers.api import users as api_users
 from service.routers.pages import register_pages
@@ -38,7 +39,8 @@ def create_app() -> FastAPI:
     app = FastAPI(title="Bimtek", version="0.1.0", lifespan=lifespan,
                   docs_url="/api/docs", openapi_url="/api/openapi.json", redoc_url=None)
     install_error_handlers(app)
-    for module in (api_auth, api_trainings, api_agenda, api_directory, api_users):
+    for module in (api_auth, api_trainings, api_agenda, api_directory, api_users,
+                   api_registrations):
         app.include_router(module.router)
     register_pages(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
@@ -56,7 +58,10 @@ def create_app() -> FastAPI:
             return JSONResponse({"status": "unavailable"}, status_code=503)
         return JSONResponse({"status": "ok"})
 
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    # A spreadsheet upload may be larger than a form; a little room for the multipart framing.
+    upload_limit = settings.import_max_bytes + 64 * 1024
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes, overrides={
+        r"/(api/)?trainings/\d+/(registrations/)?import": upload_limit})
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(LocaleMiddleware)
     return app

@@ -1,6 +1,7 @@
 """ASGI middleware: request locale, body size limit, security headers."""
 
 import json
+import re
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -52,12 +53,13 @@ class BodyLimitMiddleware:
     def __init__(self, app: ASGIApp, max_bytes: int, overrides: dict[str, int] | None = None):
         self.app = app
         self.max_bytes = max_bytes
-        # Paths (prefix match) that take larger uploads, e.g. spreadsheet imports.
-        self.overrides = overrides or {}
+        # Paths (regular expressions, matched from the start) that take larger
+        # uploads, e.g. spreadsheet imports.
+        self.overrides = [(re.compile(p), limit) for p, limit in (overrides or {}).items()]
 
     def _limit(self, path: str) -> int:
-        for prefix, limit in self.overrides.items():
-            if path.startswith(prefix):
+        for pattern, limit in self.overrides:
+            if pattern.match(path):
                 return limit
         return self.max_bytes
 

@@ -23,7 +23,9 @@ class Settings(BaseSettings):
     # Set in production behind TLS so the session cookie is never sent in clear.
     secure_cookies: bool = False
     max_body_bytes: int = 2 * 1024 * 1024
-    public_base_url: str = "http://127.0.0.1:8000"
+    # The address participants reach (ticket links in WhatsApp and email, QR on
+    # certificates). Empty: the address the request came to.
+    public_base_url: str = ""
     # Signs the self-registration form's time check; when unset, one is generated
     # once and kept in the database, so every app process shares it.
     secret_key: str = ""

@@ -35,7 +35,11 @@ class Participant(SQLModel, table=True):
 class Registration(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("training_id", "participant_id"),
+        # Same phone and same name is the same person even without a NIK; the
+        # database settles two such registrations arriving at once.
+        UniqueConstraint("training_id", "contact_key"),
         Index("ix_registration_batch_status", "batch_id", "status"),
+        Index("ix_registration_training_status", "training_id", "status", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -47,6 +51,9 @@ class Registration(SQLModel, table=True):
     status: str = Field(default="waitlisted", max_length=12)
     # The secret in the ticket URL: at least 128 random bits.
     ticket_token: str = Field(max_length=64, unique=True)
+    # "phone|casefolded name", or None without a phone.
+    contact_key: str | None = Field(default=None, max_length=240)
     source: str = Field(default="manual", max_length=12)
     created_at: datetime = created_at_field()
     cancelled_at: datetime | None = timestamp_field()
+    ticket_emailed_at: datetime | None = timestamp_field()

@@ -31,6 +31,10 @@ class Training(SQLModel, table=True):
     # Self-registration window (public page), used by the participants capability.
     registration_opens_at: datetime | None = Field(default=None)
     registration_closes_at: datetime | None = Field(default=None)
+    # The public self-registration link is /daftar/{public_code}; None until enabled.
+    public_code: str | None = Field(default=None, max_length=32, unique=True)
+    # Whether self-registering participants may pick their batch.
+    registration_batch_choice: bool = Field(default=False)
     # Ed25519 key pair that signs ticket QR codes; the private half never leaves the server.
     ticket_private_key: bytes | None = Field(default=None)
     ticket_public_key: bytes | None = Field(default=None)
@@ -46,6 +50,9 @@ class TrainingCategory(SQLModel, table=True):
     training_id: int = Field(foreign_key="training.id", index=True, ondelete="CASCADE")
     name: str = Field(max_length=120)
     quota: int | None = Field(default=None)
+    # Registrations (not cancelled) in this category, kept by an atomic UPDATE
+    # ... WHERE taken < quota, like Batch.confirmed_count.
+    taken: int = Field(default=0)
     position: int = Field(default=0)
 
 

@@ -9,7 +9,8 @@ tabs and double spaces); "Hj. Nur'aini, S.Pd." stays "Hj. Nur'aini, S.Pd.".
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from datetime import date
 from typing import Any
 
@@ -40,7 +41,7 @@ _NAME_FORBIDDEN = re.compile(r"[<>{}|\\=;]|^[+\-@]")
 class Problem:
     field: str
     message: str  # an untranslated message id; params fill its {placeholders}
-    params: dict[str, Any] = field(default_factory=dict)
+    params: dict[str, Any] = dc_field(default_factory=dict)
 
 
 @dataclass

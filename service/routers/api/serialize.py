@@ -1,6 +1,7 @@
 """Turn read models into response schemas."""
 
 from service.models import Room, Speaker, Venue
+from service.schemas.participants import RegistrationRead
 from service.schemas.planning import (
     BatchRead,
     CategoryRead,
@@ -11,6 +12,7 @@ from service.schemas.planning import (
     VenueRead,
 )
 from service.services.overview import BatchInfo, SessionItem, TrainingOverview
+from service.services.registrations import RegistrationRow, mask_nik
 
 
 def speaker_read(s: Speaker) -> SpeakerRead:
@@ -50,3 +52,18 @@ def venue_read(venue: Venue, rooms: list[Room]) -> VenueRead:
     return VenueRead(id=venue.id or 0, name=venue.name, address=venue.address, city=venue.city,
                      rooms=[RoomRead(id=r.id or 0, name=r.name, capacity=r.capacity)
                             for r in rooms])
+
+
+def registration_read(row: RegistrationRow, base_url: str) -> RegistrationRead:
+    reg, person = row.registration, row.participant
+    return RegistrationRead(
+        id=reg.id or 0, participant_id=person.id or 0, training_id=reg.training_id,
+        batch_id=reg.batch_id, batch=row.batch.name if row.batch else None,
+        preferred_batch_id=reg.preferred_batch_id, status=reg.status,
+        name=person.name, nik_masked=mask_nik(person.nik), gender=person.gender,
+        phone=person.phone, email=person.email,
+        category=row.category.name if row.category else None,
+        institution=person.institution, position=person.position, village=person.village,
+        district=person.district, regency=person.regency, kampung_kb=person.kampung_kb,
+        source=reg.source, ticket_url=f"{base_url}/t/{reg.ticket_token}",
+        created_at=reg.created_at, cancelled_at=reg.cancelled_at)

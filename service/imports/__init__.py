@@ -1,0 +1,1 @@
+"""Importing participant lists from spreadsheets: reading, column matching, row validation."""

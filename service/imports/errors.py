@@ -1,0 +1,83 @@
+"""Why an uploaded participant list is refused as a whole (before any row is looked at).
+
+Each refusal is an `ImportRefused` with its own machine code and HTTP status, and a
+message a committee member can act on ("The file is 14.2 MB; the limit is 10 MB.").
+"""
+
+import math
+from typing import Any
+
+from service.errors import DomainError
+from service.i18n import N_
+
+_MB = 1024 * 1024
+
+
+class ImportRefused(DomainError):
+    code, status, message = "import_refused", 422, N_("This file cannot be imported.")
+
+
+class FileTooLarge(ImportRefused):
+    code, status = "file_too_large", 413
+
+    def __init__(self, size: int, limit: int) -> None:
+        super().__init__(N_("The file is {size}; the limit is {limit}."),
+                         params={"size": format_size(size, round_up=True),
+                                 "limit": format_size(limit)})
+
+
+class TooManyRows(ImportRefused):
+    code, status = "too_many_rows", 413
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(N_("The file has more than {limit} participant rows; "
+                            "split it into smaller files."), params={"limit": limit})
+
+
+class UnsupportedFile(ImportRefused):
+    code, status = "unsupported_file", 415
+    message = N_("This is not an Excel (.xlsx) or CSV file. In Excel, use "
+                 "File > Save As > Excel Workbook (.xlsx) or CSV, then upload that file.")
+
+
+class SuspiciousArchive(ImportRefused):
+    code, status = "suspicious_archive", 422
+    message = N_("This .xlsx file unpacks to far more data than a participant list holds, "
+                 "so it was not opened. Save the list again from Excel and upload the new file.")
+
+
+class EmptyFile(ImportRefused):
+    code, status = "empty_file", 422
+    message = N_("The file is empty.")
+
+
+class UnreadableFile(ImportRefused):
+    code, status = "unreadable_file", 422
+    message = N_("The file is damaged or incomplete and cannot be read. Open it in Excel, "
+                 "save it again and upload the new file.")
+
+
+class ColumnProblem(ImportRefused):
+    """The header row does not say which column holds what (missing name, a field twice)."""
+
+    code, status = "column_problem", 422
+
+    def __init__(self, message: str, *, code: str, **params: Any) -> None:
+        super().__init__(message, code=code, params=params)
+
+
+def format_size(size: int, *, round_up: bool = False) -> str:
+    """Bytes as a person reads them: "14.2 MB", "10 MB", "850 KB".
+
+    The file's own size rounds up so that a file just over the limit never reads
+    as equal to it ("10.1 MB; the limit is 10 MB", not "10 MB; the limit is 10 MB").
+    """
+    if size >= _MB:
+        tenths = size * 10 / _MB
+        value = (math.ceil(tenths) if round_up else round(tenths)) / 10
+        unit = "MB"
+    else:
+        value = math.ceil(size / 1024) if round_up else round(size / 1024)
+        unit = "KB"
+    text = f"{value:.1f}".removesuffix(".0")
+    return f"{text} {unit}"

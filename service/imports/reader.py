@@ -1,0 +1,274 @@
+"""Reading an uploaded participant list (.xlsx or .csv) into header and rows of strings.
+
+Everything a stranger's file can do wrong is refused before or while parsing, as an
+`ImportRefused`: too big, not a spreadsheet, a zip bomb, too many rows, nothing in it,
+damaged. No other exception escapes `read_table`, whatever the bytes are.
+"""
+
+import csv
+import io
+import math
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from pathlib import PurePath
+
+import openpyxl
+
+from service.i18n import N_
+from service.imports.errors import (
+    EmptyFile,
+    FileTooLarge,
+    ImportRefused,
+    SuspiciousArchive,
+    TooManyRows,
+    UnreadableFile,
+    UnsupportedFile,
+)
+
+# openpyxl parses the workbook's XML with defusedxml only when it is installed; without
+# it an uploaded file could expand entities (billion laughs) or reach for external ones.
+if openpyxl.DEFUSEDXML is not True:
+    raise ImportError("openpyxl must parse with defusedxml: install defusedxml and do not "
+                      "set OPENPYXL_DEFUSEDXML=False")
+
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 100
+# Deflate reaches a few hundred to one on tiny, repetitive parts (an empty styles.xml),
+# which is harmless; the ratio only matters once a member could unpack to a lot.
+RATIO_CHECK_FROM_BYTES = 1024 * 1024
+# No participant list is this wide; reading no further keeps a cell placed at column
+# XFD from making every row 16,384 cells long.
+MAX_COLUMNS = 200
+EXCEL_MAX_ROWS = 1_048_576
+_SNIFF_CHARS = 8192
+
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_PDF_MAGIC = b"%PDF"
+_UTF8_BOM = b"\xef\xbb\xbf"
+
+
+@dataclass
+class Table:
+    headers: list[str]
+    # (row number as Excel shows it, one string per header)
+    rows: list[tuple[int, list[str]]]
+
+
+def read_table(content: bytes, filename: str, *, max_bytes: int, max_rows: int) -> Table:
+    """Read the first sheet of an .xlsx, or a .csv, refusing anything unsafe or unreadable."""
+    if len(content) > max_bytes:
+        raise FileTooLarge(len(content), max_bytes)
+    if not content:
+        raise EmptyFile()
+    kind = _file_kind(content, filename)
+    try:
+        if kind == "xlsx":
+            _check_archive(content)
+            return _build_table(_xlsx_rows(content), max_rows)
+        return _build_table(_csv_rows(content), max_rows)
+    except ImportRefused:
+        raise
+    except Exception as exc:  # noqa: BLE001
+        # openpyxl, zipfile, the XML parser and the csv module each raise their own kinds
+        # of error (and KeyError, ValueError, OverflowError...) on damaged input; to the
+        # committee they all mean the same thing.
+        raise UnreadableFile() from exc
+
+
+# --- what kind of file ------------------------------------------------------------------
+
+def _file_kind(content: bytes, filename: str) -> str:
+    """"xlsx" or "csv", when the name and the bytes agree; else UnsupportedFile."""
+    suffix = PurePath(filename or "").suffix.casefold()
+    head = content[:8]
+    if head.startswith(_OLE_MAGIC):
+        raise UnsupportedFile(N_("This is an old Excel 97-2003 (.xls) file. Open it in Excel, "
+                                 "choose File > Save As > Excel Workbook (.xlsx), and upload "
+                                 "the new file."))
+    if head.startswith(_PDF_MAGIC):
+        raise UnsupportedFile(N_("This is a PDF, not a spreadsheet. Upload the participant "
+                                 "list as an Excel (.xlsx) or CSV file."))
+    if suffix == ".xlsx" and head.startswith(_ZIP_MAGIC):
+        return "xlsx"
+    if suffix == ".csv" and not head.startswith(_ZIP_MAGIC) and _looks_like_text(content):
+        return "csv"
+    raise UnsupportedFile()
+
+
+def _looks_like_text(content: bytes) -> bool:
+    """A CSV has no NUL bytes and hardly any control characters; a binary file has many."""
+    sample = content[:_SNIFF_CHARS]
+    if b"\x00" in sample:
+        return False
+    controls = sum(1 for b in sample if b < 0x20 and b not in (0x09, 0x0A, 0x0D))
+    return controls <= len(sample) // 100
+
+
+# --- xlsx -------------------------------------------------------------------------------
+
+def _check_archive(content: bytes) -> None:
+    """Look at the zip's directory before openpyxl unpacks anything.
+
+    The sizes in the directory can be trusted as a bound: zipfile stops reading a member
+    at its declared size (and then fails its CRC check), so a member that lies about its
+    size cannot unpack to more than it declared.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            members = archive.infolist()
+            names = {info.filename for info in members}
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError):
+        # Starts like a zip but its directory is missing: a truncated upload.
+        raise UnreadableFile() from None
+    if "xl/workbook.xml" not in names:
+        # A .docx, .ods or any other zip renamed to .xlsx.
+        raise UnsupportedFile()
+    total = 0
+    for info in members:
+        total += info.file_size
+        if total > MAX_UNPACKED_BYTES or _ratio_too_high(info):
+            raise SuspiciousArchive()
+
+
+def _ratio_too_high(info: zipfile.ZipInfo) -> bool:
+    if info.file_size < RATIO_CHECK_FROM_BYTES:
+        return False
+    return info.file_size > MAX_COMPRESSION_RATIO * max(info.compress_size, 1)
+
+
+def _xlsx_rows(content: bytes) -> Iterator[tuple[int, list[str]]]:
+    """Rows of the first worksheet, numbered as Excel numbers them."""
+    workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    try:
+        if not workbook.worksheets:
+            raise EmptyFile()
+        # The first tab, not the active one: a committee member may save the template
+        # while looking at its "Petunjuk" (instructions) tab.
+        sheet = workbook.worksheets[0]
+        # The stored dimension may be wrong or absurd (A1:XFD1048576); without it openpyxl
+        # pads only to the cells a row really has.
+        sheet.reset_dimensions()  # type: ignore[union-attr]
+        cells = sheet.iter_rows(min_row=1, max_col=MAX_COLUMNS, values_only=True)
+        # openpyxl fills gaps between stored rows with empty ones, so counting from 1
+        # gives Excel's row numbers.
+        for number, values in enumerate(cells, start=1):
+            if number > EXCEL_MAX_ROWS:
+                raise UnreadableFile()
+            yield number, [cell_text(v) for v in values]
+    finally:
+        workbook.close()
+
+
+def cell_text(value: object) -> str:
+    """A cell's value as the text a person typed or sees.
+
+    A NIK or phone number typed into Excel without a leading apostrophe is stored as a
+    number (1371015203850001, or 1.37101520385E+15 once Excel has rounded it), so whole
+    numbers come back as their digits, without ".0" and without an exponent.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return _float_text(value)
+    if isinstance(value, datetime):
+        if value.time() == time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ", timespec="seconds")
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if isinstance(value, timedelta):
+        return str(value)
+    return str(value)
+
+
+def _float_text(value: float) -> str:
+    if not math.isfinite(value):
+        return ""
+    if value.is_integer():
+        return str(int(value))
+    # repr is the shortest exact form; Decimal spells out exponents (1e-05 -> 0.00001).
+    return format(Decimal(repr(value)), "f")
+
+
+# --- csv --------------------------------------------------------------------------------
+
+def _csv_rows(content: bytes) -> Iterator[tuple[int, list[str]]]:
+    text = _decode(content)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text))
+    # Excel counts records, not lines: a quoted cell with a line break stays on one row.
+    for number, values in enumerate(reader, start=1):
+        yield number, values
+
+
+def _decode(content: bytes) -> str:
+    """UTF-8 (with or without BOM), else Windows-1252, which Excel in Indonesia writes."""
+    if content.startswith(_UTF8_BOM):
+        return content[len(_UTF8_BOM):].decode("utf-8")
+    try:
+        return content.decode("utf-8")
+    except UnicodeDecodeError:
+        return content.decode("cp1252")
+
+
+def _sniff_delimiter(text: str) -> str:
+    """Comma, or semicolon where Excel's list separator is one (Indonesian locale settings).
+
+    Counted on the first non-empty line, the header, outside quotes.
+    """
+    for line in text.splitlines():
+        if line.strip():
+            unquoted = line.split('"')[::2]
+            commas = sum(part.count(",") for part in unquoted)
+            semicolons = sum(part.count(";") for part in unquoted)
+            return ";" if semicolons > commas else ","
+    return ","
+
+
+# --- shared -----------------------------------------------------------------------------
+
+def _build_table(rows: Iterable[tuple[int, Sequence[str]]], max_rows: int) -> Table:
+    """Header = first non-empty row; data = later non-empty rows, at most max_rows of them."""
+    headers: list[str] | None = None
+    data: list[tuple[int, list[str]]] = []
+    for number, values in rows:
+        if _is_empty(values):
+            continue
+        if headers is None:
+            headers = _header_cells(values)
+            continue
+        if len(data) >= max_rows:
+            # Stop at the first row over the limit rather than read the rest.
+            raise TooManyRows(max_rows)
+        data.append((number, _fit(values, len(headers))))
+    if headers is None:
+        raise EmptyFile()
+    if not data:
+        raise EmptyFile(N_("The file has a header row but no participant rows below it."))
+    return Table(headers=headers, rows=data)
+
+
+def _is_empty(values: Sequence[str]) -> bool:
+    return all(not v.strip() for v in values)
+
+
+def _header_cells(values: Sequence[str]) -> list[str]:
+    headers = [v.strip() for v in values]
+    # Trailing blank header cells are formatting, not columns.
+    while headers and not headers[-1]:
+        headers.pop()
+    return headers
+
+
+def _fit(values: Sequence[str], width: int) -> list[str]:
+    """Exactly one value per header: short rows padded, cells beyond the last header dropped."""
+    cells = list(values[:width])
+    cells.extend([""] * (width - len(cells)))
+    return cells

@@ -1,0 +1,36 @@
+"""Small tables the service keeps for itself: rate-limit counters, shared secrets, uploads."""
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, LargeBinary
+from sqlmodel import Field, SQLModel
+
+from service.models.base import created_at_field
+
+
+class RateLimit(SQLModel, table=True):
+    """One counter per key and fixed window; stored in the database so every app process
+    counts together."""
+
+    key: str = Field(primary_key=True, max_length=200)
+    window_start: datetime = Field(sa_type=DateTime(timezone=True), index=True)
+    count: int = Field(default=0)
+
+
+class AppSecret(SQLModel, table=True):
+    """A secret generated once and shared by all processes (e.g. the form-signing key)."""
+
+    name: str = Field(primary_key=True, max_length=60)
+    value: str = Field(max_length=200)
+
+
+class ImportUpload(SQLModel, table=True):
+    """A spreadsheet kept between its preview and the committee's confirmation."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    training_id: int = Field(foreign_key="training.id", index=True, ondelete="CASCADE")
+    user_id: int = Field(foreign_key="user.id")
+    token: str = Field(max_length=64, unique=True)
+    filename: str = Field(max_length=255)
+    content: bytes = Field(sa_type=LargeBinary)
+    created_at: datetime = created_at_field()

@@ -1,0 +1,82 @@
+"""Shapes for registrations: what a committee, the API or the public form sends, and reads."""
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from service.schemas.common import OptInt, _blank_to_none
+
+# Raw text: the real checks (NIK, +62 phone, names) happen in participant_fields, which
+# reports every problem at once and is shared with the spreadsheet import.
+RawText = Annotated[str | None, BeforeValidator(_blank_to_none), Field(max_length=300)]
+Status = Literal["confirmed", "waitlisted", "cancelled"]
+
+
+class RegistrationCreate(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    name: RawText = None
+    nik: RawText = None
+    gender: RawText = None
+    phone: RawText = None
+    email: RawText = None
+    category: RawText = None
+    institution: RawText = None
+    position: RawText = None
+    village: RawText = None
+    district: RawText = None
+    regency: RawText = None
+    province: RawText = None
+    kampung_kb: RawText = None
+    batch_id: OptInt = None
+
+    def raw(self) -> dict[str, str | None]:
+        return self.model_dump(exclude={"batch_id"})
+
+
+class MoveRequest(BaseModel):
+    batch_id: int
+
+
+class AssignRequest(BaseModel):
+    strategy: Literal["balanced", "region"] = "balanced"
+    dry_run: bool = False
+
+
+class TicketVerifyRequest(BaseModel):
+    code: Annotated[str, Field(max_length=2000)]
+
+
+class RegistrationRead(BaseModel):
+    id: int
+    participant_id: int
+    training_id: int
+    batch_id: int | None
+    batch: str | None
+    preferred_batch_id: int | None
+    status: Status
+    name: str
+    nik_masked: str | None
+    gender: str | None
+    phone: str | None
+    email: str | None
+    category: str | None
+    institution: str | None
+    position: str | None
+    village: str | None
+    district: str | None
+    regency: str | None
+    kampung_kb: str | None
+    source: str
+    ticket_url: str
+    created_at: datetime
+    cancelled_at: datetime | None
+
+
+class RegistrationPage(BaseModel):
+    items: list[RegistrationRead]
+    total: int
+    page: int
+    pages: int
+    per_page: int
