@@ -12,7 +12,12 @@ from sqlalchemy import text
 
 from service.db import get_engine
 from service.errors import install_error_handlers
-from service.middleware import BodyLimitMiddleware, LocaleMiddleware, SecurityHeadersMiddleware
+from service.middleware import (
+    BodyLimitMiddleware,
+    DbAdmissionMiddleware,
+    LocaleMiddleware,
+    SecurityHeadersMiddleware,
+)
 from service.routers.api import agenda as api_agenda
 from service.routers.api import auth as api_auth
 from service.routers.api import directory as api_directory
@@ -29,8 +34,11 @@ STATIC_DIR = Path(__file__).resolve().parent.parent / "frontend" / "static"
 async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
     # Sync routes run in this pool; it should match the DB pool, or threads queue
     # for connections while holding requests.
-    anyio.to_thread.current_default_thread_limiter().total_tokens = \
-        get_settings().threadpool_size
+    # More threads than admitted database requests (DbAdmissionMiddleware), so a
+    # request holding a connection always finds a thread to finish on.
+    s = get_settings()
+    anyio.to_thread.current_default_thread_limiter().total_tokens = max(
+        s.threadpool_size, s.db_pool_size + s.db_max_overflow + 2)
     yield
 
 
@@ -63,5 +71,7 @@ def create_app() -> FastAPI:
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes, overrides={
         r"/(api/)?trainings/\d+/(registrations/)?import": upload_limit})
     app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(DbAdmissionMiddleware,
+                       limit=settings.db_pool_size + settings.db_max_overflow)
     app.add_middleware(LocaleMiddleware)
     return app

@@ -1,7 +1,9 @@
-"""ASGI middleware: request locale, body size limit, security headers."""
+"""ASGI middleware: request locale, body size limit, security headers, database admission."""
 
 import json
 import re
+
+import anyio
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -133,3 +135,32 @@ class SecurityHeadersMiddleware:
             await send(message)
 
         await self.app(scope, receive, with_headers)
+
+
+class DbAdmissionMiddleware:
+    """Let at most `limit` requests of this process work with the database at once.
+
+    Sync routes and their dependencies run one thread call at a time, and a request
+    keeps its pooled connection between those calls. Without this gate, a burst fills
+    every worker thread with requests blocked on checking out a connection, while the
+    requests that hold the connections wait for a thread to finish: a deadlock until
+    the pool times out (seen with 48 concurrent registrations). Waiting here costs no
+    thread. The limit equals the connection pool, which stays below the thread pool.
+    """
+
+    EXEMPT = ("/healthz", "/static/")
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = max(1, limit)
+        self._gate: anyio.Semaphore | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].startswith(self.EXEMPT):
+            await self.app(scope, receive, send)
+            return
+        if self._gate is None:
+            # Created on first use, inside the server's event loop.
+            self._gate = anyio.Semaphore(self.limit)
+        async with self._gate:
+            await self.app(scope, receive, send)

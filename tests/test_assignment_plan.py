@@ -202,3 +202,9 @@ def test_any_input_respects_capacity_and_places_everyone_once(raw_batches, raw_c
     assert len(plan.placements) == min(room, len(cands))
     if plan.waitlisted and plan.placements:
         assert min(plan.waitlisted) > max(plan.placements)
+    # A placed person is kept out of their preferred batch only when it is full.
+    rooms = {b.id: max(0, b.capacity - b.confirmed) for b in bs}
+    for c in cands:
+        pref = c.preferred_batch_id
+        if c.id in plan.placements and pref in rooms and plan.placements[c.id] != pref:
+            assert load(plan)[pref] == rooms[pref]

@@ -99,7 +99,7 @@ class ColumnMapping:
 
 
 def normalise_header(header: str) -> str:
-    """Letters and digits only, casefolded: "No. HP" -> "nohp", "Kabupaten/Kota" -> "kabupatenkota"."""
+    """Letters and digits only, casefolded: "No. HP" -> "nohp", "Kab/Kota" -> "kabkota"."""
     return _NOT_ALNUM.sub("", header.casefold())
 
 

@@ -49,6 +49,8 @@ _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _PDF_MAGIC = b"%PDF"
 _UTF8_BOM = b"\xef\xbb\xbf"
+# ASCII "unit separator": never typed, so a one-column CSV is never split.
+_NEVER_IN_TEXT = "\x1f"
 
 
 @dataclass
@@ -68,8 +70,11 @@ def read_table(content: bytes, filename: str, *, max_bytes: int, max_rows: int) 
     try:
         if kind == "xlsx":
             _check_archive(content)
-            return _build_table(_xlsx_rows(content), max_rows)
-        return _build_table(_csv_rows(content), max_rows)
+            # The list may well sit on a later tab; say which one is read.
+            return _build_table(_xlsx_rows(content), max_rows, N_(
+                "The first sheet of this workbook is empty. Put the participant list on the "
+                "first sheet, with the column names in its first row."))
+        return _build_table(_csv_rows(content), max_rows, EmptyFile.message)
     except ImportRefused:
         raise
     except Exception as exc:  # noqa: BLE001
@@ -140,25 +145,27 @@ def _ratio_too_high(info: zipfile.ZipInfo) -> bool:
     return info.file_size > MAX_COMPRESSION_RATIO * max(info.compress_size, 1)
 
 
-def _xlsx_rows(content: bytes) -> Iterator[tuple[int, list[str]]]:
-    """Rows of the first worksheet, numbered as Excel numbers them."""
-    workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+def _xlsx_rows(content: bytes) -> Iterator[tuple[int, Sequence[object]]]:
+    """Raw cell values of the first worksheet, numbered as Excel numbers its rows."""
+    # keep_links=False: links to other workbooks are neither needed nor worth parsing.
+    workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True,
+                                      keep_links=False)
     try:
         if not workbook.worksheets:
-            raise EmptyFile()
+            return
         # The first tab, not the active one: a committee member may save the template
         # while looking at its "Petunjuk" (instructions) tab.
         sheet = workbook.worksheets[0]
         # The stored dimension may be wrong or absurd (A1:XFD1048576); without it openpyxl
-        # pads only to the cells a row really has.
-        sheet.reset_dimensions()  # type: ignore[union-attr]
-        cells = sheet.iter_rows(min_row=1, max_col=MAX_COLUMNS, values_only=True)
+        # pads each row only to its own last cell.
+        sheet.reset_dimensions()
+        values = sheet.iter_rows(min_row=1, max_col=MAX_COLUMNS, values_only=True)
         # openpyxl fills gaps between stored rows with empty ones, so counting from 1
         # gives Excel's row numbers.
-        for number, values in enumerate(cells, start=1):
+        for number, row in enumerate(values, start=1):
             if number > EXCEL_MAX_ROWS:
                 raise UnreadableFile()
-            yield number, [cell_text(v) for v in values]
+            yield number, row
     finally:
         workbook.close()
 
@@ -200,12 +207,11 @@ def _float_text(value: float) -> str:
 
 # --- csv --------------------------------------------------------------------------------
 
-def _csv_rows(content: bytes) -> Iterator[tuple[int, list[str]]]:
+def _csv_rows(content: bytes) -> Iterator[tuple[int, Sequence[object]]]:
     text = _decode(content)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text))
     # Excel counts records, not lines: a quoted cell with a line break stays on one row.
-    for number, values in enumerate(reader, start=1):
-        yield number, values
+    yield from enumerate(reader, start=1)
 
 
 def _decode(content: bytes) -> str:
@@ -221,54 +227,57 @@ def _decode(content: bytes) -> str:
 def _sniff_delimiter(text: str) -> str:
     """Comma, or semicolon where Excel's list separator is one (Indonesian locale settings).
 
-    Counted on the first non-empty line, the header, outside quotes.
+    Counted on the first non-empty line, the header, outside quotes. A header with
+    neither has one column, so nothing may split its cells: "Nur, S.Pd." written by a
+    semicolon Excel is one name, not "Nur" and a stray cell.
     """
-    for line in text.splitlines():
+    for line in io.StringIO(text):
         if line.strip():
             unquoted = line.split('"')[::2]
             commas = sum(part.count(",") for part in unquoted)
             semicolons = sum(part.count(";") for part in unquoted)
+            if commas == semicolons == 0:
+                return _NEVER_IN_TEXT
             return ";" if semicolons > commas else ","
     return ","
 
 
 # --- shared -----------------------------------------------------------------------------
 
-def _build_table(rows: Iterable[tuple[int, Sequence[str]]], max_rows: int) -> Table:
+def _build_table(rows: Iterable[tuple[int, Sequence[object]]], max_rows: int,
+                 empty_message: str) -> Table:
     """Header = first non-empty row; data = later non-empty rows, at most max_rows of them."""
     headers: list[str] | None = None
     data: list[tuple[int, list[str]]] = []
     for number, values in rows:
-        if _is_empty(values):
-            continue
         if headers is None:
             headers = _header_cells(values)
+            continue
+        # Only cells under a header are read: others cannot be imported, and converting
+        # openpyxl's padding for every row would cost more than the rest of the read.
+        cells = [cell_text(v) for v in values[:len(headers)]]
+        if _is_empty(cells):
             continue
         if len(data) >= max_rows:
             # Stop at the first row over the limit rather than read the rest.
             raise TooManyRows(max_rows)
-        data.append((number, _fit(values, len(headers))))
+        cells.extend([""] * (len(headers) - len(cells)))
+        data.append((number, cells))
     if headers is None:
-        raise EmptyFile()
+        raise EmptyFile(empty_message)
     if not data:
         raise EmptyFile(N_("The file has a header row but no participant rows below it."))
     return Table(headers=headers, rows=data)
 
 
-def _is_empty(values: Sequence[str]) -> bool:
-    return all(not v.strip() for v in values)
+def _is_empty(cells: Sequence[str]) -> bool:
+    return all(not c.strip() for c in cells)
 
 
-def _header_cells(values: Sequence[str]) -> list[str]:
-    headers = [v.strip() for v in values]
+def _header_cells(values: Sequence[object]) -> list[str] | None:
+    """The stripped header texts without trailing blanks; None for a blank row."""
+    headers = [cell_text(v).strip() for v in values]
     # Trailing blank header cells are formatting, not columns.
     while headers and not headers[-1]:
         headers.pop()
-    return headers
-
-
-def _fit(values: Sequence[str], width: int) -> list[str]:
-    """Exactly one value per header: short rows padded, cells beyond the last header dropped."""
-    cells = list(values[:width])
-    cells.extend([""] * (width - len(cells)))
-    return cells
+    return headers or None

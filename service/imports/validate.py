@@ -7,6 +7,7 @@ imported participant is held to exactly the same rules.
 """
 
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -54,7 +55,7 @@ class _Seen:
 
 
 def validate_rows(table: Table, mapping: ColumnMapping, *, categories: Mapping[str, str],
-                  existing_niks: set[str], existing_contacts: set[str],
+                  existing_niks: AbstractSet[str], existing_contacts: AbstractSet[str],
                   today: date | None = None) -> ValidatedImport:
     """Clean every row; rows with no problem go to `rows`, every problem to `errors`.
 
@@ -101,7 +102,7 @@ def _category_problems(value: str, categories: Mapping[str, str],
 
 
 def _duplicate_problems(fields: ParticipantFields, number: int, seen: _Seen,
-                        existing_niks: set[str], existing_contacts: set[str]
+                        existing_niks: AbstractSet[str], existing_contacts: AbstractSet[str]
                         ) -> list[Problem]:
     """One duplicate problem at most: a NIK clash already says it is the same person.
 

@@ -9,6 +9,7 @@ import io
 from dataclasses import dataclass
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -77,7 +78,7 @@ def import_template_xlsx(categories: list[str]) -> bytes:
     guide = workbook.create_sheet("Petunjuk")
     category_range = _fill_guide_sheet(guide, columns, categories)
     if category_range:
-        _add_list(sheet, columns, "Kategori", f"={category_range}")
+        _add_list(sheet, columns, "Kategori", category_range)
     _add_list(sheet, columns, "Jenis Kelamin", '"L,P"')
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -159,7 +160,7 @@ def _add_list(sheet: Worksheet, columns: list[TemplateColumn], header: str,
     sheet.add_data_validation(validation)
 
 
-def _put_text(cell: object, value: str) -> None:
+def _put_text(cell: Cell, value: str) -> None:
     """Write a value as plain text: a category named "=1+1" must not become a formula."""
-    cell.value = value  # type: ignore[attr-defined]
-    cell.data_type = "s"  # type: ignore[attr-defined]
+    cell.value = value
+    cell.data_type = "s"

@@ -8,12 +8,6 @@ browser is ever downloaded.
 
 import os
 import secrets
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import Any
@@ -23,8 +17,8 @@ import pytest
 from playwright.sync_api import ViewportSize
 
 from tests.dbutil import fresh_database, pg_available
+from tests.live import REPO, run_cli, serve
 
-REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -44,41 +38,6 @@ def _skip_or_fail(reason: str) -> None:
     pytest.skip(reason)
 
 
-def _bimtek_command() -> list[str]:
-    script = Path(sys.executable).parent / "bimtek"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "service.cli"]
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _run(args: list[str], env: dict[str, str]) -> None:
-    done = subprocess.run([*_bimtek_command(), *args], env=env, cwd=REPO, capture_output=True,
-                          text=True, timeout=120, check=False)
-    if done.returncode != 0:
-        pytest.fail(f"bimtek {args[0]} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
-
-
-def _wait_healthy(base_url: str, proc: subprocess.Popen[bytes], log: Path,
-                  timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"bimtek serve exited with {proc.returncode}:\n{log.read_text()[-4000:]}")
-        try:
-            with urllib.request.urlopen(f"{base_url}/healthz", timeout=2) as r:  # noqa: S310
-                if r.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.2)
-    pytest.fail(f"bimtek serve did not answer /healthz in {timeout:.0f}s:\n"
-                f"{log.read_text()[-4000:]}")
-
-
 @pytest.fixture(scope="session")
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
@@ -93,26 +52,10 @@ def live_server(artifacts: Path) -> Iterator[str]:
         _skip_or_fail("PostgreSQL is not running")
     with fresh_database(kind, "live") as url:
         env = {**os.environ, "BIMTEK_DATABASE_URL": url, "PYTHONUNBUFFERED": "1"}
-        _run(["migrate"], env)
-        _run(["create-admin", ADMIN_EMAIL, "--password", ADMIN_PASSWORD, "--org", ORG], env)
-        port = _free_port()
-        base_url = f"http://127.0.0.1:{port}"
-        log = artifacts / f"server-{kind}.log"
-        with log.open("wb") as out:
-            proc = subprocess.Popen(  # noqa: S603
-                [*_bimtek_command(), "serve", "--host", "127.0.0.1", "--port", str(port),
-                 "--log-level", "warning"], env=env, cwd=REPO, stdout=out,
-                stderr=subprocess.STDOUT)
-            try:
-                _wait_healthy(base_url, proc, log)
-                yield base_url
-            finally:
-                proc.terminate()
-                try:
-                    proc.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait(timeout=5)
+        run_cli(["migrate"], env)
+        run_cli(["create-admin", ADMIN_EMAIL, "--password", ADMIN_PASSWORD, "--org", ORG], env)
+        with serve(env, artifacts / f"server-{kind}.log") as base_url:
+            yield base_url
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,73 @@
+"""Real `bimtek serve` processes for tests that need several app processes or a browser."""
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def bimtek_command() -> list[str]:
+    script = Path(sys.executable).parent / "bimtek"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "service.cli"]
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def run_cli(args: list[str], env: dict[str, str]) -> str:
+    done = subprocess.run([*bimtek_command(), *args], env=env, cwd=REPO, capture_output=True,
+                          text=True, timeout=300, check=False)
+    if done.returncode != 0:
+        pytest.fail(f"bimtek {args[0]} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
+    return done.stdout
+
+
+def _wait_healthy(base_url: str, proc: subprocess.Popen[bytes], log: Path,
+                  timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"bimtek serve exited with {proc.returncode}:\n{log.read_text()[-4000:]}")
+        try:
+            with urllib.request.urlopen(f"{base_url}/healthz", timeout=2) as r:  # noqa: S310
+                if r.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.2)
+    pytest.fail(f"bimtek serve did not answer /healthz in {timeout:.0f}s:\n"
+                f"{log.read_text()[-4000:]}")
+
+
+@contextmanager
+def serve(env: dict[str, str], log: Path, workers: int = 1) -> Iterator[str]:
+    """Run `bimtek serve` (migrated already) and yield its base URL; stop it afterwards."""
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(  # noqa: S603
+            [*bimtek_command(), "serve", "--host", "127.0.0.1", "--port", str(port),
+             "--workers", str(workers), "--log-level", "warning"],
+            env=env, cwd=REPO, stdout=out, stderr=subprocess.STDOUT)
+        try:
+            _wait_healthy(base_url, proc, log)
+            yield base_url
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=5)
