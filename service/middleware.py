@@ -4,7 +4,6 @@ import json
 import re
 
 import anyio
-
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.i18n import gettext as _
