@@ -21,6 +21,7 @@ from service.middleware import (
 from service.routers.api import agenda as api_agenda
 from service.routers.api import auth as api_auth
 from service.routers.api import directory as api_directory
+from service.routers.api import participants_io as api_participants_io
 from service.routers.api import registrations as api_registrations
 from service.routers.api import trainings as api_trainings
 from service.routers.api import users as api_users
@@ -48,7 +49,7 @@ def create_app() -> FastAPI:
                   docs_url="/api/docs", openapi_url="/api/openapi.json", redoc_url=None)
     install_error_handlers(app)
     for module in (api_auth, api_trainings, api_agenda, api_directory, api_users,
-                   api_registrations):
+                   api_registrations, api_participants_io):
         app.include_router(module.router)
     register_pages(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -4,6 +4,8 @@ Catalogs are gettext .po files read with Babel at import time, so no compile ste
 is needed; a test checks that every message id in code and templates is translated.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
@@ -64,3 +66,14 @@ def pick_locale(cookie: str | None, accept_language: str | None, query: str | No
         if first.split("-")[0] in LOCALES:
             return first.split("-")[0]
     return DEFAULT_LOCALE
+
+
+@contextmanager
+def use_locale(locale: str) -> Iterator[None]:
+    """Speak `locale` for a moment, e.g. Indonesian in a participant's ticket message
+    whatever language the committee member's screen uses."""
+    token = _current.set(locale)
+    try:
+        yield
+    finally:
+        _current.reset(token)

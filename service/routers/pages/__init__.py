@@ -2,9 +2,19 @@
 
 from fastapi import FastAPI
 
-from service.routers.pages import account, agenda, directory, trainings, users
+from service.routers.pages import (
+    account,
+    agenda,
+    directory,
+    participants_io,
+    registrations,
+    tickets,
+    trainings,
+    users,
+)
 
 
 def register_pages(app: FastAPI) -> None:
-    for module in (account, trainings, agenda, directory, users):
+    for module in (account, trainings, agenda, directory, users, registrations,
+                   participants_io, tickets):
         app.include_router(module.router)

@@ -1,0 +1,106 @@
+"""Bulk work on a training's participants: spreadsheet import, batch assignment, tickets."""
+
+import base64
+import json
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import Response
+
+from service.db import DB
+from service.errors import FieldError
+from service.rendering.import_template import import_template_xlsx
+from service.rendering.ticket_cards_pdf import ticket_cards_pdf
+from service.routers.deps import ApiBatch, ApiPlanner, ApiTraining
+from service.routers.pdf import pdf_response
+from service.routers.urls import public_base
+from service.schemas.participants import AssignRequest, TicketVerifyRequest
+from service.services import assignment, imports, ticket_delivery, tickets
+from service.services.registrations import categories_of
+
+router = APIRouter(prefix="/api", tags=["participants"])
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _mapping(raw: str | None) -> dict[str, str]:
+    if not raw:
+        return {}
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        value = None
+    if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str)
+                                              for k, v in value.items()):
+        raise FieldError("mapping", "Send the mapping as a JSON object: header to field.")
+    return value
+
+
+@router.post("/trainings/{training_id}/registrations/import")
+def import_registrations(training: ApiTraining, db: DB,
+                         file: Annotated[UploadFile, File()],
+                         mapping: Annotated[str | None, Form()] = None) -> dict[str, object]:
+    """Import a .xlsx or .csv: every row or none (422 import_invalid lists each bad cell)."""
+    content = file.file.read()
+    check = imports.check_file(db, training, content, file.filename or "", _mapping(mapping))
+    return {"imported": imports.import_rows(db, training, check), "errors": []}
+
+
+@router.get("/trainings/{training_id}/registrations/template.xlsx")
+def import_template(training: ApiTraining, db: DB) -> Response:
+    """An empty participant list with the expected columns and an example row."""
+    data = import_template_xlsx([c.name for c in categories_of(db, training.id or 0)])
+    return Response(data, media_type=XLSX, headers={
+        "Content-Disposition": 'attachment; filename="template-peserta.xlsx"'})
+
+
+@router.post("/trainings/{training_id}/assign")
+def assign(training: ApiTraining, data: AssignRequest, db: DB) -> dict[str, object]:
+    """Place every waiting registration into a batch (balanced or by kecamatan)."""
+    result = (assignment.preview(db, training, data.strategy) if data.dry_run
+              else assignment.apply(db, training, data.strategy))
+    return {"strategy": result.strategy, "dry_run": data.dry_run,
+            "placed": result.placed, "waitlisted": result.waitlisted,
+            "batches": [{"id": s.id, "name": result.batch(s.id).name,
+                         "confirmed": s.confirmed_after, "capacity": s.capacity,
+                         "added": s.added, "by_category": s.by_category,
+                         "by_district": s.by_district} for s in result.summaries]}
+
+
+@router.get("/batches/{batch_id}/tickets.pdf")
+def ticket_cards(found: ApiBatch, db: DB, request: Request) -> Response:
+    """Printable ticket cards of a batch's confirmed participants, 8 per A4 page."""
+    batch, training = found
+    ctx = ticket_delivery.context(db, training)
+    rows = ticket_delivery.confirmed_rows(db, training, batch.id)
+    cards = ticket_delivery.ticket_cards(db, ctx, rows, public_base(request))
+    return pdf_response(ticket_cards_pdf(cards, title=f"{training.title} – {batch.name}"),
+                        f"tiket-{batch.name}.pdf")
+
+
+@router.post("/trainings/{training_id}/tickets/email")
+def email_tickets(training: ApiTraining, db: DB, request: Request,
+                  batch_id: int | None = None) -> dict[str, object]:
+    """Email every confirmed participant (of one batch, or all) their ticket link."""
+    ctx = ticket_delivery.context(db, training)
+    rows = ticket_delivery.confirmed_rows(db, training, batch_id)
+    report = ticket_delivery.email_tickets(db, ctx, rows, public_base(request))
+    return {"sent": report.sent, "failed": report.failed,
+            "without_email": report.without_email}
+
+
+@router.get("/trainings/{training_id}/ticket-key")
+def ticket_key(training: ApiTraining, db: DB) -> dict[str, object]:
+    """The public key that verifies this training's ticket codes (for offline scanners)."""
+    public = tickets.ensure_keys(db, training)
+    return {"training_id": training.id, "algorithm": "Ed25519",
+            "public_key": base64.b64encode(public).decode()}
+
+
+@router.post("/tickets/verify")
+def verify_ticket(data: TicketVerifyRequest, db: DB, user: ApiPlanner) -> dict[str, object]:
+    """Is this QR text a genuine, current ticket? Without checking anyone in."""
+    found = tickets.check_code(db, user.organization_id, data.code.strip())
+    return {"valid": True, "registration_id": found.registration.id,
+            "name": found.participant.name, "batch_id": found.batch.id,
+            "batch": found.batch.name, "training_id": found.training.id,
+            "days": [found.claims.first_day.isoformat(), found.claims.last_day.isoformat()]}

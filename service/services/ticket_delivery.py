@@ -1,0 +1,120 @@
+"""Getting tickets to participants: printed cards, WhatsApp links and email."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from service.errors import Conflict
+from service.i18n import use_locale
+from service.i18n.formats import fmt_range
+from service.models import Batch, Organization, Registration, Training, Venue
+from service.models.base import pk, utcnow
+from service.rendering.ticket_cards_pdf import TicketCard
+from service.services import mailer, tickets
+from service.services.registrations import RegistrationFilter, RegistrationRow, list_registrations
+from service.services.whatsapp import ticket_message, whatsapp_link
+from service.settings import get_settings
+
+
+@dataclass
+class DeliveryContext:
+    """What every ticket of a training says besides the person: loaded once."""
+
+    training: Training
+    organization: str
+    venues: dict[int, Venue]
+
+    def venue_for(self, batch: Batch | None) -> Venue | None:
+        venue_id = (batch.venue_id if batch and batch.venue_id else None) or \
+            self.training.venue_id
+        return self.venues.get(venue_id) if venue_id else None
+
+    def dates_for(self, batch: Batch | None) -> str:
+        with use_locale("id"):
+            return fmt_range(batch.start_date, batch.end_date) if batch else ""
+
+
+def context(db: Session, training: Training) -> DeliveryContext:
+    org = db.get(Organization, training.organization_id)
+    venues = {pk(v): v for v in db.exec(
+        select(Venue).where(
+            Venue.organization_id == training.organization_id)).all()}
+    return DeliveryContext(training, org.name if org else "", venues)
+
+
+def confirmed_rows(db: Session, training: Training, batch_id: int | None = None
+                   ) -> list[RegistrationRow]:
+    rows, _total = list_registrations(db, training, RegistrationFilter(
+        batch_id=batch_id, status="confirmed"), page=1, per_page=1_000_000)
+    return rows
+
+
+def ticket_url(base_url: str, registration: Registration) -> str:
+    return f"{base_url}/t/{registration.ticket_token}"
+
+
+def whatsapp_url(ctx: DeliveryContext, row: RegistrationRow, base_url: str) -> str | None:
+    """A wa.me link with the ticket message, for a registration with a phone number."""
+    if not row.participant.phone or row.registration.status == "cancelled":
+        return None
+    venue = ctx.venue_for(row.batch)
+    text = ticket_message(row.participant.name, ctx.training.title,
+                          row.batch.name if row.batch else "", ctx.dates_for(row.batch),
+                          venue.name if venue else None, ticket_url(base_url,
+                                                                    row.registration))
+    return whatsapp_link(row.participant.phone, text)
+
+
+def ticket_cards(db: Session, ctx: DeliveryContext, rows: list[RegistrationRow],
+                 base_url: str) -> list[TicketCard]:
+    short_base = base_url.split("://", 1)[-1]
+    cards = []
+    for row in rows:
+        code = tickets.ticket_code(db, ctx.training, row.registration, row.batch)
+        if code is None or row.batch is None:
+            continue
+        venue = ctx.venue_for(row.batch)
+        cards.append(TicketCard(
+            name=row.participant.name, training_title=ctx.training.title,
+            organization=ctx.organization, batch_name=row.batch.name,
+            dates=ctx.dates_for(row.batch), venue=venue.name if venue else None, code=code,
+            ticket_url=f"{short_base}/t/{row.registration.ticket_token}",
+            category=row.category.name if row.category else None))
+    return cards
+
+
+@dataclass
+class EmailReport:
+    sent: int
+    failed: dict[str, str]
+    without_email: int
+
+
+def email_tickets(db: Session, ctx: DeliveryContext, rows: list[RegistrationRow],
+                  base_url: str) -> EmailReport:
+    """Email each confirmed registration its ticket link over one SMTP connection."""
+    config = mailer.SmtpConfig.from_settings(get_settings())
+    if not config.enabled:
+        raise Conflict("Email is not set up: no SMTP server is configured.",
+                       code="mail_not_configured")
+    with_email = [r for r in rows if r.participant.email]
+    emails: list[mailer.TicketEmail] = []
+    by_address: dict[str, list[int]] = {}
+    for row in with_email:
+        venue = ctx.venue_for(row.batch)
+        email = mailer.ticket_email(
+            row.participant.name, ctx.training.title, ctx.organization,
+            row.batch.name if row.batch else "", ctx.dates_for(row.batch),
+            venue.name if venue else None, ticket_url(base_url, row.registration),
+            row.participant.email or "")
+        emails.append(email)
+        by_address.setdefault(email.to, []).append(pk(row.registration))
+    report = mailer.send_emails(config, emails)
+    sent_ids = [i for address in report.sent for i in by_address.get(address, [])]
+    if sent_ids:
+        db.execute(update(Registration).where(col(Registration.id).in_(sent_ids))
+                   .values(ticket_emailed_at=utcnow())
+                   .execution_options(synchronize_session=False))
+    return EmailReport(sent=len(report.sent), failed=report.failed,
+                       without_email=len(rows) - len(with_email))
