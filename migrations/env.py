@@ -20,6 +20,13 @@ def run_migrations_online() -> None:
     url = config.attributes.get("url") or get_settings().database_url
     engine = make_engine(url)
     with engine.connect() as conn:
+        if conn.dialect.name == "sqlite":
+            # SQLite alters a table by copying it and dropping the old one; with foreign
+            # keys on, that drop would cascade and delete every dependent row (batches,
+            # categories...). The pragma only takes effect outside a transaction.
+            # Hence straight on the driver's connection, before SQLAlchemy begins one.
+            conn.connection.driver_connection.execute(  # type: ignore[union-attr]
+                "PRAGMA foreign_keys=OFF")
         _run(conn)
     engine.dispose()
 

@@ -63,6 +63,19 @@ def upgrade() -> None:
     with op.batch_alter_table('trainingcategory', schema=None) as batch_op:
         batch_op.add_column(sa.Column('taken', sa.Integer(), nullable=False, server_default='0'))
 
+    # Trainings made before tickets existed get their signing key pair now.
+    from service.services.ticket_codes import generate_keypair
+
+    conn = op.get_bind()
+    training = sa.table('training', sa.column('id', sa.Integer),
+                        sa.column('ticket_private_key', sa.LargeBinary),
+                        sa.column('ticket_public_key', sa.LargeBinary))
+    for (training_id,) in conn.execute(sa.select(training.c.id).where(
+            training.c.ticket_private_key.is_(None))).all():
+        private, public = generate_keypair()
+        conn.execute(training.update().where(training.c.id == training_id)
+                     .values(ticket_private_key=private, ticket_public_key=public))
+
     # ### end Alembic commands ###
 
 

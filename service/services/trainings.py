@@ -9,6 +9,7 @@ from service.i18n.formats import fmt_date
 from service.models import AgendaSession, Batch, Registration, Training, TrainingCategory, User
 from service.models.base import pk
 from service.schemas.planning import BatchCreate, CategoryIn, TrainingCreate
+from service.services import ticket_codes
 from service.services.venues import resolve_venue
 
 MAX_TRAINING_DAYS = 400  # a year of monthly coaching fits; a typo of a decade does not
@@ -76,6 +77,8 @@ def create_training(db: Session, org_id: int, data: TrainingCreate) -> Training:
         description=data.description,
         venue_id=resolve_venue(db, org_id, data.venue_id, data.venue),
     )
+    # The ticket-signing key pair exists from the start, so showing a ticket never writes.
+    training.ticket_private_key, training.ticket_public_key = ticket_codes.generate_keypair()
     db.add(training)
     db.flush()
     _set_categories(db, training, data.categories)

@@ -1,0 +1,38 @@
+"""Data written under an older schema survives each upgrade and gets sensible new values."""
+
+from datetime import date
+
+from alembic import command
+from sqlalchemy import create_engine, text
+
+from service.migrate import alembic_config
+from service.services import ticket_codes
+from tests.conftest import DB_KIND
+from tests.dbutil import fresh_database
+
+
+def test_0002_gives_existing_trainings_a_ticket_key_and_defaults() -> None:
+    with fresh_database(DB_KIND, "mig") as url:
+        command.upgrade(alembic_config(url), "0001")
+        engine = create_engine(url)
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO organization (id, name, created_at) "
+                              "VALUES (1, 'DP3AP2KB', CURRENT_TIMESTAMP)"))
+            conn.execute(text(
+                "INSERT INTO training (id, organization_id, title, kind, start_date, end_date, "
+                "timezone, checkin_mode, created_at) VALUES (7, 1, 'Pelatihan', 'pelatihan', "
+                "'2018-09-12', '2018-09-18', 'Asia/Jakarta', 'day', CURRENT_TIMESTAMP)"))
+            conn.execute(text("INSERT INTO trainingcategory (id, training_id, name, position) "
+                              "VALUES (3, 7, 'Kader BKB', 0)"))
+        command.upgrade(alembic_config(url), "head")
+        with engine.connect() as conn:
+            private, public, choice = conn.execute(text(
+                "SELECT ticket_private_key, ticket_public_key, registration_batch_choice "
+                "FROM training WHERE id = 7")).one()
+            taken = conn.execute(text("SELECT taken FROM trainingcategory WHERE id = 3")).one()
+        engine.dispose()
+        claims = ticket_codes.TicketClaims(7, 1, 1, date(2018, 9, 12),
+                                           date(2018, 9, 13))
+        code = ticket_codes.sign_ticket(claims, bytes(private))
+        assert ticket_codes.verify_ticket(code, bytes(public)) == claims
+        assert not choice and taken == (0,)
