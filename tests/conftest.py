@@ -60,7 +60,7 @@ def db(engine: Engine) -> Iterator[Session]:
 
 @pytest.fixture
 def app(db: Session) -> Any:
-    from service.db import get_db
+    from service.db import get_aside_db, get_db
     from service.main import create_app
 
     application = create_app()
@@ -74,6 +74,8 @@ def app(db: Session) -> Any:
             raise
 
     application.dependency_overrides[get_db] = _test_db
+    # Bookkeeping that commits on its own (rate limits) shares the test's transaction.
+    application.dependency_overrides[get_aside_db] = lambda: db
     return application
 
 

@@ -94,8 +94,30 @@ def test_participants_unique_padang_niks(db: Session, demo: DemoResult) -> None:
     women = Counter(p.gender for p in people)["P"]
     assert women > 0.8 * 421
     assert len({p.district for p in people}) == 11
-    # Registration is a later step: the demo only fills the participant directory.
-    assert db.exec(select(func.count()).select_from(Registration)).one() == 0
+
+
+def test_everyone_is_registered_confirmed_and_batches_are_full(db: Session,
+                                                               demo: DemoResult) -> None:
+    regs = db.exec(select(Registration).where(Registration.training_id == demo.training_id)).all()
+    assert len(regs) == 421
+    assert {r.status for r in regs} == {"confirmed"}
+    per_batch = Counter(r.batch_id for r in regs)
+    for batch in _batches(db, demo).values():
+        assert per_batch[batch.id] == batch.capacity == batch.confirmed_count
+    assert len({r.ticket_token for r in regs}) == 421
+
+
+def test_every_demo_ticket_verifies(db: Session, demo: DemoResult) -> None:
+    from service.services import tickets
+
+    training = db.get(Training, demo.training_id)
+    assert training is not None
+    regs = db.exec(select(Registration).where(Registration.training_id == demo.training_id)).all()
+    for reg in regs[:: 20]:
+        batch = db.get(Batch, reg.batch_id)
+        code = tickets.ticket_code(db, training, reg, batch)
+        assert code is not None
+        assert tickets.check_code(db, demo.organization_id, code).registration.id == reg.id
 
 
 def test_participants_are_the_same_every_time() -> None:

@@ -9,7 +9,8 @@ from datetime import date, time, timedelta
 from faker import Faker
 from sqlmodel import Session
 
-from service.models import Batch, Organization, Participant, Speaker, Training
+from service.models import Batch, Organization, Participant, Registration, Speaker, Training
+from service.models.base import pk
 from service.schemas.planning import (
     BatchCreate,
     CategoryIn,
@@ -19,7 +20,17 @@ from service.schemas.planning import (
     TrainingCreate,
     VenueCreate,
 )
-from service.services import agenda, auth, speakers, trainings, venues
+from service.services import (
+    agenda,
+    assignment,
+    auth,
+    registrations,
+    seats,
+    speakers,
+    trainings,
+    venues,
+)
+from service.services.participant_fields import contact_key
 
 # A fixed seed: the demo is the same on every machine and every run.
 SEED = 2018
@@ -290,6 +301,24 @@ def demo_participants(org_id: int, seed: int = SEED) -> list[Participant]:
     return people
 
 
+def _register_all(db: Session, training: Training, participants: list[Participant]) -> None:
+    """Everyone registered in their category, then placed into the four angkatan by the
+    same balanced assignment a committee would run; each gets a working ticket."""
+    categories = {c.name: c for c in registrations.categories_of(db, pk(training))}
+    names = [name for name, quota in CATEGORIES.items() for _ in range(quota)]
+    for person, category in zip(participants, names, strict=True):
+        db.add(Registration(training_id=pk(training), participant_id=pk(person),
+                            category_id=categories[category].id, status="waitlisted",
+                            ticket_token=registrations.new_ticket_token(), source="import",
+                            contact_key=contact_key(person.phone, person.name)))
+    for name, quota in CATEGORIES.items():
+        seats.take_quota(db, pk(categories[name]), quota)
+    db.flush()
+    result = assignment.apply(db, training, "balanced")
+    if result.waitlisted:
+        raise RuntimeError(f"demo assignment left {result.waitlisted} without a seat")
+
+
 def seed_demo(db: Session, admin_email: str, admin_password: str) -> DemoResult:
     """Seed the Padang 2018 training into the session; flushes, the caller commits."""
     admin = auth.create_admin(db, admin_email, admin_password, ORG_NAME)
@@ -326,6 +355,7 @@ def seed_demo(db: Session, admin_email: str, admin_password: str) -> DemoResult:
     participants = demo_participants(org_id)
     db.add_all(participants)
     db.flush()
+    _register_all(db, training, participants)
 
     assert training.id is not None
     jpl = MATERIAL_JPL * len(MATERIALS)

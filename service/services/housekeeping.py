@@ -53,7 +53,11 @@ def shared_secret(db: Session, name: str) -> str:
     configured = get_settings().secret_key
     if configured:
         return configured
-    stmt = _upsert(db)(AppSecret).values(name=name, value=secrets.token_urlsafe(32))
-    db.execute(stmt.on_conflict_do_nothing(index_elements=["name"]))
-    return str(db.execute(select(col(AppSecret.value)).where(
-        col(AppSecret.name) == name)).scalar_one())
+    query = select(col(AppSecret.value)).where(col(AppSecret.name) == name)
+    found = db.execute(query).scalar_one_or_none()
+    if found is None:
+        # Made once; a process racing here keeps whichever value was stored first.
+        stmt = _upsert(db)(AppSecret).values(name=name, value=secrets.token_urlsafe(32))
+        db.execute(stmt.on_conflict_do_nothing(index_elements=["name"]))
+        found = db.execute(query).scalar_one()
+    return str(found)

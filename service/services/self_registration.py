@@ -11,7 +11,7 @@ import secrets
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -61,8 +61,12 @@ def configure(db: Session, training: Training, data: SelfRegistrationSettings) -
         training.public_code = secrets.token_urlsafe(6)
     if not data.enabled:
         training.public_code = None
-    training.registration_opens_at = data.opens_at
-    training.registration_closes_at = data.closes_at
+    # The committee types wall-clock times where the training happens.
+    zone = ZoneInfo(training.timezone)
+    training.registration_opens_at = data.opens_at.replace(tzinfo=zone) if data.opens_at \
+        else None
+    training.registration_closes_at = data.closes_at.replace(tzinfo=zone) \
+        if data.closes_at else None
     training.registration_batch_choice = data.batch_choice
     db.add(training)
     db.flush()
@@ -77,18 +81,20 @@ def training_for_code(db: Session, code: str) -> Training:
     return training
 
 
-def local_now(training: Training) -> datetime:
-    """Now, as a wall-clock time where the training happens (WIB, WITA or WIT)."""
-    return datetime.now(ZoneInfo(training.timezone)).replace(tzinfo=None)
+def local_time(training: Training, value: datetime) -> datetime:
+    """A stored moment as wall-clock time where the training happens (WIB, WITA or WIT)."""
+    aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+    return aware.astimezone(ZoneInfo(training.timezone)).replace(tzinfo=None)
 
 
 def window_state(training: Training, now: datetime | None = None) -> WindowState:
-    now = now or local_now(training)
-    if training.registration_opens_at and now < training.registration_opens_at:
+    local_now = local_time(training, now or datetime.now(UTC))
+    opens, closes = training.registration_opens_at, training.registration_closes_at
+    if opens and local_now < local_time(training, opens):
         return "not_yet"
-    if training.registration_closes_at and now >= training.registration_closes_at:
+    if closes and local_now >= local_time(training, closes):
         return "closed"
-    if not training.registration_closes_at and now.date() > training.end_date:
+    if not closes and local_now.date() > training.end_date:
         return "closed"
     return "open"
 
@@ -144,7 +150,8 @@ def self_register(db: Session, training: Training, raw: Mapping[str, object],
     if state == "closed":
         raise RegistrationClosed()
     if state == "not_yet":
-        opens = training.registration_opens_at
+        opens = local_time(training, training.registration_opens_at) \
+            if training.registration_opens_at else None
         raise RegistrationNotOpen(params={"opens": f"{fmt_date(opens.date())} "
                                           f"{fmt_time(opens.time())}" if opens else ""})
     if not training.registration_batch_choice:

@@ -1,5 +1,159 @@
-"""Public pages: (being written)."""
+"""Public pages: a participant's ticket, the self-registration form; and its settings page."""
 
-from fastapi import APIRouter
+import re
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from markupsafe import Markup
+
+from service.db import DB, AsideDB
+from service.errors import DomainError, FieldError, NotFound
+from service.models import Organization, Venue
+from service.rendering.qr import qr_png, qr_svg
+from service.routers.deps import PageTraining
+from service.routers.pages.forms import errors_by_field, form_data, render_form
+from service.routers.pages.rendering import redirect, render
+from service.routers.urls import public_base
+from service.services import housekeeping, self_registration, tickets
+from service.settings import get_settings
 
 router = APIRouter(include_in_schema=False)
+TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+# The ticket token is the page's only key: keep it out of referrers and search engines.
+PRIVATE = {"Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex",
+           "Cache-Control": "private, max-age=60"}
+
+
+def _view(db: DB, token: str) -> tickets.TicketView:
+    if not TOKEN.match(token):
+        raise NotFound("This ticket does not exist. Check the link you received.")
+    return tickets.ticket_view(db, token)
+
+
+@router.get("/t/{token}")
+def ticket_page(token: str, request: Request, db: DB, new: int = 0) -> Response:
+    """The participant's ticket: who, which batch, where, the agenda, and the QR."""
+    view = _view(db, token)
+    qr = Markup(qr_svg(view.code)) if view.code else None  # noqa: S704 (generated SVG)
+    response = render(request, "public/ticket.html",
+                      {"t": view, "qr": qr, "just_registered": bool(new)})
+    response.headers.update(PRIVATE)
+    return response
+
+
+@router.get("/t/{token}/qr.png")
+def ticket_qr(token: str, db: DB) -> Response:
+    """The ticket's QR code as a PNG image."""
+    view = _view(db, token)
+    if view.code is None:
+        raise NotFound("This ticket has no QR code: it is not confirmed.")
+    return Response(qr_png(view.code, box_size=10), media_type="image/png", headers=PRIVATE)
+
+
+# --- self-registration ------------------------------------------------------------------
+
+def _public_context(db: DB, training: Any) -> dict[str, Any]:
+    org = db.get(Organization, training.organization_id)
+    venue = db.get(Venue, training.venue_id) if training.venue_id else None
+    opens = training.registration_opens_at
+    return {"info": self_registration.public_info(db, training),
+            "opens": self_registration.local_time(training, opens) if opens else None,
+            "organization": org.name if org else "", "venue": venue.name if venue else None,
+            "stamp": self_registration.form_stamp(db)}
+
+
+@router.get("/daftar/{code}")
+def register_page(code: str, request: Request, db: DB) -> Response:
+    """The public registration form of a training."""
+    training = self_registration.training_for_code(db, code)
+    return render(request, "public/register.html",
+                  {**_public_context(db, training), "values": {}, "errors": {}})
+
+
+def _client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+@router.post("/daftar/{code}")
+async def register_submit(code: str, request: Request, db: DB, aside: AsideDB) -> Response:
+    """Register oneself; refused (4xx, nothing saved) for bots, duplicates, a closed window."""
+    settings = get_settings()
+    # Counted in its own transaction, so refused attempts count too.
+    try:
+        housekeeping.hit(aside, f"selfreg:{_client_address(request)}", settings.selfreg_limit,
+                         settings.selfreg_window_seconds)
+    finally:
+        aside.commit()
+    training = self_registration.training_for_code(db, code)
+    data = await form_data(request)
+    stamp, honeypot = data.pop("stamp", ""), data.pop("website", "")
+    raw_batch = data.pop("batch_id", "") or None
+    try:
+        self_registration.check_form(db, stamp, honeypot)
+        batch_id = _batch_id(raw_batch)
+        registration = self_registration.self_register(db, training, data, batch_id)
+    except DomainError as exc:
+        db.rollback()
+        context = {**_public_context(db, training), "values": {**data, "batch_id": raw_batch},
+                   "errors": errors_by_field(exc)}
+        return render(request, "public/register.html", context, exc.status)
+    return redirect(request, f"/t/{registration.ticket_token}?new=1")
+
+
+def _batch_id(raw: str | None) -> int | None:
+    if raw is None:
+        return None
+    if not raw.isdigit():
+        raise FieldError("batch_id", "Choose a batch from the list.")
+    return int(raw)
+
+
+# --- the committee's settings for it ------------------------------------------------------
+
+def _local(training: Any, value: datetime | None) -> str:
+    return self_registration.local_time(training, value).strftime("%Y-%m-%dT%H:%M") \
+        if value else ""
+
+
+def _settings_page(request: Request, training: Any, values: dict[str, Any],
+                   exc: DomainError | None = None) -> Response:
+    url = f"{public_base(request)}/daftar/{training.public_code}" if training.public_code \
+        else None
+    return render_form(request, "trainings/self_registration.html", {
+        "training": training, "values": values, "public_url": url,
+        "qr": Markup(qr_svg(url)) if url else None}, exc)  # noqa: S704 (generated SVG)
+
+
+@router.get("/trainings/{training_id}/self-registration")
+def settings_page(request: Request, training: PageTraining) -> Response:
+    return _settings_page(request, training, {
+        "enabled": bool(training.public_code),
+        "opens_at": _local(training, training.registration_opens_at),
+        "closes_at": _local(training, training.registration_closes_at),
+        "batch_choice": training.registration_batch_choice})
+
+
+def _parse_local(name: str, value: str) -> datetime | None:
+    if not value.strip():
+        return None
+    try:
+        return datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise FieldError(name, "Not a valid date and time.") from None
+
+
+@router.post("/trainings/{training_id}/self-registration")
+async def save_settings(request: Request, training: PageTraining, db: DB) -> Response:
+    data = await form_data(request)
+    try:
+        self_registration.configure(db, training, self_registration.SelfRegistrationSettings(
+            enabled=bool(data.get("enabled")),
+            opens_at=_parse_local("opens_at", data.get("opens_at", "")),
+            closes_at=_parse_local("closes_at", data.get("closes_at", "")),
+            batch_choice=bool(data.get("batch_choice"))))
+    except DomainError as exc:
+        db.rollback()
+        return _settings_page(request, training, data, exc)
+    return redirect(request, f"/trainings/{training.id}/self-registration")
