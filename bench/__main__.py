@@ -4,7 +4,7 @@ import importlib
 import time
 
 # Each module has run() -> Iterator[str], yielding the lines of its report.
-MODULES = ("bench.bench_pages",)
+MODULES = ("bench.bench_pages", "bench.bench_import", "bench.bench_registrations")
 
 
 def main() -> int:

@@ -234,15 +234,16 @@ def test_row_limit_stops_reading_before_the_rest_of_the_file() -> None:
 
 
 def test_xlsx_row_limit_stops_reading_before_the_rest_of_the_sheet() -> None:
-    xlsx = make_xlsx(padang_rows(12), PADANG_HEADERS)
-    # A number cell holding "x" fails only when the parser reaches row 13.
-    broken = sheet_xml(xlsx).replace(b'<row r="13">', b'<row r="13"><c r="Z13" t="n"><v>x</v></c>')
+    xlsx = make_xlsx(padang_rows(2000), PADANG_HEADERS)
+    # Broken XML fails only when the parser reaches row 1500, far past the first chunk
+    # the streaming reader takes.
+    broken = sheet_xml(xlsx).replace(b'<row r="1500">', b'<row r="1500"><c r="Z13"><v>x</c>')
     assert broken != sheet_xml(xlsx)
     damaged = replace_member(xlsx, "xl/worksheets/sheet1.xml", broken)
     with pytest.raises(TooManyRows):
         read(damaged, "peserta.xlsx", max_rows=10)
     with pytest.raises(UnreadableFile):
-        read(damaged, "peserta.xlsx", max_rows=100)
+        read(damaged, "peserta.xlsx", max_rows=5000)
 
 
 def zip_with(members: dict[str, bytes], method: int = zipfile.ZIP_DEFLATED) -> bytes:

@@ -15,8 +15,6 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import PurePath
 
-import openpyxl
-
 from service.i18n import N_
 from service.imports.errors import (
     EmptyFile,
@@ -27,12 +25,7 @@ from service.imports.errors import (
     UnreadableFile,
     UnsupportedFile,
 )
-
-# openpyxl parses the workbook's XML with defusedxml only when it is installed; without
-# it an uploaded file could expand entities (billion laughs) or reach for external ones.
-if openpyxl.DEFUSEDXML is not True:
-    raise ImportError("openpyxl must parse with defusedxml: install defusedxml and do not "
-                      "set OPENPYXL_DEFUSEDXML=False")
+from service.imports.xlsx_sax import iter_first_sheet
 
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 100
@@ -146,28 +139,15 @@ def _ratio_too_high(info: zipfile.ZipInfo) -> bool:
 
 
 def _xlsx_rows(content: bytes) -> Iterator[tuple[int, Sequence[object]]]:
-    """Raw cell values of the first worksheet, numbered as Excel numbers its rows."""
-    # keep_links=False: links to other workbooks are neither needed nor worth parsing.
-    workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True,
-                                      keep_links=False)
-    try:
-        if not workbook.worksheets:
-            return
-        # The first tab, not the active one: a committee member may save the template
-        # while looking at its "Petunjuk" (instructions) tab.
-        sheet = workbook.worksheets[0]
-        # The stored dimension may be wrong or absurd (A1:XFD1048576); without it openpyxl
-        # pads each row only to its own last cell.
-        sheet.reset_dimensions()
-        values = sheet.iter_rows(min_row=1, max_col=MAX_COLUMNS, values_only=True)
-        # openpyxl fills gaps between stored rows with empty ones, so counting from 1
-        # gives Excel's row numbers.
-        for number, row in enumerate(values, start=1):
+    """Raw cell values of the first worksheet, numbered as Excel numbers its rows.
+
+    The first tab, not the active one: a committee member may save the template while
+    looking at its "Petunjuk" (instructions) tab."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        for number, row in iter_first_sheet(archive, MAX_COLUMNS):
             if number > EXCEL_MAX_ROWS:
                 raise UnreadableFile()
             yield number, row
-    finally:
-        workbook.close()
 
 
 def cell_text(value: object) -> str:
