@@ -12,7 +12,7 @@ from service.routers.deps import PageBatch, PagePlanner, PageTraining
 from service.routers.pages.forms import form_data, parse, render_form
 from service.routers.pages.rendering import redirect, render
 from service.schemas.planning import BatchCreate, TrainingCreate
-from service.services import overview, trainings, venues
+from service.services import overview, registrations, trainings, venues
 
 router = APIRouter(include_in_schema=False)
 
@@ -68,7 +68,8 @@ async def create(request: Request, db: DB, user: PagePlanner) -> Response:
 @router.get("/trainings/{training_id}")
 def overview_page(request: Request, training: PageTraining, db: DB) -> Response:
     return render(request, "trainings/overview.html",
-                  {"ov": overview.training_overview(db, training)})
+                  {"ov": overview.training_overview(db, training),
+                   "counts": registrations.status_counts(db, training.id or 0)})
 
 
 @router.get("/trainings/{training_id}/edit")
