@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from service.i18n import N_
@@ -148,6 +149,14 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:
         return _render(request, 422, InvalidInput(field_errors(exc)).payload())
+
+    @app.exception_handler(DataError)
+    async def _data(request: Request, exc: DataError) -> Response:
+        # A value the database refuses to store (PostgreSQL and a NUL character, a number
+        # out of range): the client's input, so a 4xx, never a 500.
+        return _render(request, 422, {"code": "invalid_value", "message": _(
+            "The request holds a value that cannot be stored (for example an invisible "
+            "control character or a number that is too large).")})
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:

@@ -107,6 +107,7 @@ class BodyLimitMiddleware:
             # Back to the form the file came from (a local page only), else home.
             referer = _header(scope, b"referer") or ""
             host = _header(scope, b"host") or ""
+            back_label = _("Back")
             back = referer if host and referer.split("://", 1)[-1].startswith(host + "/") \
                 else "/"
             body = (f"<!doctype html><meta charset=utf-8><meta name=viewport "
@@ -114,7 +115,7 @@ class BodyLimitMiddleware:
                     f"<body style='font:16px/1.5 system-ui,sans-serif;max-width:36rem;"
                     f"margin:3rem auto;padding:0 1rem'><h1 style='font-size:1.3rem'>"
                     f"{escape(message)}</h1><p><a href='{escape(back)}'>"
-                    f"{escape(_('Back'))}</a></p></body>").encode()
+                    f"{escape(back_label)}</a></p></body>").encode()
             ctype = b"text/html; charset=utf-8"
         await send({"type": "http.response.start", "status": 413,
                     "headers": [(b"content-type", ctype),

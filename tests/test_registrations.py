@@ -219,3 +219,21 @@ def test_another_organizations_registration_is_not_found(api: TestClient, db: Se
                                               "password": PASSWORD}).json()["access_token"]
     r = api.get(f"/api/registrations/{reg['id']}", headers={"Authorization": f"Bearer {token}"})
     assert r.status_code == 404
+
+
+def test_empty_strings_and_control_characters_are_4xx_or_ignored(api: TestClient) -> None:
+    t = setup_training(api)
+    r = register(api, t["id"], {"name": "Sukarni", "email": "", "nik": "", "phone": ""})
+    assert r.status_code == 201, r.text
+    r = api.get(f"/api/trainings/{t['id']}/registrations", params={"q": "Suk\x00arni"})
+    assert r.status_code == 200
+    r = register(api, t["id"], {"name": "Ani\x00 Lestari"})
+    assert r.status_code == 201 and r.json()["name"] == "Ani Lestari"
+
+
+def test_edit_without_nik_keeps_the_nik_on_file(api: TestClient) -> None:
+    t = setup_training(api)
+    reg = register(api, t["id"], AISYAH).json()
+    body = {k: v for k, v in AISYAH.items() if k != "nik"}
+    r = api.put(f"/api/registrations/{reg['id']}", json=body)
+    assert r.status_code == 200 and r.json()["nik_masked"].endswith("0001")

@@ -3,13 +3,14 @@
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 from service.schemas.common import OptInt, _blank_to_none
 
 # Raw text: the real checks (NIK, +62 phone, names) happen in participant_fields, which
 # reports every problem at once and is shared with the spreadsheet import.
-RawText = Annotated[str | None, BeforeValidator(_blank_to_none), Field(max_length=300)]
+RawText = Annotated[Annotated[str, StringConstraints(max_length=300)] | None,
+                    BeforeValidator(_blank_to_none)]
 Status = Literal["confirmed", "waitlisted", "cancelled"]
 
 

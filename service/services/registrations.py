@@ -19,6 +19,7 @@ from service.services.participant_fields import (
     ParticipantFields,
     Problem,
     clean_participant,
+    clean_text,
     contact_key,
     name_key,
 )
@@ -285,6 +286,10 @@ def update_registration(db: Session, training: Training, registration: Registrat
             raise FieldError("nik", "Another participant already has this NIK: {name}.",
                              code="duplicate_nik", name=other.name)
     for name in PARTICIPANT_FIELDS:
+        # No NIK given keeps the one on file (and the birth date it encodes): a
+        # committee member who is not an admin never sees the whole NIK to send back.
+        if name in ("nik", "birth_date") and fields.nik is None:
+            continue
         setattr(person, name, getattr(fields, name))
     new_category = category.id if category else None
     if new_category != registration.category_id and registration.status != "cancelled":
@@ -325,8 +330,8 @@ def _filtered(training_id: int, f: RegistrationFilter) -> Any:
                             Registration.status == "waitlisted")
     if f.status:
         query = query.where(Registration.status == f.status)
-    if f.q and f.q.strip():
-        term = f.q.strip()
+    term = clean_text(f.q or "")
+    if term:
         digits = "".join(ch for ch in term if ch.isdigit())
         conditions = [func.lower(Participant.name).contains(term.casefold())]
         if len(digits) >= 4:

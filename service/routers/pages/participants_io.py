@@ -145,7 +145,7 @@ def _sample(table: Table, index: int, field: str | None) -> str:
             digits = value.replace(" ", "")
             if field == "nik" or (digits.isdigit() and len(digits) >= 12):
                 return mask_nik(digits) or ""
-            return value if len(value) <= 40 else value[:39] + "…"
+            return _shorten(value)
     return ""
 
 
@@ -170,6 +170,19 @@ def _columns(table: Table, auto: ColumnMapping, chosen: Iterable[str | None]
                     "unrecognised": header in auto.unrecognised,
                     "sample": _sample(table, index, field)})
     return out
+
+
+def _row_errors(check: imports.ImportCheck) -> list[dict[str, Any]]:
+    """Every problem with the name written on its row, to find the row in the file."""
+    name_at = check.mapping.column_of("name")
+    names = {number: values[name_at].strip() for number, values in check.table.rows} \
+        if name_at is not None else {}
+    return [{"row": e.row, "column": e.column, "message": e.message,
+             "name": _shorten(names.get(e.row, ""))} for e in check.result.errors]
+
+
+def _shorten(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def _preview(request: Request, db: DB, training: Training, upload: ImportUpload,
@@ -199,7 +212,7 @@ def _preview(request: Request, db: DB, training: Training, upload: ImportUpload,
                        "phone": _phone(r.fields.phone), "category": r.fields.category,
                        "district": r.fields.district}
                       for r in result.rows[:PREVIEW_ROWS]],
-               errors=result.errors, error_rows=len({e.row for e in result.errors}))
+               errors=_row_errors(check), error_rows=len({e.row for e in result.errors}))
     if result.errors and status_code == 200:
         status_code = 422
     return render(request, "imports/preview.html", ctx, status_code, block="preview")
@@ -256,6 +269,7 @@ def _assign_page(request: Request, db: DB, training: Training, strategy: Strateg
            "result": result, "batches": batches,
            "by_category": _mix(result.categories(), [s.by_category for s in result.summaries]),
            "by_district": _mix(result.districts(), [s.by_district for s in result.summaries]),
+           "confirmed": sum(s.confirmed_before for s in result.summaries),
            "room": sum(max(0, s.capacity - s.confirmed_before) for s in result.summaries),
            "placed_now": None, "waiting_now": None, "error": None, **(extra or {})}
     return render(request, "assignment/assign.html", ctx, status_code, block="assign_preview")

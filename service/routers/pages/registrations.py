@@ -22,6 +22,7 @@ from service.routers.urls import public_base
 from service.schemas.participants import MoveRequest, RegistrationCreate
 from service.services import registrations as regs
 from service.services import ticket_delivery
+from service.services.participant_fields import clean_text
 
 router = APIRouter(include_in_schema=False)
 
@@ -80,7 +81,7 @@ class Filters:
 
     def service(self) -> regs.RegistrationFilter:
         return regs.RegistrationFilter(
-            batch_id=int(self.batch) if self.batch.isdigit() else None,
+            batch_id=_int(self.batch),
             status=self.status or None, q=self.q or None,
             unassigned=self.batch == UNASSIGNED)
 
@@ -107,16 +108,21 @@ def _batch_views(batches: list[Batch]) -> list[BatchView]:
                       b.confirmed_count) for b in batches]
 
 
+def _int(raw: str) -> int | None:
+    # ASCII digits only ("²".isdigit() is true), and short enough for an INTEGER column.
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else None
+
+
 def _filters(params: Mapping[str, str], batch_ids: set[int]) -> Filters:
     # Lenient: a hand-edited or stale URL shows the unfiltered list, never an error page.
     batch = params.get("batch", "")
-    if batch != UNASSIGNED and not (batch.isdigit() and int(batch) in batch_ids):
+    if batch != UNASSIGNED and _int(batch) not in batch_ids:
         batch = ""
     status = params.get("status", "")
     status = status if status in STATUS_LABELS else ""
-    q = " ".join(params.get("q", "").split())[:100]
-    raw_page = params.get("page", "")
-    page = min(int(raw_page), 100_000) if raw_page.isdigit() and int(raw_page) > 0 else 1
+    # Control characters out: PostgreSQL refuses a NUL inside a text parameter.
+    q = clean_text(params.get("q", ""))[:100]
+    page = min(max(_int(params.get("page", "")) or 1, 1), 100_000)
     return Filters(batch, status, q, page)
 
 
@@ -143,11 +149,11 @@ def _flash(db: DB, training: Training, org_id: int, params: Mapping[str, str]
     """The message after a redirect, rebuilt from the registrations the ids name."""
     rows: dict[str, regs.RegistrationRow] = {}
     for key in FLASH_KEYS:
-        raw = params.get(key, "")
-        if not raw.isdigit():
+        reg_id = _int(params.get(key, ""))
+        if reg_id is None:
             continue
         try:
-            reg, owner = regs.get_registration(db, org_id, int(raw))
+            reg, owner = regs.get_registration(db, org_id, reg_id)
         except DomainError:
             continue
         if owner.id == training.id:
@@ -208,7 +214,7 @@ def _list_context(request: Request, db: DB, training: Training, org_id: int,
     return {
         "training": training, "batches": batches, "counts": counts,
         "has_any": sum(counts.values()) > 0, "rows": views, "total": total, "pages": pages,
-        "filters": f, "here": f.url(tid),
+        "filters": f, "current_list": f.url(tid),
         "prev_url": f.url(tid, f.page - 1) if f.page > 1 else None,
         "next_url": f.url(tid, f.page + 1) if f.page < pages else None,
         "status_labels": STATUS_LABELS, "unassigned": UNASSIGNED,
@@ -220,12 +226,17 @@ def _list_context(request: Request, db: DB, training: Training, org_id: int,
 def _list_response(request: Request, db: DB, training: Training, org_id: int,
                    params: Mapping[str, str], row_errors: dict[int, str] | None = None,
                    status_code: int = 200) -> Response:
-    ctx = _list_context(request, db, training, org_id, params, row_errors,
-                        with_flash=row_errors is None)
     # htmx restoring history after a reload asks with HX-Request too, but needs the page.
-    block = None if request.headers.get("hx-history-restore-request") else "table"
-    response = render(request, "registrations/list.html", ctx, status_code, block=block)
+    fragment = bool(request.headers.get("hx-request")
+                    and not request.headers.get("hx-history-restore-request"))
+    ctx = _list_context(request, db, training, org_id, params, row_errors,
+                        with_flash=row_errors is None and not fragment)
+    response = render(request, "registrations/list.html", ctx, status_code,
+                      block="table" if fragment else None)
     response.headers["Vary"] = "HX-Request"
+    if fragment and request.method == "GET":
+        # The address bar shows the tidy URL (no empty q=&batch=), page 1 left out.
+        response.headers["HX-Push-Url"] = ctx["current_list"]
     return response
 
 
@@ -277,6 +288,13 @@ def _form_page(request: Request, db: DB, training: Training, values: Mapping[str
     }, exc.status if exc else 200)
 
 
+def _parse(data: Mapping[str, Any]) -> RegistrationCreate:
+    # Empty boxes are left out: RegistrationCreate's RawText checks max_length after
+    # turning "" into None, which raises TypeError (a 500) instead of accepting it.
+    return parse(RegistrationCreate, {k: v for k, v in data.items()
+                                      if not isinstance(v, str) or v.strip()})
+
+
 def _values(data: Mapping[str, Any]) -> dict[str, str]:
     return {k: str(data.get(k) or "") for k in (*FORM_FIELDS, "batch_id")}
 
@@ -292,7 +310,7 @@ async def create(request: Request, training: PageTraining, db: DB) -> Response:
     """Register one participant: a seat in a batch, else the waitlist."""
     data = await form_data(request)
     try:
-        parsed = parse(RegistrationCreate, data)
+        parsed = _parse(data)
         reg = regs.register(db, training, parsed.raw(), parsed.batch_id)
     except DomainError as exc:
         db.rollback()
@@ -331,7 +349,7 @@ async def update(request: Request, registration_id: int, db: DB,
     nik = regs.registration_row(db, reg).participant.nik
     on_file = None if _may_see_nik(user) else regs.mask_nik(nik)
     try:
-        raw = parse(RegistrationCreate, data).raw()
+        raw = _parse(data).raw()
         if on_file and not raw.get("nik"):
             # An empty box means "keep the NIK on file", which this user cannot see.
             raw["nik"] = nik
