@@ -8,15 +8,17 @@ tabs and double spaces); "Hj. Nur'aini, S.Pd." stays "Hj. Nur'aini, S.Pd.".
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 import phonenumbers
 
 from service.i18n import N_
+
+T = TypeVar("T")
 
 # BPS province codes (the NIK's first two digits), including the 2022 Papua provinces.
 PROVINCE_CODES = frozenset({
@@ -159,6 +161,19 @@ def _text(raw: Mapping[str, object], name: str, problems: list[Problem]) -> str 
     return value or None
 
 
+def _parsed(raw: Mapping[str, object], name: str, parse: Callable[[str], T],
+            problems: list[Problem]) -> T | None:
+    """The parsed value of a non-empty field, or None (its problem noted) when it is bad."""
+    text = clean_text(raw.get(name))
+    if not text:
+        return None
+    try:
+        return parse(text)
+    except FieldProblem as exc:
+        problems.append(Problem(name, exc.message, exc.params))
+        return None
+
+
 def clean_participant(raw: Mapping[str, object], today: date | None = None
                       ) -> tuple[ParticipantFields | None, list[Problem]]:
     """Clean a participant's fields; (fields, []) when all is well, else (None, problems)."""
@@ -176,27 +191,13 @@ def clean_participant(raw: Mapping[str, object], today: date | None = None
         setattr(out, key, _text(raw, key, problems))
     out.category = _text(raw, "category", problems)
 
-    nik_raw = clean_text(raw.get("nik"))
-    if nik_raw:
-        try:
-            info = parse_nik(nik_raw, today)
-            out.nik = nik_raw.replace(" ", "").replace(".", "")
-            out.gender, out.birth_date = info.gender, info.birth_date
-        except FieldProblem as exc:
-            problems.append(Problem("nik", exc.message, exc.params))
-    gender_raw = clean_text(raw.get("gender"))
-    if gender_raw:
-        try:
-            # A stated gender wins over the one the NIK implies.
-            out.gender = parse_gender(gender_raw)
-        except FieldProblem as exc:
-            problems.append(Problem("gender", exc.message, exc.params))
-    phone_raw = clean_text(raw.get("phone"))
-    if phone_raw:
-        try:
-            out.phone = normalize_phone(phone_raw)
-        except FieldProblem as exc:
-            problems.append(Problem("phone", exc.message, exc.params))
+    nik = _parsed(raw, "nik", lambda text: parse_nik(text, today), problems)
+    if nik is not None:
+        out.nik = clean_text(raw.get("nik")).replace(" ", "").replace(".", "")
+        out.gender, out.birth_date = nik.gender, nik.birth_date
+    # A stated gender wins over the one the NIK implies.
+    out.gender = _parsed(raw, "gender", parse_gender, problems) or out.gender
+    out.phone = _parsed(raw, "phone", normalize_phone, problems)
     email = _text(raw, "email", problems)
     if email:
         if _EMAIL.match(email):

@@ -10,9 +10,8 @@ from fastapi.responses import Response
 from service.db import DB
 from service.errors import FieldError
 from service.rendering.import_template import import_template_xlsx
-from service.rendering.ticket_cards_pdf import ticket_cards_pdf
 from service.routers.deps import ApiBatch, ApiPlanner, ApiTraining
-from service.routers.pdf import pdf_response
+from service.routers.ticket_cards import ticket_cards_response
 from service.routers.urls import public_base
 from service.schemas.participants import AssignRequest, TicketVerifyRequest
 from service.services import assignment, imports, ticket_delivery, tickets
@@ -69,12 +68,7 @@ def assign(training: ApiTraining, data: AssignRequest, db: DB) -> dict[str, obje
 @router.get("/batches/{batch_id}/tickets.pdf")
 def ticket_cards(found: ApiBatch, db: DB, request: Request) -> Response:
     """Printable ticket cards of a batch's confirmed participants, 8 per A4 page."""
-    batch, training = found
-    ctx = ticket_delivery.context(db, training)
-    rows = ticket_delivery.confirmed_rows(db, training, batch.id)
-    cards = ticket_delivery.ticket_cards(db, ctx, rows, public_base(request))
-    return pdf_response(ticket_cards_pdf(cards, title=f"{training.title} – {batch.name}"),
-                        f"tiket-{batch.name}.pdf")
+    return ticket_cards_response(db, request, *found)
 
 
 @router.post("/trainings/{training_id}/tickets/email")

@@ -16,10 +16,9 @@ from service.imports.reader import Table, read_table
 from service.models import ImportUpload, Training
 from service.models.base import pk
 from service.rendering.import_template import import_template_xlsx
-from service.rendering.ticket_cards_pdf import ticket_cards_pdf
 from service.routers.deps import PageBatch, PagePlanner, PageTraining
 from service.routers.pages.rendering import redirect, render
-from service.routers.pdf import pdf_response
+from service.routers.ticket_cards import ticket_cards_response
 from service.routers.urls import public_base
 from service.services import assignment, imports, ticket_delivery
 from service.services.assignment_plan import Strategy
@@ -307,12 +306,7 @@ def apply_assignment(request: Request, training: PageTraining, db: DB,
 @router.get("/batches/{batch_id}/tickets.pdf")
 def ticket_cards(found: PageBatch, db: DB, request: Request) -> Response:
     """Printable ticket cards of a batch's confirmed participants, 8 per A4 page."""
-    batch, training = found
-    ctx = ticket_delivery.context(db, training)
-    rows = ticket_delivery.confirmed_rows(db, training, batch.id)
-    cards = ticket_delivery.ticket_cards(db, ctx, rows, public_base(request))
-    return pdf_response(ticket_cards_pdf(cards, title=f"{training.title} – {batch.name}"),
-                        f"tiket-{batch.name}.pdf")
+    return ticket_cards_response(db, request, *found)
 
 
 @router.post("/trainings/{training_id}/tickets/email")
