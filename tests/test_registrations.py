@@ -237,3 +237,20 @@ def test_edit_without_nik_keeps_the_nik_on_file(api: TestClient) -> None:
     body = {k: v for k, v in AISYAH.items() if k != "nik"}
     r = api.put(f"/api/registrations/{reg['id']}", json=body)
     assert r.status_code == 200 and r.json()["nik_masked"].endswith("0001")
+
+
+def test_only_admins_see_the_whole_nik(api: TestClient, db: Session, org: Any) -> None:
+    from service.services.auth import create_user
+    from tests.conftest import PASSWORD
+
+    t = setup_training(api)
+    reg = register(api, t["id"], AISYAH).json()
+    assert reg["nik"] == "1371015203850001"
+    create_user(db, email="panitia@padang.test", password=PASSWORD, name="Panitia",
+                role="committee", organization=org)
+    db.commit()
+    token = api.post("/api/auth/token", data={"username": "panitia@padang.test",
+                                              "password": PASSWORD}).json()["access_token"]
+    seen = api.get(f"/api/registrations/{reg['id']}",
+                   headers={"Authorization": f"Bearer {token}"}).json()
+    assert seen["nik"] is None and seen["nik_masked"].endswith("0001")

@@ -59,6 +59,8 @@ class RegistrationRead(BaseModel):
     status: Status
     name: str
     nik_masked: str | None
+    # The whole NIK, only for an organization's admins (personal data, UU PDP).
+    nik: str | None = None
     gender: str | None
     phone: str | None
     email: str | None

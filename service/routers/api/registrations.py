@@ -5,6 +5,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request
 
 from service.db import DB
+from service.models import Registration, User
 from service.routers.api.serialize import registration_read
 from service.routers.deps import ApiPlanner, ApiTraining
 from service.routers.urls import public_base
@@ -19,17 +20,23 @@ from service.services import registrations
 router = APIRouter(prefix="/api", tags=["registrations"])
 
 
+def _read(db: DB, reg: Registration, request: Request, user: User) -> RegistrationRead:
+    # Only admins see whole NIKs; everyone else gets the last four digits.
+    return registration_read(registrations.registration_row(db, reg), public_base(request),
+                             full_nik=user.role == "admin")
+
+
 @router.post("/trainings/{training_id}/registrations", status_code=201)
 def create_registration(training: ApiTraining, data: RegistrationCreate, db: DB,
-                        request: Request) -> RegistrationRead:
+                        request: Request, user: ApiPlanner) -> RegistrationRead:
     """Register a participant: confirmed while a batch has a seat, else waitlisted."""
     reg = registrations.register(db, training, data.raw(), data.batch_id)
-    return registration_read(registrations.registration_row(db, reg), public_base(request))
+    return _read(db, reg, request, user)
 
 
 @router.get("/trainings/{training_id}/registrations")
 def list_registrations(
-        training: ApiTraining, db: DB, request: Request,
+        training: ApiTraining, db: DB, request: Request, user: ApiPlanner,
         batch_id: int | None = None,
         status: Literal["confirmed", "waitlisted", "cancelled"] | None = None,
         q: Annotated[str | None, Query(max_length=100)] = None,
@@ -41,7 +48,8 @@ def list_registrations(
         db, training, registrations.RegistrationFilter(batch_id=batch_id, status=status, q=q),
         page, per_page)
     base = public_base(request)
-    return RegistrationPage(items=[registration_read(r, base) for r in rows], total=total,
+    full = user.role == "admin"
+    return RegistrationPage(items=[registration_read(r, base, full) for r in rows], total=total,
                             page=page, per_page=per_page, pages=max(1, -(-total // per_page)))
 
 
@@ -50,7 +58,7 @@ def get_registration(registration_id: int, db: DB, user: ApiPlanner,
                      request: Request) -> RegistrationRead:
     """One registration."""
     reg, _ = registrations.get_registration(db, user.organization_id, registration_id)
-    return registration_read(registrations.registration_row(db, reg), public_base(request))
+    return _read(db, reg, request, user)
 
 
 @router.put("/registrations/{registration_id}")
@@ -59,7 +67,7 @@ def update_registration(registration_id: int, data: RegistrationCreate, db: DB,
     """Correct a participant's details or category."""
     reg, training = registrations.get_registration(db, user.organization_id, registration_id)
     registrations.update_registration(db, training, reg, data.raw())
-    return registration_read(registrations.registration_row(db, reg), public_base(request))
+    return _read(db, reg, request, user)
 
 
 @router.post("/registrations/{registration_id}/cancel")
@@ -68,10 +76,8 @@ def cancel_registration(registration_id: int, db: DB, user: ApiPlanner,
     """Cancel; its ticket stops working and the first on the waitlist takes the seat."""
     reg, _ = registrations.get_registration(db, user.organization_id, registration_id)
     promoted = registrations.cancel(db, reg)
-    base = public_base(request)
-    return {"registration": registration_read(registrations.registration_row(db, reg), base),
-            "promoted": registration_read(registrations.registration_row(db, promoted), base)
-            if promoted else None}
+    return {"registration": _read(db, reg, request, user),
+            "promoted": _read(db, promoted, request, user) if promoted else None}
 
 
 @router.post("/registrations/{registration_id}/move")
@@ -80,4 +86,4 @@ def move_registration(registration_id: int, data: MoveRequest, db: DB, user: Api
     """Move into another batch of the same training; 409 batch_full when it has no seat."""
     reg, training = registrations.get_registration(db, user.organization_id, registration_id)
     registrations.move(db, training, reg, data.batch_id)
-    return registration_read(registrations.registration_row(db, reg), public_base(request))
+    return _read(db, reg, request, user)

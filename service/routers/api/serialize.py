@@ -54,13 +54,15 @@ def venue_read(venue: Venue, rooms: list[Room]) -> VenueRead:
                             for r in rooms])
 
 
-def registration_read(row: RegistrationRow, base_url: str) -> RegistrationRead:
+def registration_read(row: RegistrationRow, base_url: str, full_nik: bool = False
+                      ) -> RegistrationRead:
     reg, person = row.registration, row.participant
     return RegistrationRead(
         id=reg.id or 0, participant_id=person.id or 0, training_id=reg.training_id,
         batch_id=reg.batch_id, batch=row.batch.name if row.batch else None,
         preferred_batch_id=reg.preferred_batch_id, status=reg.status,
-        name=person.name, nik_masked=mask_nik(person.nik), gender=person.gender,
+        name=person.name, nik_masked=mask_nik(person.nik),
+        nik=person.nik if full_nik else None, gender=person.gender,
         phone=person.phone, email=person.email,
         category=row.category.name if row.category else None,
         institution=person.institution, position=person.position, village=person.village,
