@@ -141,3 +141,15 @@ def login(page: Any, email: str = ADMIN_EMAIL, password: str = ADMIN_PASSWORD) -
     page.locator("input[name=password]").fill(password)
     page.locator("form[action='/login'] button[type=submit]").click()
     page.wait_for_url("**/trainings")
+
+
+def no_horizontal_overflow(page: Any) -> None:
+    """At phone width nothing may push the page sideways (tables scroll inside their box)."""
+    widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    if widths[0] > widths[1]:
+        culprits = page.evaluate("""() => [...document.querySelectorAll('body *')]
+            .filter(el => el.getBoundingClientRect().right > window.innerWidth + 1)
+            .slice(-5).map(el => el.tagName.toLowerCase() + '.' + el.className + ' '
+                          + Math.round(el.getBoundingClientRect().right))""")
+        raise AssertionError(f"{page.url} is {widths[0]}px wide in a {widths[1]}px viewport; "
+                             f"too wide: {culprits}")

@@ -8,8 +8,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import ARTIFACTS, PHONE, DialogPolicy, login
-from tests.browser.test_planning_flow import _no_horizontal_overflow
+from tests.browser.conftest import ARTIFACTS, PHONE, DialogPolicy, login, no_horizontal_overflow
 
 pytestmark = pytest.mark.browser
 
@@ -180,7 +179,7 @@ def test_admin_manages_users(page: Page, browser: Any, live_server: str) -> None
     other.close()
     page.set_viewport_size(PHONE)
     page.reload()
-    _no_horizontal_overflow(page)
+    no_horizontal_overflow(page)
     # Every cell, the deactivate button included, is on screen without scrolling the table.
     rights = page.eval_on_selector_all(
         "#users td", "tds => tds.map(td => td.getBoundingClientRect().right)")

@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
-from tests.browser.conftest import ARTIFACTS, DESKTOP, PHONE, login
+from tests.browser.conftest import ARTIFACTS, DESKTOP, PHONE, login, no_horizontal_overflow
 from tests.import_samples import PADANG_CATEGORIES, PADANG_HEADERS, make_csv, make_xlsx, padang_rows
 
 pytestmark = pytest.mark.browser
@@ -51,23 +51,11 @@ def _total(api: httpx.Client, training_id: int, **params: Any) -> int:
     return int(r.json()["total"])
 
 
-def _no_horizontal_overflow(page: Page) -> None:
-    """At phone width nothing may push the page sideways (tables scroll inside their box)."""
-    widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
-    if widths[0] > widths[1]:
-        culprits = page.evaluate("""() => [...document.querySelectorAll('body *')]
-            .filter(el => el.getBoundingClientRect().right > window.innerWidth + 1)
-            .slice(-5).map(el => el.tagName.toLowerCase() + '.' + el.className + ' '
-                          + Math.round(el.getBoundingClientRect().right))""")
-        raise AssertionError(f"{page.url} is {widths[0]}px wide in a {widths[1]}px viewport; "
-                             f"too wide: {culprits}")
-
-
 def _shoot(page: Page, name: str) -> None:
     """A desktop and a phone screenshot of the current page; the phone one must not overflow."""
     page.screenshot(path=str(ARTIFACTS / f"{name}-desktop.png"), full_page=True)
     page.set_viewport_size(PHONE)
-    _no_horizontal_overflow(page)
+    no_horizontal_overflow(page)
     page.screenshot(path=str(ARTIFACTS / f"{name}-phone.png"), full_page=True)
     page.set_viewport_size(DESKTOP)
 
@@ -285,5 +273,5 @@ def test_import_and_assign_work_without_javascript(plain_page: Page,
     page.locator("#apply-form button[type=submit]").click()
     page.wait_for_url(re.compile(r"placed=5&waiting=0$"))
     assert _total(live_api, training_id, batch_id=batch_ids[0], status="confirmed") == 5
-    _no_horizontal_overflow(page)
+    no_horizontal_overflow(page)
     page.screenshot(path=str(ARTIFACTS / "assign-nojs-phone.png"), full_page=True)

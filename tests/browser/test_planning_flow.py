@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
-from tests.browser.conftest import ADMIN_EMAIL, ARTIFACTS, PHONE, login
+from tests.browser.conftest import ADMIN_EMAIL, ARTIFACTS, PHONE, login, no_horizontal_overflow
 
 pytestmark = pytest.mark.browser
 
@@ -26,18 +26,6 @@ SYAHRUL = XSS_NAME + ", M.Si."  # as the app prints it: name, degrees
 RAHMI = "Dr. Hj. Rahmi Yetti"
 SESSION_1 = "Kebijakan Program Bangga Kencana"
 SESSION_2 = "Pengelolaan Kampung KB"
-
-
-def _no_horizontal_overflow(page: Page) -> None:
-    """At phone width nothing may push the page sideways (tables scroll inside their box)."""
-    widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
-    if widths[0] > widths[1]:
-        culprits = page.evaluate("""() => [...document.querySelectorAll('body *')]
-            .filter(el => el.getBoundingClientRect().right > window.innerWidth + 1)
-            .slice(-5).map(el => el.tagName.toLowerCase() + '.' + el.className + ' '
-                          + Math.round(el.getBoundingClientRect().right))""")
-        raise AssertionError(f"{page.url} is {widths[0]}px wide in a {widths[1]}px viewport; "
-                             f"too wide: {culprits}")
 
 
 def _batch_rows(page: Page) -> list[str]:
@@ -277,17 +265,17 @@ def step_screenshots(page: Page, training_id: int, artifacts: Path) -> None:
 
     page.set_viewport_size(PHONE)
     page.goto(f"/trainings/{training_id}")
-    _no_horizontal_overflow(page)
+    no_horizontal_overflow(page)
     page.screenshot(path=str(artifacts / "overview-phone.png"), full_page=True)
     page.locator("#batches a", has_text=re.compile(r"^Angkatan I$")).click()
     page.wait_for_url(re.compile(r"/batches/\d+$"))
     page.locator("#day-2018-09-13 summary").click()
-    _no_horizontal_overflow(page)
+    no_horizontal_overflow(page)
     page.screenshot(path=str(artifacts / "timetable-phone.png"), full_page=True)
     for path, shot in ((f"/trainings/{training_id}/edit", "training-form-phone.png"),
                        ("/speakers", "speakers-phone.png"), ("/trainings", "list-phone.png")):
         page.goto(path)
-        _no_horizontal_overflow(page)
+        no_horizontal_overflow(page)
         page.screenshot(path=str(artifacts / shot), full_page=True)
 
 

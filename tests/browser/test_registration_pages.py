@@ -15,8 +15,14 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import ARTIFACTS, DESKTOP, PHONE, DialogPolicy, login
-from tests.browser.test_planning_flow import _no_horizontal_overflow
+from tests.browser.conftest import (
+    ARTIFACTS,
+    DESKTOP,
+    PHONE,
+    DialogPolicy,
+    login,
+    no_horizontal_overflow,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -299,7 +305,7 @@ def step_screens(page: Page, tid: int) -> None:
     page.screenshot(path=str(ARTIFACTS / "registration-form.png"), full_page=True)
     page.set_viewport_size(PHONE)
     page.goto(f"/trainings/{tid}/registrations")
-    _no_horizontal_overflow(page)
+    no_horizontal_overflow(page)
     row = _row(page, NURAINI)
     # Each row is a card; its values carry their column name.
     assert row.evaluate("el => getComputedStyle(el).display") == "block"
@@ -308,7 +314,7 @@ def step_screens(page: Page, tid: int) -> None:
     page.locator("input[name=name]").fill("<b>")
     page.locator("form.reg-form button[type=submit]").click()
     expect(_field_error(page, "name")).to_be_visible()
-    _no_horizontal_overflow(page)
+    no_horizontal_overflow(page)
     page.screenshot(path=str(ARTIFACTS / "registration-form-phone.png"), full_page=True)
     page.set_viewport_size(DESKTOP)
 

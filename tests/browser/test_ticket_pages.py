@@ -14,7 +14,7 @@ import zxingcpp
 from PIL import Image
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import ARTIFACTS, PHONE, login
+from tests.browser.conftest import ARTIFACTS, PHONE, login, no_horizontal_overflow
 
 pytestmark = pytest.mark.browser
 
@@ -32,11 +32,6 @@ def _future_training(live_api: httpx.Client) -> dict[str, Any]:
             "end_date": (start + timedelta(days=1)).isoformat(), "capacity": seats})
         assert r.status_code == 201, r.text
     return t
-
-
-def _no_horizontal_overflow(page: Page) -> None:
-    width, inner = page.evaluate("() => [document.documentElement.scrollWidth, innerWidth]")
-    assert width <= inner, f"{page.url} is {width}px wide at {inner}px"
 
 
 def _enable_self_registration(page: Page, training_id: int) -> str:
@@ -62,7 +57,7 @@ def test_register_on_a_phone_then_show_the_ticket_qr(browser: Any, page: Page,
     p = phone.new_page()
     p.goto(url)
     expect(p.get_by_role("heading", name="Daftar sebagai peserta")).to_be_visible()
-    _no_horizontal_overflow(p)
+    no_horizontal_overflow(p)
     p.locator("#f-name").fill("Hj. Nur'aini <b>Syafii</b>, S.Pd.")
     p.locator("#f-nik").fill("6171015203850001")
     p.locator("#f-phone").fill("0812 6634 1122")
@@ -84,7 +79,7 @@ def test_register_on_a_phone_then_show_the_ticket_qr(browser: Any, page: Page,
     expect(p.locator("#participant-name")).to_have_text("Hj. Nur'aini Syafii, S.Pd.")
     expect(p.get_by_text("pendaftaran Anda sudah diterima")).to_be_visible()
     expect(p.get_by_text("Angkatan Pontianak Kota")).to_be_visible()
-    _no_horizontal_overflow(p)
+    no_horizontal_overflow(p)
     response = p.request.get(p.url)
     assert len(response.body()) < 100_000
     p.screenshot(path=str(ARTIFACTS / "ticket-phone.png"), full_page=True)
