@@ -30,7 +30,8 @@ class Settings(BaseSettings):
     # once and kept in the database, so every app process shares it.
     secret_key: str = ""
     # Public self-registration: attempts per client address per window.
-    selfreg_limit: int = 30
+    # Generous: a village hall registers its cadres over one shared connection.
+    selfreg_limit: int = 120
     selfreg_window_seconds: int = 600
     # Ticket email; nothing is sent while smtp_host is empty.
     smtp_host: str = ""
