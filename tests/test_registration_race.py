@@ -57,6 +57,16 @@ def test_thousand_concurrent_registrations_fill_exactly_the_seats(tmp_path: Path
             with ThreadPoolExecutor(max_workers=48) as pool:
                 results = list(pool.map(one, range(REQUESTS)))
 
+            def same_person(_: int) -> int:
+                return client.post(f"/api/trainings/{tid}/registrations", json={
+                    "name": "Hj. Nur Aisyah", "nik": "1371015203850001",
+                    "phone": "0812 6634 1122"}).status_code
+
+            # One person sent twenty times at once: the unique constraints let one in.
+            with ThreadPoolExecutor(max_workers=20) as pool:
+                twice = sorted(pool.map(same_person, range(20)))
+
+        assert twice == [201] + [409] * 19
         errors = [r for r in results if r[0] != 201]
         assert errors == []
         statuses = [s for _, s in results]

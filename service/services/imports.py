@@ -171,6 +171,8 @@ def import_rows(db: Session, training: Training, check: ImportCheck) -> int:
     person_of = dict(known)
     person_of.update(zip((r.row for r in new_rows), _insert_people(db, org_id, new_rows),
                          strict=True))
+    # Known people may hold a registration here already; validation refused active ones,
+    # so what remains are cancelled registrations, brought back below.
     cancelled = {reg.participant_id: reg for chunk in _chunks(list(known.values()))
                  for reg in db.exec(select(Registration).where(
                      Registration.training_id == training.id,

@@ -344,15 +344,24 @@ def _filtered(training_id: int, f: RegistrationFilter) -> Any:
     return query
 
 
+def _by_name(query: Any) -> Any:
+    return query.order_by(func.lower(Participant.name), col(Registration.id))
+
+
 def list_registrations(db: Session, training: Training, f: RegistrationFilter,
                        page: int = 1, per_page: int = PER_PAGE
                        ) -> tuple[list[RegistrationRow], int]:
     """One page of the training's registrations, by name, and how many match in all."""
     query = _filtered(pk(training), f)
     total = db.exec(select(func.count()).select_from(query.subquery())).one()
-    rows = db.exec(query.order_by(func.lower(Participant.name), col(Registration.id))
-                   .offset((max(page, 1) - 1) * per_page).limit(per_page)).all()
+    rows = db.exec(_by_name(query).offset((max(page, 1) - 1) * per_page).limit(per_page)).all()
     return [RegistrationRow(*row) for row in rows], int(total)
+
+
+def all_registrations(db: Session, training: Training, f: RegistrationFilter
+                      ) -> list[RegistrationRow]:
+    """Every matching registration, by name (ticket cards, emails): no page, no count."""
+    return [RegistrationRow(*row) for row in db.exec(_by_name(_filtered(pk(training), f)))]
 
 
 def registration_row(db: Session, registration: Registration) -> RegistrationRow:

@@ -12,7 +12,7 @@ from service.models import Batch, Organization, Registration, Training, Venue
 from service.models.base import pk, utcnow
 from service.rendering.ticket_cards_pdf import TicketCard
 from service.services import mailer, tickets
-from service.services.registrations import RegistrationFilter, RegistrationRow, list_registrations
+from service.services.registrations import RegistrationFilter, RegistrationRow, all_registrations
 from service.services.whatsapp import ticket_message, whatsapp_link
 from service.settings import get_settings
 
@@ -45,9 +45,8 @@ def context(db: Session, training: Training) -> DeliveryContext:
 
 def confirmed_rows(db: Session, training: Training, batch_id: int | None = None
                    ) -> list[RegistrationRow]:
-    rows, _total = list_registrations(db, training, RegistrationFilter(
-        batch_id=batch_id, status="confirmed"), page=1, per_page=1_000_000)
-    return rows
+    return all_registrations(db, training, RegistrationFilter(batch_id=batch_id,
+                                                              status="confirmed"))
 
 
 def ticket_url(base_url: str, registration: Registration) -> str:

@@ -5,7 +5,6 @@ the public key, enough to tell a genuine code from a forged or altered one offli
 """
 
 from dataclasses import dataclass
-from datetime import date
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
@@ -116,10 +115,6 @@ class TicketView:
     code: str | None
     category: str | None
 
-    @property
-    def days(self) -> list[date]:
-        return self.batch.days if self.batch else []
-
 
 def ticket_view(db: Session, token: str) -> TicketView:
     row = db.exec(select(Registration, Participant, Training, Organization)
@@ -144,7 +139,4 @@ def ticket_view(db: Session, token: str) -> TicketView:
                       code=ticket_code(db, training, registration, batch),
                       category=category.name if category else None)
 
-
-def ticket_path(registration: Registration) -> str:
-    return f"/t/{registration.ticket_token}"
 
