@@ -19,10 +19,13 @@ from service.middleware import (
     SecurityHeadersMiddleware,
 )
 from service.routers.api import agenda as api_agenda
+from service.routers.api import attendance as api_attendance
 from service.routers.api import auth as api_auth
+from service.routers.api import checkins as api_checkins
 from service.routers.api import directory as api_directory
 from service.routers.api import participants_io as api_participants_io
 from service.routers.api import registrations as api_registrations
+from service.routers.api import scanner_logins as api_scanner_logins
 from service.routers.api import trainings as api_trainings
 from service.routers.api import users as api_users
 from service.routers.pages import register_pages
@@ -49,7 +52,8 @@ def create_app() -> FastAPI:
                   docs_url="/api/docs", openapi_url="/api/openapi.json", redoc_url=None)
     install_error_handlers(app)
     for module in (api_auth, api_trainings, api_agenda, api_directory, api_users,
-                   api_registrations, api_participants_io):
+                   api_registrations, api_participants_io, api_checkins, api_attendance,
+                   api_scanner_logins):
         app.include_router(module.router)
     register_pages(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

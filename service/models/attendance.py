@@ -1,35 +1,49 @@
-"""Check-ins (one per registration and day, or per session) and every raw scan."""
+"""Check-ins (one per registration and day, or per session) and the scans that did not
+become one (repeats, and offline devices' conflicting scans)."""
 
 from datetime import date, datetime
 
-from sqlalchemy import DateTime, UniqueConstraint
+from sqlalchemy import DateTime, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from service.models.base import created_at_field
 
+CHECKIN_METHODS = ("qr", "manual")
+
 
 class CheckIn(SQLModel, table=True):
+    """One participant present on one day of their batch (slot 0), or at one session
+    (slot = the session id) when the training takes attendance per session."""
+
     __tablename__ = "checkin"
     # slot is 0 for a whole day, else the session id: one unique key serves both modes
-    # (a NULL session id would not be unique in PostgreSQL).
-    __table_args__ = (UniqueConstraint("registration_id", "day", "slot"),)
+    # (a NULL session id would not be unique in PostgreSQL). The database settles two
+    # scanners checking the same person in at once.
+    __table_args__ = (UniqueConstraint("registration_id", "day", "slot"),
+                      Index("ix_checkin_batch_day", "batch_id", "day", "slot"))
 
     id: int | None = Field(default=None, primary_key=True)
     registration_id: int = Field(foreign_key="registration.id", index=True, ondelete="CASCADE")
+    # The batch the person was checked in for (a registration may move later).
+    batch_id: int = Field(foreign_key="batch.id", ondelete="CASCADE")
     day: date = Field(index=True)
     slot: int = Field(default=0)
     session_id: int | None = Field(default=None, foreign_key="agenda_session.id")
+    # When the door scanned it (the device's clock); the earliest scan wins.
     scanned_at: datetime = Field(sa_type=DateTime(timezone=True))
     recorded_at: datetime = created_at_field()
     device_id: str | None = Field(default=None, max_length=64)
     method: str = Field(default="qr", max_length=10)
+    # The scan that made this check-in; the same nonce sent again changes nothing.
     nonce: str | None = Field(default=None, max_length=64, unique=True)
     user_id: int | None = Field(default=None, foreign_key="user.id")
+    # Recorded by a device while it had no network, and synced later.
+    offline: bool = Field(default=False)
 
 
 class Scan(SQLModel, table=True):
-    """Every scan a device reports, kept even when it duplicates a check-in, so that
-    offline devices' conflicts can be shown to the committee."""
+    """A scan that did not make the check-in: a repeat, or a second offline device's
+    scan of someone already checked in (flagged: a conflict for the committee)."""
 
     id: int | None = Field(default=None, primary_key=True)
     registration_id: int | None = Field(default=None, foreign_key="registration.id", index=True)
@@ -38,5 +52,9 @@ class Scan(SQLModel, table=True):
     scanned_at: datetime = Field(sa_type=DateTime(timezone=True))
     recorded_at: datetime = created_at_field()
     result: str = Field(max_length=30)
-    checkin_id: int | None = Field(default=None, foreign_key="checkin.id")
+    checkin_id: int | None = Field(default=None, foreign_key="checkin.id", index=True,
+                                   ondelete="CASCADE")
     flagged: bool = Field(default=False)
+    user_id: int | None = Field(default=None, foreign_key="user.id")
+    method: str = Field(default="qr", max_length=10)
+    offline: bool = Field(default=False)

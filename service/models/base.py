@@ -10,6 +10,12 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def as_utc(moment: datetime) -> datetime:
+    """A stored moment as an aware datetime: SQLite hands them back naive, and every
+    moment is stored in UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def created_at_field() -> datetime:
     return Field(default_factory=utcnow, sa_type=DateTime(timezone=True), nullable=False)
 

@@ -14,6 +14,7 @@ from service.services import auth, trainings
 from service.settings import get_settings
 
 PLANNERS = ("admin", "committee")
+SCANNERS = ("admin", "committee", "scanner")
 
 
 class LoginRequired(DomainError):
@@ -80,6 +81,32 @@ async def page_user(request: Request,
         if not token.csrf_token or not secrets.compare_digest(sent, token.csrf_token):
             raise CsrfFailed()
     return user
+
+
+def api_or_page_user(request: Request, db: DB) -> User:
+    """A bearer token, or the page session (the scanner page calls the API from the
+    browser): with the cookie, unsafe methods must carry the X-CSRF-Token header."""
+    if request.headers.get("authorization"):
+        return api_user(request, db)
+    found = page_session(request, db)
+    if found is None:
+        raise Unauthorized()
+    user, token = found
+    if request.method not in SAFE_METHODS:
+        sent = request.headers.get("x-csrf-token") or ""
+        if not token.csrf_token or not secrets.compare_digest(sent, token.csrf_token):
+            raise CsrfFailed()
+    return user
+
+
+def api_scanner(user: Annotated[User, Depends(api_or_page_user)]) -> User:
+    """Who may check people in: the committee, and door-scanner logins."""
+    if user.role not in SCANNERS:
+        raise Forbidden()
+    return user
+
+
+ApiScanner = Annotated[User, Depends(api_scanner)]
 
 
 def _planner(user: User) -> User:

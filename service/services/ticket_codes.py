@@ -107,9 +107,13 @@ def sign_ticket(claims: TicketClaims, private_key: bytes) -> str:
     user error): ids outside 1..2**32-1, days outside 2000-01-01..2179-06-06, or a last
     day before the first.
     """
+    return encode_signed(claims, Ed25519PrivateKey.from_private_bytes(private_key))
+
+
+def encode_signed(claims: TicketClaims, signer: Ed25519PrivateKey) -> str:
+    """sign_ticket with a loaded key: for signing many tickets at once (a scanner manifest)."""
     payload = _pack(claims)
-    signature = Ed25519PrivateKey.from_private_bytes(private_key).sign(payload)
-    body = base64.b32encode(payload + signature).decode("ascii").rstrip("=")
+    body = base64.b32encode(payload + signer.sign(payload)).decode("ascii").rstrip("=")
     return PREFIX + body
 
 

@@ -5,9 +5,12 @@ from fastapi import FastAPI
 from service.routers.pages import (
     account,
     agenda,
+    attendance,
     directory,
     participants_io,
     registrations,
+    scan,
+    scanner_logins,
     tickets,
     trainings,
     users,
@@ -16,5 +19,5 @@ from service.routers.pages import (
 
 def register_pages(app: FastAPI) -> None:
     for module in (account, trainings, agenda, directory, users, registrations,
-                   participants_io, tickets):
+                   participants_io, tickets, scan, attendance, scanner_logins):
         app.include_router(module.router)

@@ -1,0 +1,52 @@
+"""Check-in at the door: scans, offline devices' queues, the scanner manifest, search."""
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
+
+from service.db import DB
+from service.routers.deps import ApiScanner
+from service.schemas.checkins import CheckinRequest, SyncRequest
+from service.services import checkin_manifest, checkins
+from service.services.checkins import ScanIn
+
+router = APIRouter(prefix="/api", tags=["check-in"])
+
+
+@router.post("/checkins", status_code=201, responses={200: {"description": "already checked in"}})
+def check_in(data: CheckinRequest, db: DB, user: ApiScanner) -> JSONResponse:
+    """Check a ticket holder in: 201 checked_in, 200 already_checked_in, 4xx why not."""
+    outcome = checkins.check_in(db, user, ScanIn(
+        code=data.code, registration_id=data.registration_id, batch_id=data.batch_id,
+        session_id=data.session_id, scanned_at=data.scanned_at, nonce=data.nonce,
+        device_id=data.device_id))
+    return JSONResponse(outcome.payload(),
+                        status_code=201 if outcome.status == "checked_in" else 200)
+
+
+@router.post("/checkins/sync")
+def sync(data: SyncRequest, db: DB, user: ApiScanner) -> dict[str, Any]:
+    """Apply a device's queue of offline scans; sending the same queue again adds nothing."""
+    scans = [ScanIn(code=s.code, registration_id=s.registration_id, batch_id=s.batch_id,
+                    session_id=s.session_id, scanned_at=s.scanned_at, nonce=s.nonce,
+                    method=s.method) for s in data.scans]
+    return checkins.sync(db, user, data.device_id, scans)
+
+
+@router.get("/batches/{batch_id}/manifest")
+def manifest(batch_id: int, db: DB, user: ApiScanner) -> dict[str, Any]:
+    """What an offline scanner needs: public key, ticket hashes with names, revocations,
+    check-ins so far."""
+    batch, training = checkins.batch_for_scanner(db, user, batch_id)
+    return checkin_manifest.batch_manifest(db, batch, training)
+
+
+@router.get("/batches/{batch_id}/checkin-search")
+def search(batch_id: int, db: DB, user: ApiScanner,
+           q: Annotated[str, Query(max_length=100)] = "",
+           day: date | None = None) -> dict[str, Any]:
+    """Find someone at the door by name, or the last digits of phone or NIK."""
+    batch, training = checkins.batch_for_scanner(db, user, batch_id)
+    return {"items": checkin_manifest.search(db, batch, q, day or checkins.today(training))}

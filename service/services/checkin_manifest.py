@@ -1,0 +1,132 @@
+"""What a door scanner downloads before the event, and the manual search at the door.
+
+The manifest lets a device with no network do what the server does: verify a ticket's
+signature with the training's public key, refuse cancelled and out-of-date tickets,
+show the person's name, and catch a repeat scan. It lists ticket hashes, never codes,
+and of personal data only names and the last digits of phone and NIK (for the manual
+search); the private key never leaves the server.
+"""
+
+import base64
+import re
+from datetime import date, datetime
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy import and_, func, or_, select
+from sqlmodel import Session, col
+
+from service.models import (
+    AgendaSession,
+    Batch,
+    CheckIn,
+    Organization,
+    Participant,
+    Registration,
+    Training,
+    TrainingCategory,
+    User,
+)
+from service.models.base import as_utc, utcnow
+from service.services import ticket_codes
+from service.services.tickets import claims_for, ensure_keys
+from service.services.trainings import days_between
+
+MANIFEST_VERSION = 1
+SEARCH_LIMIT = 20
+
+
+def _tail(value: str | None) -> str | None:
+    digits = re.sub(r"\D", "", value or "")
+    return digits[-4:] if len(digits) >= 4 else None
+
+
+def batch_manifest(db: Session, batch: Batch, training: Training) -> dict[str, Any]:
+    public = ensure_keys(db, training)
+    assert training.ticket_private_key is not None
+    signer = Ed25519PrivateKey.from_private_bytes(training.ticket_private_key)
+    org = db.get(Organization, training.organization_id)
+    people = db.execute(
+        select(Registration, Participant.name, TrainingCategory.name, Participant.district,  # type: ignore[call-overload]
+               Participant.phone, Participant.nik)
+        .join(Participant, Participant.id == Registration.participant_id)
+        .outerjoin(TrainingCategory, TrainingCategory.id == Registration.category_id)
+        .where(Registration.batch_id == batch.id, Registration.status == "confirmed")
+        .order_by(Participant.name)).all()
+    tickets = []
+    for reg, name, category, district, phone, nik in people:
+        code = ticket_codes.encode_signed(claims_for(reg, batch), signer)
+        tickets.append({"h": ticket_codes.ticket_hash(code), "r": reg.id, "n": name,
+                        "c": category, "k": district, "p": _tail(phone), "i": _tail(nik)})
+    revoked = db.execute(select(Registration.id).where(  # type: ignore[call-overload]
+        Registration.training_id == training.id, Registration.status == "cancelled")).scalars()
+    checkins = db.execute(
+        select(CheckIn.registration_id, CheckIn.day, CheckIn.slot, CheckIn.scanned_at,  # type: ignore[call-overload]
+               User.name)
+        .outerjoin(User, User.id == CheckIn.user_id)
+        .where(CheckIn.batch_id == batch.id)).all()
+    batches = db.execute(select(Batch.id, Batch.name)  # type: ignore[call-overload]
+                         .where(Batch.training_id == training.id)).all()
+    sessions = db.execute(select(AgendaSession).where(
+        col(AgendaSession.batch_id) == batch.id, col(AgendaSession.kind) != "break")
+        .order_by(col(AgendaSession.date), col(AgendaSession.start_time))).scalars()
+    return {
+        "version": MANIFEST_VERSION,
+        "generated_at": utcnow().isoformat(),
+        "training": {"id": training.id, "title": training.title,
+                     "organization": org.name if org else "",
+                     "timezone": training.timezone, "checkin_mode": training.checkin_mode,
+                     "public_key": base64.b64encode(public).decode()},
+        "batch": {"id": batch.id, "name": batch.name,
+                  "days": [d.isoformat() for d in days_between(batch.start_date,
+                                                               batch.end_date)]},
+        "batches": {str(i): n for i, n in batches},
+        "sessions": [{"id": s.id, "date": s.date.isoformat(),
+                      "start_time": s.start_time.strftime("%H:%M"),
+                      "end_time": s.end_time.strftime("%H:%M"), "title": s.title}
+                     for s in sessions],
+        "tickets": tickets,
+        "revoked": list(revoked),
+        "checkins": [{"r": r, "d": d.isoformat(), "s": s, "at": _iso(at), "by": by}
+                     for r, d, s, at, by in checkins],
+    }
+
+
+def _iso(moment: datetime) -> str:
+    return as_utc(moment).isoformat()
+
+
+def _like(term: str) -> str:
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def search(db: Session, batch: Batch, q: str, day: date) -> list[dict[str, Any]]:
+    """Confirmed people of the batch by part of their name, or the last digits (4 or
+    more) of their phone or NIK; with whether they are checked in on `day`."""
+    term = " ".join(q.split())
+    if not term:
+        return []
+    digits = re.sub(r"\D", "", term)
+    conditions = [func.lower(Participant.name).like(_like(term.lower()), escape="\\")]
+    if len(digits) >= 4 and len(digits) == len(term.replace(" ", "").lstrip("+")):
+        conditions += [Participant.phone.like(f"%{digits}"),  # type: ignore[union-attr]
+                       Participant.nik.like(f"%{digits}")]  # type: ignore[union-attr]
+    rows = db.execute(
+        select(Registration.id, Participant.name, TrainingCategory.name,  # type: ignore[call-overload]
+               Participant.institution, Participant.district, Participant.phone,
+               func.min(CheckIn.scanned_at), func.min(User.name))
+        .join(Participant, Participant.id == Registration.participant_id)
+        .outerjoin(TrainingCategory, TrainingCategory.id == Registration.category_id)
+        .outerjoin(CheckIn, and_(col(CheckIn.registration_id) == Registration.id,
+                                 col(CheckIn.day) == day))
+        .outerjoin(User, User.id == CheckIn.user_id)
+        .where(Registration.batch_id == batch.id, Registration.status == "confirmed",
+               or_(*conditions))
+        .group_by(Registration.id, Participant.name, TrainingCategory.name,
+                  Participant.institution, Participant.district, Participant.phone)
+        .order_by(Participant.name).limit(SEARCH_LIMIT)).all()
+    return [{"registration_id": rid, "name": name, "category": category,
+             "institution": institution, "district": district, "phone_tail": _tail(phone),
+             "checked_in_at": _iso(at) if at else None, "by": by}
+            for rid, name, category, institution, district, phone, at, by in rows]
