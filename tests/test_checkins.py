@@ -331,3 +331,16 @@ def test_search_at_the_door_by_name_phone_or_nik_tail(api: TestClient, db: Sessi
 def test_check_in_needs_a_login(client: TestClient) -> None:
     r = client.post("/api/checkins", json={"code": "BT1.x"})
     assert r.status_code == 401 and r.json()["message"]
+
+
+def test_a_code_claiming_an_id_beyond_the_database_is_simply_not_genuine(
+        api: TestClient, db: Session) -> None:
+    from service.services.ticket_codes import TicketClaims, generate_keypair, sign_ticket
+
+    make_setup(api, db, people=1)
+    key, _ = generate_keypair()
+    code = sign_ticket(TicketClaims(training_id=2**32 - 1, registration_id=1, batch_id=1,
+                                    first_day=DAY1, last_day=DAY1), key)
+    for path in ("/api/checkins", "/api/tickets/verify"):
+        r = api.post(path, json={"code": code, "scanned_at": at()})
+        assert (r.status_code, r.json()["code"]) == (422, "invalid_ticket"), r.text

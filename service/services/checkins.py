@@ -45,6 +45,8 @@ from service.services.tickets import TicketCancelled
 
 # A device clock a little ahead of the server's is not a forgery.
 CLOCK_SKEW = timedelta(minutes=5)
+# Ids are 32-bit signed integers in PostgreSQL; a code may claim up to 2**32 - 1.
+MAX_DB_ID = 2**31 - 1
 # In per-session mode a session's check-in opens this long before it starts.
 SESSION_OPENS_BEFORE = timedelta(minutes=15)
 
@@ -153,6 +155,8 @@ _KEYS: dict[int, tuple[int, bytes]] = {}
 def _training_key(db: Session, training_id: int, fresh: bool = False) -> tuple[int, bytes] | None:
     if not fresh and training_id in _KEYS:
         return _KEYS[training_id]
+    if training_id > MAX_DB_ID:  # an unsigned id in a forged code: no such row
+        return None
     row = db.execute(select(Training.organization_id, Training.ticket_public_key)  # type: ignore[call-overload]
                      .where(Training.id == training_id)).first()
     if row is None or row[1] is None:
