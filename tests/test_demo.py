@@ -2,7 +2,8 @@
 
 import re
 from collections import Counter
-from datetime import date
+from datetime import UTC, date
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy.orm import aliased
@@ -11,16 +12,19 @@ from sqlmodel import Session, col, func, select
 from service.models import (
     AgendaSession,
     Batch,
+    CheckIn,
     Organization,
     Participant,
     Registration,
+    Scan,
     SessionSpeaker,
     Speaker,
     Training,
     TrainingCategory,
+    User,
     Venue,
 )
-from service.services import auth
+from service.services import attendance, auth
 from service.services.demo import DemoResult, demo_participants, seed_demo
 
 EMAIL, PASSWORD = "Admin@Padang.Demo", "demo-padang-2018"
@@ -167,3 +171,74 @@ def test_admin_can_log_in(db: Session, demo: DemoResult) -> None:
     assert user.role == "admin" and user.organization_id == demo.organization_id
     with pytest.raises(auth.InvalidCredentials):
         auth.authenticate(db, EMAIL, "not-the-password")
+
+
+# --- the attendance history -------------------------------------------------------------
+
+def _attendance(db: Session, demo: DemoResult
+                ) -> dict[tuple[str, date], attendance.Attendance]:
+    training = db.get(Training, demo.training_id)
+    assert training is not None
+    return {(b.name, d): attendance.attendance(db, training, b, d)
+            for b in _batches(db, demo).values() for d in (b.start_date, b.end_date)}
+
+
+def test_attendance_history_nearly_everyone_then_a_handful_away(db: Session,
+                                                                demo: DemoResult) -> None:
+    days = _attendance(db, demo)
+    assert len(days) == 8
+    for name, batch in _batches(db, demo).items():
+        first, second = days[(name, batch.start_date)], days[(name, batch.end_date)]
+        assert first.total.expected == second.total.expected == batch.capacity
+        assert 2 <= first.total.missing <= 4, name
+        assert 5 <= second.total.missing <= 9, name
+        away1 = {m.registration_id for m in first.missing}
+        away2 = {m.registration_id for m in second.missing}
+        assert len(away1 & away2) <= 1, name  # mostly other people on day 2
+        assert [(d.day, d.present) for d in second.per_day] == [
+            (batch.start_date, first.total.present), (batch.end_date, second.total.present)]
+    # The same history every time (fixed seed): the figures of the demo.
+    assert sum(a.total.present for a in days.values()) == 799
+    assert {k: a.total.missing for k, a in days.items()} == {
+        ("Angkatan I", SEPT[12]): 4, ("Angkatan I", SEPT[13]): 6,
+        ("Angkatan II", SEPT[12]): 3, ("Angkatan II", SEPT[13]): 6,
+        ("Angkatan III", SEPT[17]): 4, ("Angkatan III", SEPT[18]): 8,
+        ("Angkatan IV", SEPT[17]): 3, ("Angkatan IV", SEPT[18]): 9}
+
+
+def test_attendance_history_scanned_at_the_two_gates_in_the_morning(db: Session,
+                                                                    demo: DemoResult) -> None:
+    gates = {u.id: u for u in db.exec(select(User).where(User.role == "scanner"))}
+    assert sorted(u.name for u in gates.values()) == ["Gerbang 1", "Gerbang 2"]
+    assert all(u.training_id == demo.training_id and u.is_active for u in gates.values())
+    assert all(u.organization_id == demo.organization_id for u in gates.values())
+    rows = db.exec(select(CheckIn)).all()
+    assert len(rows) == 799 and len({r.nonce for r in rows}) == 799
+    wib = ZoneInfo("Asia/Jakarta")
+    for r in rows:
+        local = (r.scanned_at if r.scanned_at.tzinfo else r.scanned_at.replace(
+            tzinfo=UTC)).astimezone(wib)
+        assert local.date() == r.day and "07:25" <= local.strftime("%H:%M") <= "08:40"
+        assert r.user_id in gates and r.slot == 0
+    by_gate = Counter(gates[r.user_id].name for r in rows)
+    assert min(by_gate.values()) > 300
+    methods = Counter((r.method, r.offline) for r in rows)
+    assert 10 <= methods[("manual", False)] <= 40
+    assert 5 <= methods[("qr", True)] <= 25  # the signal dropped one morning
+    assert {r.day for r in rows if r.offline} == {SEPT[17]}
+
+
+def test_attendance_history_has_two_conflicts_the_earliest_scan_kept(db: Session,
+                                                                    demo: DemoResult) -> None:
+    training = db.get(Training, demo.training_id)
+    assert training is not None
+    conflicts = attendance.conflicts(db, training)
+    assert len(conflicts) == 2
+    assert {c.batch for c in conflicts} == {"Angkatan III", "Angkatan IV"}
+    for c in conflicts:
+        assert c.day == SEPT[17] and c.first.at < c.second.at
+        assert c.first.offline and c.second.offline
+        assert {c.first.by, c.second.by} == {"Gerbang 1", "Gerbang 2"}
+    scans = db.exec(select(Scan)).all()
+    assert Counter(s.flagged for s in scans) == {True: 2, False: 4}  # and a repeat a day
+    assert {s.result for s in scans} == {"already_checked_in"}

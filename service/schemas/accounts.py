@@ -1,10 +1,11 @@
 """Shapes for managing accounts."""
 
+from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
-from service.schemas.common import Name
+from service.schemas.common import Name, OptInt
 
 Role = Literal["admin", "committee", "scanner"]
 
@@ -17,6 +18,8 @@ class UserCreate(BaseModel):
     name: Name
     role: Role = "committee"
     password: Annotated[str, StringConstraints(min_length=10, max_length=256)]
+    # Limits a door scanner to one training; ignored for other roles.
+    training_id: OptInt = None
 
 
 class UserUpdate(BaseModel):
@@ -32,3 +35,28 @@ class UserRead(BaseModel):
     name: str
     role: str
     is_active: bool
+    training_id: int | None = None
+
+
+class ScannerLoginCreate(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    # Shown beside each check-in it records, e.g. "Gerbang 1" or "Meja registrasi".
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
+
+
+class ScannerLoginLink(BaseModel):
+    id: int
+    name: str
+    login_url: str
+    expires_at: datetime
+
+
+class ScannerLoginRead(BaseModel):
+    id: int
+    name: str
+    training_id: int
+    is_active: bool
+    created_at: datetime
+    last_sign_in_at: datetime | None
+    link_expires_at: datetime | None

@@ -21,6 +21,8 @@ from service.schemas.common import (
 Kind = Literal["pelatihan", "bimtek", "workshop", "pembinaan", "pertemuan"]
 SessionKind = Literal["opening", "material", "field_visit", "break", "closing"]
 TimeZone = Literal["Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"]
+# "day": one check-in per day of the batch; "session": each session's start opens its own.
+CheckinMode = Literal["day", "session"]
 _TZ_ALIASES = {"WIB": "Asia/Jakarta", "WITA": "Asia/Makassar", "WIT": "Asia/Jayapura"}
 
 
@@ -52,6 +54,7 @@ class TrainingCreate(Input):
     venue_id: OptInt = None
     description: OptText = None
     categories: list[CategoryIn] = Field(default_factory=list, max_length=50)
+    checkin_mode: CheckinMode = "day"
 
 
 class TrainingUpdate(TrainingCreate):
@@ -139,6 +142,7 @@ class TrainingRead(BaseModel):
     venue_id: int | None
     venue: str | None
     description: str | None
+    checkin_mode: str
     categories: list[CategoryRead]
     batches: list[BatchRead]
 

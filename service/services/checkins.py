@@ -19,6 +19,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import Row, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -146,13 +147,14 @@ class _Target:
     last_day: date | None
 
 
-# training id -> (organization id, public key). A key never changes once set, so it is
+# training id -> (organization id, loaded public key). A key never changes once set, so it is
 # safe to keep per process; a miss (or a failed check, in case SQLite reused the id of a
 # deleted training) reads it again.
-_KEYS: dict[int, tuple[int, bytes]] = {}
+_KEYS: dict[int, tuple[int, Ed25519PublicKey]] = {}
 
 
-def _training_key(db: Session, training_id: int, fresh: bool = False) -> tuple[int, bytes] | None:
+def _training_key(db: Session, training_id: int, fresh: bool = False
+                  ) -> tuple[int, Ed25519PublicKey] | None:
     if not fresh and training_id in _KEYS:
         return _KEYS[training_id]
     if training_id > MAX_DB_ID:  # an unsigned id in a forged code: no such row
@@ -162,7 +164,7 @@ def _training_key(db: Session, training_id: int, fresh: bool = False) -> tuple[i
     if row is None or row[1] is None:
         _KEYS.pop(training_id, None)
         return None
-    _KEYS[training_id] = (int(row[0]), bytes(row[1]))
+    _KEYS[training_id] = (int(row[0]), Ed25519PublicKey.from_public_bytes(bytes(row[1])))
     return _KEYS[training_id]
 
 

@@ -24,6 +24,7 @@ from service.services import (
     agenda,
     assignment,
     auth,
+    demo_attendance,
     registrations,
     seats,
     speakers,
@@ -356,6 +357,7 @@ def seed_demo(db: Session, admin_email: str, admin_password: str) -> DemoResult:
     db.add_all(participants)
     db.flush()
     _register_all(db, training, participants)
+    demo_attendance.seed_attendance(db, training, batches, admin_email, SEED)
 
     assert training.id is not None
     jpl = MATERIAL_JPL * len(MATERIALS)

@@ -123,14 +123,16 @@ def peek_training_id(code: str) -> int:
     return int(_PAYLOAD.unpack(payload)[1])
 
 
-def verify_ticket(code: str, public_key: bytes) -> TicketClaims:
-    """The claims of a genuine code signed by `public_key`'s private half.
+def verify_ticket(code: str, public_key: bytes | Ed25519PublicKey) -> TicketClaims:
+    """The claims of a genuine code signed by `public_key`'s private half (raw bytes, or
+    a loaded key when verifying many).
 
     Raises InvalidTicket for anything else, whatever the input. A `public_key` that is
     not 32 bytes raises ValueError: that is a broken training row, not a forged ticket.
     """
     payload, signature = _split(code)
-    key = Ed25519PublicKey.from_public_bytes(public_key)
+    key = public_key if isinstance(public_key, Ed25519PublicKey) \
+        else Ed25519PublicKey.from_public_bytes(public_key)
     try:
         key.verify(signature, payload)
     except InvalidSignature:

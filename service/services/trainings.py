@@ -2,11 +2,22 @@
 
 from datetime import date, timedelta
 
+from sqlalchemy import delete, update
 from sqlmodel import Session, col, func, select
 
 from service.errors import Conflict, FieldError, NotFound
 from service.i18n.formats import fmt_date
-from service.models import AgendaSession, Batch, Registration, Training, TrainingCategory, User
+from service.models import (
+    AgendaSession,
+    AuthToken,
+    Batch,
+    CheckIn,
+    Registration,
+    Scan,
+    Training,
+    TrainingCategory,
+    User,
+)
 from service.models.base import pk
 from service.schemas.planning import BatchCreate, CategoryIn, TrainingCreate
 from service.services import ticket_codes
@@ -74,7 +85,7 @@ def create_training(db: Session, org_id: int, data: TrainingCreate) -> Training:
     training = Training(
         organization_id=org_id, title=data.title, kind=data.kind,
         start_date=data.start_date, end_date=data.end_date, timezone=data.timezone,
-        description=data.description,
+        description=data.description, checkin_mode=data.checkin_mode,
         venue_id=resolve_venue(db, org_id, data.venue_id, data.venue),
     )
     # The ticket-signing key pair exists from the start, so showing a ticket never writes.
@@ -92,6 +103,11 @@ def update_training(db: Session, training: Training, data: TrainingCreate) -> Tr
     if outside is not None:
         raise FieldError("start_date", "Batch {name} would fall outside the training's dates.",
                          code="batch_outside_training", name=outside.name)
+    if data.checkin_mode != training.checkin_mode and _has_checkins(db, training):
+        raise FieldError("checkin_mode", "People were already checked in under the current "
+                         "mode, so the check-in mode can no longer change.",
+                         code="checkin_mode_locked")
+    training.checkin_mode = data.checkin_mode
     training.title, training.kind = data.title, data.kind
     training.start_date, training.end_date = data.start_date, data.end_date
     training.timezone, training.description = data.timezone, data.description
@@ -100,6 +116,11 @@ def update_training(db: Session, training: Training, data: TrainingCreate) -> Tr
     db.flush()
     _set_categories(db, training, data.categories)
     return training
+
+
+def _has_checkins(db: Session, training: Training) -> bool:
+    return db.exec(select(CheckIn.id).join(Batch, col(Batch.id) == col(CheckIn.batch_id))
+                   .where(Batch.training_id == training.id).limit(1)).first() is not None
 
 
 def list_categories(db: Session, training_id: int) -> list[TrainingCategory]:
@@ -177,10 +198,23 @@ def delete_training(db: Session, training: Training) -> None:
     if taken:
         raise Conflict("This training has {n} registrations and cannot be deleted.",
                        code="training_in_use", params={"n": taken})
-    scanners = db.exec(select(func.count()).select_from(User)
-                       .where(User.training_id == training.id)).one()
-    if scanners:
-        raise Conflict("{n} scanner accounts are limited to this training; remove them first.",
-                       code="training_in_use", params={"n": scanners})
+    limited = list(db.exec(select(User).where(User.training_id == training.id)).all())
+    active = sum(1 for u in limited if u.is_active)
+    if active:
+        raise Conflict("{n} active door logins are limited to this training; revoke them on "
+                       "its Door logins page first.", code="training_in_use",
+                       params={"n": active})
+    _remove_accounts(db, [pk(u) for u in limited])
     db.delete(training)
     db.flush()
+
+
+def _remove_accounts(db: Session, user_ids: list[int]) -> None:
+    """Revoked logins that only served this training go with it; what they recorded stays,
+    unsigned."""
+    if not user_ids:
+        return
+    for model in (CheckIn, Scan):
+        db.execute(update(model).where(col(model.user_id).in_(user_ids)).values(user_id=None))
+    db.execute(delete(AuthToken).where(col(AuthToken.user_id).in_(user_ids)))
+    db.execute(delete(User).where(col(User.id).in_(user_ids)))

@@ -3,7 +3,7 @@
 from sqlmodel import Session, col, select
 
 from service.errors import Conflict, FieldError, NotFound
-from service.models import AuthToken, Organization, User
+from service.models import AuthToken, Organization, Training, User
 from service.models.base import utcnow
 from service.schemas.accounts import UserCreate
 from service.services.auth import create_user
@@ -25,8 +25,24 @@ def add_user(db: Session, org_id: int, data: UserCreate) -> User:
     org = db.get(Organization, org_id)
     if org is None:
         raise NotFound()
-    return create_user(db, email=data.email, password=data.password, name=data.name,
+    training_id = data.training_id if data.role == "scanner" else None
+    if training_id is not None:
+        training = db.get(Training, training_id)
+        if training is None or training.organization_id != org_id:
+            raise FieldError("training_id", "Choose a training from the list.")
+    user = create_user(db, email=data.email, password=data.password, name=data.name,
                        role=data.role, organization=org)
+    user.training_id = training_id
+    db.add(user)
+    db.flush()
+    return user
+
+
+def training_titles(db: Session, org_id: int) -> dict[int, str]:
+    """Titles of the organization's trainings, to name the one a scanner is limited to."""
+    return {t.id or 0: t.title for t in db.exec(
+        select(Training).where(Training.organization_id == org_id)
+        .order_by(col(Training.start_date).desc(), col(Training.id).desc())).all()}
 
 
 def set_active(db: Session, actor: User, user: User, active: bool) -> User:
@@ -48,6 +64,9 @@ def set_role(db: Session, actor: User, user: User, role: str) -> User:
     if user.id == actor.id and role != "admin":
         raise FieldError("role", "You cannot remove your own admin role.", code="self_demote")
     user.role = role
+    if role != "scanner":
+        # Only door scanners are limited to one training.
+        user.training_id = None
     db.add(user)
     db.flush()
     return user

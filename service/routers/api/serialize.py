@@ -43,6 +43,7 @@ def training_read(ov: TrainingOverview) -> TrainingRead:
         id=t.id or 0, title=t.title, kind=t.kind, start_date=t.start_date, end_date=t.end_date,
         timezone=t.timezone, timezone_label=ov.timezone_label, venue_id=t.venue_id,
         venue=ov.venue.name if ov.venue else None, description=t.description,
+        checkin_mode=t.checkin_mode,
         categories=[CategoryRead(id=c.id or 0, name=c.name, quota=c.quota)
                     for c in ov.categories],
         batches=[batch_read(b) for b in ov.batches])

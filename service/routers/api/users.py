@@ -12,7 +12,8 @@ router = APIRouter(prefix="/api/users", tags=["users"])
 
 
 def _read(u: User) -> UserRead:
-    return UserRead(id=u.id or 0, email=u.email, name=u.name, role=u.role, is_active=u.is_active)
+    return UserRead(id=u.id or 0, email=u.email, name=u.name, role=u.role, is_active=u.is_active,
+                    training_id=u.training_id)
 
 
 @router.get("")

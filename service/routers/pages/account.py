@@ -25,9 +25,20 @@ def _safe_next(target: str | None) -> str:
     return target
 
 
+def _landing(user: User, target: str | None = None) -> str:
+    """Where a user goes after logging in: door scanners to the scanner, which is all they
+    may use (for a scanner limited to one training, already set to it)."""
+    if user.role != "scanner":
+        return _safe_next(target)
+    safe = _safe_next(target)
+    if safe == "/scan" or safe.startswith(("/scan?", "/scan/")):
+        return safe
+    return f"/scan?training={user.training_id}" if user.training_id else "/scan"
+
+
 @router.get("/")
 def home(found: Annotated[tuple[User, AuthToken] | None, Depends(page_session)]) -> Response:
-    return RedirectResponse("/trainings" if found else "/login", status_code=303)
+    return RedirectResponse(_landing(found[0]) if found else "/login", status_code=303)
 
 
 @router.get("/login")
@@ -46,7 +57,7 @@ def login(request: Request, db: DB, email: Annotated[str, Form(max_length=254)] 
                                               "error": exc.text()}, status_code=401)
     settings = get_settings()
     raw, _ = auth.issue_token(db, user, "session", settings.session_days)
-    response = RedirectResponse(_safe_next(next), status_code=303)
+    response = RedirectResponse(_landing(user, next), status_code=303)
     response.set_cookie(settings.session_cookie, raw, max_age=settings.session_days * 86400,
                         httponly=True, samesite="lax", secure=settings.secure_cookies)
     return response

@@ -12,6 +12,7 @@ from service.routers.pages.forms import form_data, parse, render_form
 from service.routers.pages.rendering import redirect
 from service.schemas.accounts import UserCreate
 from service.services import users
+from service.services.scanner_logins import is_door_login
 
 router = APIRouter(include_in_schema=False)
 
@@ -20,6 +21,8 @@ def _page(request: Request, db: DB, admin: PageAdmin, values: dict[str, Any] | N
           exc: DomainError | None = None) -> Response:
     return render_form(request, "users/list.html", {
         "accounts": users.list_users(db, admin.organization_id),
+        "trainings": users.training_titles(db, admin.organization_id),
+        "is_door_login": is_door_login,
         "values": values or {"role": "committee"}}, exc)
 
 
