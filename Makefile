@@ -44,7 +44,13 @@ lint: install
 	$(BIN)/ruff check service tests bench migrations
 	$(BIN)/mypy service
 
+# The check-in load test drives the app with wrk (Debian package); without it, it is skipped.
 bench: install
+	@if ! command -v wrk >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	  else echo "wrk is missing: the check-in load test will be skipped (sudo apt-get install wrk)"; fi; \
+	fi
 	$(BIN)/python -m bench
 
 migrate: install
@@ -57,6 +63,17 @@ clean:
 	rm -rf $(VENV) data/*.db* .pytest_cache .mypy_cache .ruff_cache
 
 # Refresh the vendored front-end libraries from the npm registry (committed, served offline).
+# Versions are pinned in frontend/package.json; each library's licence file is copied beside it.
+ZX := node_modules/zxing-wasm
 vendor:
 	cd frontend && npm install --no-audit --no-fund --silent && \
-	  cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
+	  cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js && \
+	  mkdir -p static/vendor/zxing-wasm/reader static/vendor/noble-ed25519 static/vendor/idb && \
+	  cp $(ZX)/dist/es/reader/index.js static/vendor/zxing-wasm/reader/index.js && \
+	  cp $(ZX)/dist/es/share.js static/vendor/zxing-wasm/share.js && \
+	  cp $(ZX)/dist/reader/zxing_reader.wasm static/vendor/zxing-wasm/zxing_reader.wasm && \
+	  cp $(ZX)/LICENSE static/vendor/zxing-wasm/LICENSE && \
+	  cp node_modules/@noble/ed25519/index.js static/vendor/noble-ed25519/index.js && \
+	  cp node_modules/@noble/ed25519/LICENSE static/vendor/noble-ed25519/LICENSE && \
+	  cp node_modules/idb/build/index.js static/vendor/idb/index.js && \
+	  cp node_modules/idb/LICENSE static/vendor/idb/LICENSE

@@ -1,0 +1,502 @@
+// The scanning view: camera -> code -> server (or the device's own rules offline) -> a
+// full-screen green, amber or red answer. Offline scans wait in IndexedDB and sync by
+// themselves when the network returns.
+
+import { makeDetector, openCamera, scanLoop } from "./camera.js";
+import { signal, unlockOnFirstTap } from "./feedback.js";
+import { decide, indexManifest, isoWithOffset, searchManifest, slotKey, wallClock } from "./logic.js";
+import * as store from "./store.js";
+
+const cfg = JSON.parse(document.getElementById("scan-config").textContent);
+const T = cfg.messages;
+const $ = (id) => document.getElementById(id);
+
+const SERVER_WAIT_MS = 1500; // after this, decide on the device and queue the scan
+const REPEAT_IGNORE_MS = 3000; // the same code held up again within this is ignored
+const RESULT_SHOW_MS = 2500;
+const MANIFEST_EVERY_MS = 60000;
+const SYNC_EVERY_MS = 10000;
+const SYNC_BATCH = 200;
+// After the server failed to answer, scans are decided here at once for a while (no
+// 1.5 s wait per person on a network that is "connected" but goes nowhere); the
+// background sync finds out when the server is back.
+const UNREACHABLE_MS = 15000;
+const DEFINITIVE = new Set(["checked_in", "already_checked_in", "rejected"]);
+
+// Read by the browser tests and the benchmark (tests/browser/test_scanner.py).
+const probe = (window.__scanner = { results: [], ready: false, detector: null, manifest: null, syncs: 0 });
+
+function fmt(text, params = {}) {
+  return text.replace(/\{(\w+)\}/g, (m, k) => (params[k] ?? m));
+}
+
+function deviceId() {
+  const KEY = "bimtek-scan-device";
+  let id = localStorage.getItem(KEY);
+  if (!id) {
+    const bytes = crypto.getRandomValues(new Uint8Array(12));
+    id = "dev-" + Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+    localStorage.setItem(KEY, id);
+  }
+  return id;
+}
+
+function nonce() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)),
+    (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+const DEVICE = deviceId();
+const BATCH = cfg.batch_id;
+const SESSION_ID = cfg.session && cfg.session !== "now" ? Number(cfg.session) : null;
+let index = null; // the batch manifest's look-up tables
+let own = new Map(); // slotKey -> {at, by}: what this phone recorded
+let needsLogin = false;
+let unreachableUntil = 0;
+
+function reachable(ok) {
+  unreachableUntil = ok ? 0 : Date.now() + UNREACHABLE_MS;
+  showNet();
+}
+
+function serverLikely() {
+  return navigator.onLine && Date.now() >= unreachableUntil;
+}
+
+// --- formatting ------------------------------------------------------------------------
+
+const LOCALE = cfg.locale === "en" ? "en-GB" : "id-ID";
+const dayFormat = new Intl.DateTimeFormat(LOCALE, { weekday: "long", day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+function dayLabel(iso) {
+  return iso ? dayFormat.format(new Date(`${iso}T00:00:00Z`)) : "";
+}
+function timeLabel(iso) {
+  if (!iso) return "";
+  const t = wallClock(new Date(iso), cfg.timezone).time;
+  return LOCALE === "id-ID" ? t.replace(":", ".") : t;
+}
+function rangeLabel(days) {
+  if (!days || !days.length) return "";
+  return days[0] === days[days.length - 1] ? dayLabel(days[0])
+    : `${dayLabel(days[0])} – ${dayLabel(days[days.length - 1])}`;
+}
+
+// --- the answer on screen ------------------------------------------------------------------
+
+let hideTimer = null;
+let last = { text: null, at: 0 };
+
+function reasonText(r) {
+  if (r.message && !r.local) return r.message; // the server's words, in the page's language
+  switch (r.code) {
+    case "wrong_batch":
+      return r.name ? fmt(T.wrong_batch, { name: r.name, batch: r.batch || "?" })
+        : fmt(T.wrong_batch_noname, { batch: r.batch || "?" });
+    case "wrong_day":
+      return fmt(T.wrong_day, { days: rangeLabel(r.days), day: dayLabel(r.day) });
+    case "no_session_open":
+      return fmt(T.no_session_open, { time: r.time || "" });
+    default:
+      return T[r.code] || T.error;
+  }
+}
+
+const paintChannel = new MessageChannel();
+const afterPaintQueue = [];
+paintChannel.port1.onmessage = () => afterPaintQueue.shift()();
+function afterPaint(fn) {
+  afterPaintQueue.push(fn);
+  paintChannel.port2.postMessage(null);
+}
+
+function show(r, timing) {
+  const kind = r.status === "checked_in" ? "ok" : r.status === "already_checked_in" ? "warn"
+    : r.status === "saved" ? "info" : "bad";
+  const box = $("result");
+  box.dataset.status = kind;
+  box.dataset.code = r.code || r.status;
+  $("result-icon").textContent = { ok: "✓", warn: "!", bad: "✕", info: "…" }[kind];
+  $("result-title").textContent = kind === "ok" ? T.checked_in : kind === "warn" ? T.already
+    : kind === "info" ? T.offline : T.not_allowed;
+  $("result-name").textContent = r.name || "";
+  const detail = [r.category, r.batch, dayLabel(r.day), r.session].filter(Boolean).join(" · ");
+  $("result-detail").textContent = kind === "bad" ? "" : detail;
+  let reason = "";
+  if (kind === "warn") {
+    reason = r.first_by ? fmt(T.already_at, { time: timeLabel(r.first_at), by: r.first_by })
+      : fmt(T.already_at_nobody, { time: timeLabel(r.first_at) });
+  } else if (kind === "bad") {
+    reason = reasonText(r);
+  } else if (kind === "info") {
+    reason = T.no_manifest;
+  }
+  $("result-reason").textContent = reason;
+  $("result-note").textContent = r.queued && kind !== "info" ? T.saved_offline : "";
+  box.hidden = false;
+  const shownAt = performance.now();
+  clearTimeout(hideTimer);
+  hideTimer = setTimeout(() => { box.hidden = true; }, RESULT_SHOW_MS);
+  // The answer is on screen once the frame after it is painted: the next animation
+  // frame runs just before that paint, and a task queued from it runs just after.
+  requestAnimationFrame(() => afterPaint(() => {
+    const paintedAt = performance.now();
+    signal(kind); // sound and vibration once the colour is on screen
+    probe.results.push({
+      status: r.status, code: r.code || null, name: r.name || null, kind,
+      source: r.local ? "device" : "server", queued: !!r.queued,
+      shownAt, paintedAt, ...(timing || {}),
+      frameToPaintMs: timing && timing.frameTime ? paintedAt - timing.frameTime : null,
+    });
+  }));
+}
+
+// --- deciding ---------------------------------------------------------------------------
+
+function rememberOwn(r, at, by) {
+  const key = slotKey(r.registration_id, r.day, r.session_id || 0);
+  if (own.has(key)) return;
+  const record = { at, by };
+  own.set(key, record);
+  store.saveOwn(BATCH, key, record).catch(() => {});
+}
+
+// fetch, given up after `ms` (a request on a bad network may otherwise hang for minutes).
+async function fetchWithin(url, options, ms) {
+  const ctl = new AbortController();
+  const timer = setTimeout(() => ctl.abort(), ms);
+  try {
+    return await fetch(url, { credentials: "same-origin", ...options, signal: ctl.signal });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function askServer(body) {
+  const ctl = new AbortController();
+  const timer = setTimeout(() => ctl.abort(), SERVER_WAIT_MS);
+  try {
+    const res = await fetch(cfg.urls.checkin, {
+      method: "POST", signal: ctl.signal, credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": cfg.csrf_token },
+      body: JSON.stringify(body),
+    });
+    if (res.status === 401 || res.status === 403) {
+      setNeedsLogin(true);
+      return null;
+    }
+    if (res.status >= 500) {
+      reachable(false);
+      return null;
+    }
+    reachable(true);
+    const data = await res.json();
+    if (res.ok) return data;
+    return { status: "rejected", ...data };
+  } catch {
+    reachable(false);
+    return null; // no network, or too slow: the device decides
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function handle(scan) {
+  const scannedAt = new Date();
+  const body = {
+    ...scan, batch_id: BATCH, device_id: DEVICE, scanned_at: isoWithOffset(scannedAt),
+    nonce: nonce(), ...(SESSION_ID ? { session_id: SESSION_ID } : {}),
+  };
+  if (serverLikely()) {
+    const answer = await askServer(body);
+    if (answer) {
+      if (answer.status === "checked_in") rememberOwn(answer, answer.checked_in_at, answer.by);
+      if (answer.status === "already_checked_in") rememberOwn(answer, answer.first_at, answer.first_by);
+      return answer;
+    }
+  }
+  return decideHere(body, scannedAt);
+}
+
+async function decideHere(body, scannedAt) {
+  const method = body.code !== undefined ? "qr" : "manual";
+  if (!index) {
+    await queue(body, method);
+    return { status: "saved", local: true, queued: true };
+  }
+  const scan = body.code !== undefined ? { code: body.code } : { registration_id: body.registration_id };
+  const r = await decide(index, scan, { batchId: BATCH, sessionChoice: cfg.session, now: scannedAt, own });
+  r.local = true;
+  if (r.status === "checked_in") {
+    rememberOwn(r, body.scanned_at, cfg.user_name);
+    r.queued = true;
+    queue({ ...body, ...(r.session_id ? { session_id: r.session_id } : {}) }, method);
+  }
+  return r;
+}
+
+async function queue(body, method) {
+  try {
+    await store.enqueue({ ...body, method });
+  } catch (err) {
+    console.warn("queue", err); // storage full or refused: nothing more to do here
+  }
+  await updatePending();
+  syncSoon();
+}
+
+let inFlight = null;
+async function onCode(text, timing) {
+  const now = Date.now();
+  if (text === last.text && now - last.at < REPEAT_IGNORE_MS) return;
+  if (inFlight === text) return;
+  inFlight = text;
+  last = { text, at: now };
+  try {
+    const r = await handle({ code: text });
+    show(r, timing);
+    last = { text, at: Date.now() };
+  } finally {
+    inFlight = null;
+  }
+}
+
+// --- offline queue ----------------------------------------------------------------------
+
+async function updatePending() {
+  const n = await store.queueCount();
+  const el = $("pending");
+  el.dataset.count = String(n);
+  el.hidden = n === 0;
+  el.textContent = n === 1 ? T.pending_one : fmt(T.pending_many, { n });
+  return n;
+}
+
+let syncing = false;
+let syncTimer = null;
+function syncSoon() {
+  clearTimeout(syncTimer);
+  syncTimer = setTimeout(syncNow, 50);
+}
+
+async function syncNow() {
+  if (syncing || !navigator.onLine) return;
+  syncing = true;
+  let refused = 0;
+  try {
+    for (;;) {
+      const rows = await store.queued(SYNC_BATCH);
+      if (!rows.length) break;
+      const scans = rows.map(({ queued, device_id, ...s }) => s);
+      const res = await fetchWithin(cfg.urls.sync, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "X-CSRF-Token": cfg.csrf_token },
+        body: JSON.stringify({ device_id: DEVICE, scans }),
+      }, 30000);
+      if (res.status === 401 || res.status === 403) {
+        setNeedsLogin(true);
+        break;
+      }
+      if (!res.ok) break; // 5xx or a refused request: keep every scan, try again later
+      setNeedsLogin(false);
+      reachable(true);
+      const data = await res.json();
+      const done = data.results.filter((x) => DEFINITIVE.has(x.status));
+      refused += done.filter((x) => x.status === "rejected").length;
+      await store.dequeue(done.map((x) => x.nonce));
+      probe.syncs += 1;
+      if (done.length < rows.length) break;
+    }
+  } catch {
+    reachable(false); // network gone again: the scans stay queued
+  } finally {
+    syncing = false;
+    await updatePending();
+    if (refused) {
+      $("manifest-status").textContent = fmt(T.sync_refused, { n: refused });
+    }
+  }
+}
+
+function setNeedsLogin(flag) {
+  needsLogin = flag;
+  $("login-again").hidden = !flag;
+}
+
+// --- the manifest -----------------------------------------------------------------------
+
+function useManifest(m, savedAt) {
+  index = indexManifest(m);
+  probe.manifest = { tickets: m.tickets.length, generated_at: m.generated_at };
+  $("manifest-status").textContent = fmt(T.manifest_ready, {
+    n: m.tickets.length, time: timeLabel(new Date(savedAt).toISOString()),
+  });
+}
+
+async function refreshManifest() {
+  if (!navigator.onLine) return;
+  try {
+    const res = await fetchWithin(cfg.urls.manifest, {}, 30000);
+    if (res.status === 401 || res.status === 403) return setNeedsLogin(true);
+    if (!res.ok) return;
+    const m = await res.json();
+    reachable(true);
+    await store.saveManifest(BATCH, m);
+    useManifest(m, Date.now());
+  } catch {
+    // offline: keep the copy we have
+  }
+}
+
+// --- online / offline -------------------------------------------------------------------
+
+function showNet() {
+  const el = $("net-status");
+  const on = serverLikely();
+  el.dataset.state = on ? "online" : "offline";
+  el.textContent = on ? T.online : T.offline;
+}
+
+window.addEventListener("online", () => {
+  reachable(true);
+  syncNow().then(refreshManifest);
+});
+window.addEventListener("offline", showNet);
+
+// --- manual search ----------------------------------------------------------------------
+
+let searchTimer = null;
+let searchSeq = 0;
+
+function openManual(open) {
+  $("manual").hidden = !open;
+  $("open-manual").setAttribute("aria-expanded", String(open));
+  if (open) $("manual-q").focus();
+}
+
+async function runSearch() {
+  const q = $("manual-q").value.trim();
+  const seq = ++searchSeq;
+  const list = $("manual-results");
+  const digits = q.replace(/\D/g, "");
+  if (q.length < 2 || (digits.length && digits.length < 4 && digits.length === q.length)) {
+    list.replaceChildren();
+    $("manual-hint").textContent = q ? T.search_short : "";
+    return;
+  }
+  let items = null;
+  if (serverLikely()) {
+    try {
+      const url = `${cfg.urls.search}?q=${encodeURIComponent(q)}&day=${cfg.today || cfg.day}`;
+      const res = await fetchWithin(url, {}, SERVER_WAIT_MS);
+      if (res.ok) items = (await res.json()).items;
+    } catch { /* fall back to the manifest */ }
+  }
+  if (items === null && index) {
+    const day = wallClock(new Date(), cfg.timezone).day;
+    items = searchManifest(index, q).map((t) => {
+      const seen = own.get(slotKey(t.r, day, 0)) || index.checkins.get(slotKey(t.r, day, 0));
+      return { registration_id: t.r, name: t.n, category: t.c, district: t.k,
+        phone_tail: t.p, checked_in_at: seen ? seen.at : null, by: seen ? seen.by : null };
+    });
+  }
+  if (seq !== searchSeq) return; // a newer search is under way
+  $("manual-hint").textContent = items && items.length ? "" : T.nobody_found;
+  list.replaceChildren(...(items || []).map(personRow));
+}
+
+function personRow(p) {
+  const li = document.createElement("li");
+  li.className = "person";
+  const who = document.createElement("div");
+  who.className = "person-who";
+  const name = document.createElement("strong");
+  name.textContent = p.name;
+  const more = document.createElement("span");
+  more.textContent = [p.category, p.district, p.phone_tail ? `…${p.phone_tail}` : null]
+    .filter(Boolean).join(" · ");
+  who.append(name, more);
+  const btn = document.createElement("button");
+  btn.type = "button";
+  btn.className = "primary big";
+  btn.dataset.registration = String(p.registration_id);
+  if (p.checked_in_at) {
+    const done = document.createElement("span");
+    done.className = "person-done";
+    done.textContent = fmt(T.checked_in_at, { time: timeLabel(p.checked_in_at) });
+    who.append(done);
+  }
+  btn.textContent = T.check_in;
+  btn.addEventListener("click", async () => {
+    btn.disabled = true;
+    try {
+      const r = await handle({ registration_id: p.registration_id, method: "manual" });
+      show(r, null);
+      runSearch();
+    } finally {
+      btn.disabled = false;
+    }
+  });
+  li.append(who, btn);
+  return li;
+}
+
+// --- start ------------------------------------------------------------------------------
+
+async function startCamera() {
+  const hint = $("scan-hint");
+  try {
+    const [detector] = await Promise.all([makeDetector(), openCamera($("scan-video"))]);
+    probe.detector = detector.name;
+    hint.textContent = "";
+    hint.hidden = true;
+    scanLoop($("scan-video"), detector, onCode);
+    probe.readyAt = performance.now();
+    probe.ready = true;
+  } catch (err) {
+    console.warn("camera", err);
+    hint.textContent = T.camera_error;
+    hint.classList.add("failed");
+    probe.cameraError = String(err);
+  }
+}
+
+// Keep this very page on the phone, for a reload with no network.
+async function keepOffline() {
+  if (!("serviceWorker" in navigator)) return;
+  const reg = await navigator.serviceWorker.ready;
+  if (!reg.active) return;
+  const channel = new MessageChannel();
+  channel.port1.onmessage = (e) => { probe.offlineReady = !!(e.data && e.data.kept); };
+  reg.active.postMessage({ keep: location.href }, [channel.port2]);
+}
+
+async function start() {
+  unlockOnFirstTap();
+  keepOffline().catch(() => {});
+  showNet();
+  $("open-manual").addEventListener("click", () => openManual($("manual").hidden));
+  $("close-manual").addEventListener("click", () => openManual(false));
+  $("manual-form").addEventListener("submit", (e) => { e.preventDefault(); runSearch(); });
+  $("manual-q").addEventListener("input", () => {
+    clearTimeout(searchTimer);
+    searchTimer = setTimeout(runSearch, 250);
+  });
+  $("result").addEventListener("click", () => { $("result").hidden = true; });
+  try {
+    own = await store.loadOwn(BATCH);
+    const saved = await store.loadManifest(BATCH);
+    if (saved) useManifest(saved.manifest, saved.saved_at);
+  } catch (err) {
+    console.warn("storage", err);
+  }
+  await updatePending();
+  const cam = startCamera();
+  await refreshManifest();
+  syncNow();
+  setInterval(refreshManifest, MANIFEST_EVERY_MS);
+  setInterval(() => { showNet(); syncNow(); }, SYNC_EVERY_MS);
+  await cam;
+}
+
+start();
