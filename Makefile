@@ -21,12 +21,16 @@ run: install
 	$(BIN)/bimtek demo --if-empty
 	$(BIN)/bimtek serve --host $(HOST) --port $(PORT)
 
-# Chromium for the browser tests, from the distribution (never a downloaded build).
+# Chromium for the browser tests, pdftoppm for PDF checks, node for the scanner's JS tests:
+# from the distribution (never a downloaded build).
 browser-deps:
-	@if [ ! -x /usr/bin/chromium ]; then \
+	@need=""; [ -x /usr/bin/chromium ] || need="$$need chromium"; \
+	command -v pdftoppm >/dev/null || need="$$need poppler-utils"; \
+	command -v node >/dev/null || need="$$need nodejs"; \
+	if [ -n "$$need" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; \
-	  else echo "chromium is missing: browser tests will be skipped (sudo apt-get install chromium)"; fi; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$need >/dev/null; \
+	  else echo "missing:$$need (sudo apt-get install$$need); their tests will be skipped"; fi; \
 	fi
 
 # Every test: on SQLite, then again on PostgreSQL when one answers (required under CI=true).
