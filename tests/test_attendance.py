@@ -18,6 +18,7 @@ from service.models.base import pk
 from service.schemas.planning import BatchCreate, CategoryIn, TrainingCreate
 from service.services import attendance as att
 from service.services import auth, registrations, trainings
+from service.services import training_clock as clock
 from tests.conftest import PASSWORD
 from tests.helpers import login_page_client
 
@@ -187,13 +188,16 @@ def test_a_day_outside_the_batch_is_refused(db: Session, setup: Setup) -> None:
 def test_defaults_pick_today_when_the_batch_meets_else_its_first_day(db: Session,
                                                                      setup: Setup) -> None:
     during = datetime(2018, 9, 17, 23, 30, tzinfo=UTC)  # 18 September 06:30 WIB
-    assert att.default_batch(setup.training, [setup.batch, setup.other], during) == setup.other
-    assert att.default_day(setup.training, setup.other, during) == date(2018, 9, 18)
-    assert att.default_day(setup.training, setup.batch, during) == DAY1
-    before = datetime(2018, 9, 14, 12, tzinfo=UTC)
-    assert att.default_batch(setup.training, [setup.batch, setup.other], before) == setup.other
-    after = datetime(2019, 1, 1, tzinfo=UTC)
-    assert att.default_batch(setup.training, [setup.batch, setup.other], after) == setup.batch
+    both = [setup.batch, setup.other]
+    today = clock.today(setup.training, during)
+    assert today == date(2018, 9, 18)
+    assert clock.default_batch(both, today) == setup.other
+    assert clock.default_day(setup.other, today) == date(2018, 9, 18)
+    assert clock.default_day(setup.batch, today) == DAY1
+    before = clock.today(setup.training, datetime(2018, 9, 14, 12, tzinfo=UTC))
+    assert clock.default_batch(both, before) == setup.other
+    after = clock.today(setup.training, datetime(2019, 1, 1, tzinfo=UTC))
+    assert clock.default_batch(both, after) == setup.batch
 
 
 def _sessions(db: Session, batch: Batch) -> list[AgendaSession]:

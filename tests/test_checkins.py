@@ -9,8 +9,8 @@ from sqlmodel import Session, col, func, select
 
 from service.models import AgendaSession, CheckIn, Scan, Training
 from service.services.auth import create_user
-from service.services.checkins import today
 from service.services.ticket_codes import ticket_hash
+from service.services.training_clock import today
 from tests.checkin_setup import DAY1, at, code_of, make_setup
 from tests.conftest import PASSWORD
 from tests.helpers import login_page_client

@@ -8,9 +8,8 @@ the committee's page asks again every few seconds while the doors are open.
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 from math import floor
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Subquery, and_, distinct, func
 from sqlalchemy.orm import aliased
@@ -32,6 +31,7 @@ from service.models import (
     User,
 )
 from service.models.base import utcnow
+from service.services.training_clock import local
 from service.services.trainings import days_between
 from service.services.whatsapp import whatsapp_link
 
@@ -170,33 +170,6 @@ class ConflictRow:
     session: str | None
     first: Sighting
     second: Sighting
-
-
-def local(training: Training, value: datetime) -> datetime:
-    """A stored moment in the training's time zone (SQLite hands back naive UTC)."""
-    aware = value if value.tzinfo else value.replace(tzinfo=UTC)
-    return aware.astimezone(ZoneInfo(training.timezone))
-
-
-def today(training: Training, now: datetime | None = None) -> date:
-    return local(training, now or utcnow()).date()
-
-
-def default_batch(training: Training, batches: Sequence[Batch],
-                  now: datetime | None = None) -> Batch | None:
-    """The batch running today, else the next one to start, else the first."""
-    if not batches:
-        return None
-    day = today(training, now)
-    running = [b for b in batches if b.start_date <= day <= b.end_date]
-    upcoming = sorted((b for b in batches if b.start_date > day), key=lambda b: b.start_date)
-    return (running or upcoming or list(batches))[0]
-
-
-def default_day(training: Training, batch: Batch, now: datetime | None = None) -> date:
-    """Today when the batch meets today, else its first day."""
-    day = today(training, now)
-    return day if batch.start_date <= day <= batch.end_date else batch.start_date
 
 
 def check_day(batch: Batch, day: date) -> None:

@@ -399,11 +399,6 @@ def sync(db: Session, user: User, device_id: str, scans: list[ScanIn],
     return {"results": results, **counts}
 
 
-def today(training: Training, now: datetime | None = None) -> date:
-    """Today where the training happens (WIB, WITA or WIT)."""
-    return _local(now or utcnow(), training.timezone).date()
-
-
 def batch_for_scanner(db: Session, user: User, batch_id: int) -> tuple[Batch, Training]:
     """A batch the user may scan for: of their organization, and of their training when
     their login is limited to one."""

@@ -3,13 +3,12 @@ days and sessions to pick, and which day to preselect. Read-only."""
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
 from service.errors import Forbidden, NotFound
 from service.models import AgendaSession, Batch, Training, User
-from service.models.base import utcnow
+from service.services import training_clock as clock
 from service.services.trainings import days_between
 
 SCANNER_ROLES = ("admin", "committee", "scanner")
@@ -49,11 +48,6 @@ def check_scanner(user: User) -> None:
         raise Forbidden()
 
 
-def local_today(training: Training, now: datetime | None = None) -> date:
-    """Today on the wall clock where the training happens (WIB, WITA or WIT)."""
-    return (now or utcnow()).astimezone(ZoneInfo(training.timezone)).date()
-
-
 def scannable_trainings(db: Session, user: User) -> list[Training]:
     """The organization's trainings, newest first; only its own for a limited login."""
     query = select(Training).where(Training.organization_id == user.organization_id)
@@ -70,20 +64,6 @@ def _running_first(items: list[Training], today_of: dict[int, date]) -> Training
             return t
     upcoming = [t for t in items if t.start_date > today_of[t.id or 0]]
     return min(upcoming, key=lambda t: t.start_date) if upcoming else items[0]
-
-
-def default_batch(batches: list[Batch], today: date) -> Batch:
-    """The batch meeting today, else the next to start, else the first."""
-    for b in batches:
-        if b.start_date <= today <= b.end_date:
-            return b
-    upcoming = [b for b in batches if b.start_date > today]
-    return min(upcoming, key=lambda b: b.start_date) if upcoming else batches[0]
-
-
-def default_day(batch: Batch, today: date) -> date:
-    """Today when it is one of the batch's days, else its first day."""
-    return today if batch.start_date <= today <= batch.end_date else batch.start_date
 
 
 def choose(db: Session, user: User, training_id: int | None = None,
@@ -104,21 +84,22 @@ def choose(db: Session, user: User, training_id: int | None = None,
         if training is None:
             raise NotFound("Batch not found.")
     elif trainings:
-        training = _running_first(trainings, {t.id or 0: local_today(t, now) for t in trainings})
+        training = _running_first(trainings, {t.id or 0: clock.today(t, now) for t in trainings})
     else:
         return choice
     choice.training = training
-    choice.today = local_today(training, now)
+    choice.today = clock.today(training, now)
     choice.batches = list(db.exec(select(Batch).where(Batch.training_id == training.id)
                                   .order_by(col(Batch.start_date), col(Batch.position),
                                             col(Batch.id))).all())
     if not choice.batches:
         return choice
     picked = next((b for b in choice.batches if b.id == batch_id), None)
-    choice.batch = picked or default_batch(choice.batches, choice.today)
+    choice.batch = picked or clock.default_batch(choice.batches, choice.today) \
+        or choice.batches[0]
     choice.days = days_between(choice.batch.start_date, choice.batch.end_date)
     chosen_day = day if picked is not None and day in choice.days else None
-    choice.day = chosen_day or default_day(choice.batch, choice.today)
+    choice.day = chosen_day or clock.default_day(choice.batch, choice.today)
     if choice.per_session:
         choice.sessions = list(db.exec(
             select(AgendaSession).where(AgendaSession.batch_id == choice.batch.id,

@@ -18,7 +18,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 from service.errors import Conflict, DomainError, FieldError, NotFound
 from service.i18n import N_
 from service.models import AuthToken, Training, User
-from service.models.base import pk, utcnow
+from service.models.base import as_utc, pk, utcnow
 from service.services import auth, users
 
 LINK_KIND = "setup"
@@ -71,11 +71,6 @@ class LoginLink:
         return f"/scan/login/{self.raw}"
 
 
-def _aware(value: datetime) -> datetime:
-    # SQLite hands timestamps back without their zone; they are stored in UTC.
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
 def training_over_at(training: Training) -> datetime:
     """The end of the day after the training's last day, where it takes place."""
     day_after = training.end_date + timedelta(days=2)
@@ -109,10 +104,10 @@ def list_logins(db: Session, training: Training) -> list[ScannerLogin]:
             select(AuthToken.user_id, AuthToken.expires_at)
             .where(col(AuthToken.user_id).in_(ids), AuthToken.kind == LINK_KIND,
                    col(AuthToken.revoked_at).is_(None))).all():
-        expires = _aware(expires)
+        expires = as_utc(expires)
         if expires > now and expires > open_links.get(user_id, now):
             open_links[user_id] = expires
-    return [ScannerLogin(user=u, last_sign_in=_aware(signed_in[u.id]) if u.id in signed_in
+    return [ScannerLogin(user=u, last_sign_in=as_utc(signed_in[u.id]) if u.id in signed_in
                          else None,
                          link_expires_at=open_links.get(pk(u)) if u.is_active else None)
             for u in logins]
@@ -174,7 +169,7 @@ def new_link(db: Session, training: Training, user: User) -> LoginLink:
 
 def _issue_link(db: Session, training: Training, user: User) -> LoginLink:
     raw, token = auth.issue_token(db, user, LINK_KIND, LINK_DAYS)
-    token.expires_at = min(_aware(token.expires_at), training_over_at(training))
+    token.expires_at = min(as_utc(token.expires_at), training_over_at(training))
     db.add(token)
     db.flush()
     return LoginLink(user=user, raw=raw, expires_at=token.expires_at)
@@ -199,7 +194,7 @@ def _find_link(db: Session, raw: str) -> tuple[AuthToken, User]:
         raise LoginRevoked()
     if token.revoked_at is not None:
         raise LinkUsed()
-    if _aware(token.expires_at) <= datetime.now(UTC):
+    if as_utc(token.expires_at) <= datetime.now(UTC):
         raise LinkExpired()
     return token, user
 
@@ -232,7 +227,7 @@ def redeem_link(db: Session, raw: str) -> tuple[User, Training]:
 def sign_in(db: Session, user: User, training: Training, days: int) -> tuple[str, AuthToken]:
     """A session for the phone that used the link; it ends when the training is over."""
     raw, token = auth.issue_token(db, user, "session", days)
-    token.expires_at = min(_aware(token.expires_at), training_over_at(training))
+    token.expires_at = min(as_utc(token.expires_at), training_over_at(training))
     db.add(token)
     db.flush()
     return raw, token

@@ -9,6 +9,7 @@ from pydantic import BaseModel
 from service.db import DB
 from service.routers.deps import ApiBatch, ApiTraining
 from service.services import attendance as att
+from service.services import training_clock as clock
 
 router = APIRouter(prefix="/api", tags=["attendance"])
 
@@ -125,7 +126,8 @@ def batch_attendance(found: ApiBatch, db: DB, day: date | None = None,
     """Expected, present and missing for a batch day (default: today, else its first day);
     per-session trainings may name a session of that day."""
     batch, training = found
-    a = att.attendance(db, training, batch, day or att.default_day(training, batch), session_id)
+    day = day or clock.default_day(batch, clock.today(training))
+    a = att.attendance(db, training, batch, day, session_id)
     return AttendanceRead(
         training_id=training.id or 0, timezone=training.timezone,
         checkin_mode=training.checkin_mode,

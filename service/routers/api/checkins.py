@@ -10,6 +10,7 @@ from service.db import DB
 from service.routers.deps import ApiScanner
 from service.schemas.checkins import CheckinRequest, SyncRequest
 from service.services import checkin_manifest, checkins
+from service.services import training_clock as clock
 from service.services.checkins import ScanIn
 
 router = APIRouter(prefix="/api", tags=["check-in"])
@@ -49,4 +50,4 @@ def search(batch_id: int, db: DB, user: ApiScanner,
            day: date | None = None) -> dict[str, Any]:
     """Find someone at the door by name, or the last digits of phone or NIK."""
     batch, training = checkins.batch_for_scanner(db, user, batch_id)
-    return {"items": checkin_manifest.search(db, batch, q, day or checkins.today(training))}
+    return {"items": checkin_manifest.search(db, batch, q, day or clock.today(training))}

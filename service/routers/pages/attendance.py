@@ -18,6 +18,7 @@ from service.routers.deps import PageTraining
 from service.routers.pages.registrations import local_phone
 from service.routers.pages.rendering import render
 from service.services import attendance as att
+from service.services import training_clock as clock
 from service.services import trainings
 
 router = APIRouter(include_in_schema=False)
@@ -68,12 +69,12 @@ def _select(db: DB, training: Training, batches: list[Batch],
     # today's batch and day rather than an error page.
     wanted = _int(params.get("batch"))
     batch = next((b for b in batches if b.id == wanted), None) \
-        or att.default_batch(training, batches)
+        or clock.default_batch(batches, clock.today(training))
     if batch is None:
         return None
     day = _date(params.get("day"))
     if day is None or not batch.start_date <= day <= batch.end_date:
-        day = att.default_day(training, batch)
+        day = clock.default_day(batch, clock.today(training))
     if training.checkin_mode != "session":
         return Selection(batch, day, None)
     sessions = att.day_sessions(db, batch, day)
@@ -103,7 +104,7 @@ def _context(db: DB, training: Training, params: Mapping[str, str],
         missing=[MissingView(m, local_phone(m.phone), m.phone,
                              att.missing_whatsapp(m, training, sel.batch, sel.day))
                  for m in a.missing],
-        today=att.today(training))
+        today=clock.today(training))
     return ctx
 
 

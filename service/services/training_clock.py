@@ -1,0 +1,33 @@
+"""A training's own clock: moments on the wall clock where it happens (WIB, WITA or
+WIT), today there, and the batch and day a door or attendance page opens on."""
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from service.models import Batch, Training
+from service.models.base import as_utc, utcnow
+
+
+def local(training: Training, moment: datetime) -> datetime:
+    """A stored moment (naive means UTC) as an aware time in the training's zone."""
+    return as_utc(moment).astimezone(ZoneInfo(training.timezone))
+
+
+def today(training: Training, now: datetime | None = None) -> date:
+    """Today where the training happens."""
+    return local(training, now or utcnow()).date()
+
+
+def default_batch(batches: Sequence[Batch], day: date) -> Batch | None:
+    """The batch meeting on `day`, else the next to start, else the first."""
+    if not batches:
+        return None
+    running = [b for b in batches if b.start_date <= day <= b.end_date]
+    upcoming = sorted((b for b in batches if b.start_date > day), key=lambda b: b.start_date)
+    return (running or upcoming or list(batches))[0]
+
+
+def default_day(batch: Batch, day: date) -> date:
+    """`day` when the batch meets then, else the batch's first day."""
+    return day if batch.start_date <= day <= batch.end_date else batch.start_date
