@@ -4,7 +4,8 @@ import importlib
 import time
 
 # Each module has run() -> Iterator[str], yielding the lines of its report.
-MODULES = ("bench.bench_pages", "bench.bench_import", "bench.bench_registrations")
+MODULES = ("bench.bench_pages", "bench.bench_import", "bench.bench_registrations",
+           "bench.bench_checkins", "bench.bench_scanner")
 
 
 def main() -> int:

@@ -1,10 +1,12 @@
 """Engine and the per-request session: it commits once on success, rolls back on error."""
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
 
+import anyio
+import anyio.to_thread
 from fastapi import Depends, Request
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
@@ -20,8 +22,8 @@ def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
 
 
-def make_engine(url: str, pool_size: int = 4, max_overflow: int = 0, pool_timeout: float = 30.0
-                ) -> Engine:
+def make_engine(url: str, pool_size: int = 4, max_overflow: int = 0, pool_timeout: float = 30.0,
+                pre_ping: bool = True) -> Engine:
     """Build an engine; SQLite gets WAL and explicit BEGIN so writers can take IMMEDIATE."""
     if is_sqlite(url):
         path = url.split("///", 1)[-1]
@@ -39,7 +41,7 @@ def make_engine(url: str, pool_size: int = 4, max_overflow: int = 0, pool_timeou
         pool_size=pool_size,
         max_overflow=max_overflow,
         pool_timeout=pool_timeout,
-        pool_pre_ping=True,
+        pool_pre_ping=pre_ping,
     )
 
 
@@ -67,7 +69,8 @@ def _configure_sqlite(engine: Engine) -> None:
 @lru_cache
 def get_engine() -> Engine:
     s = get_settings()
-    return make_engine(s.database_url, s.db_pool_size, s.db_max_overflow, s.db_pool_timeout)
+    return make_engine(s.database_url, s.db_pool_size, s.db_max_overflow, s.db_pool_timeout,
+                       s.db_pre_ping)
 
 
 def writer_bind(engine: Engine) -> Engine:
@@ -83,17 +86,36 @@ def open_session(write: bool = True) -> Session:
     return Session(writer_bind(engine) if write else engine, expire_on_commit=False)
 
 
-def get_db(request: Request) -> Iterator[Session]:
-    """The request's unit of work: commit once if the route returns, roll back if it raises."""
-    session = open_session(write=request.method not in SAFE_METHODS)
+def _finish(session: Session, failed: bool) -> None:
     try:
-        yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
+        if failed:
+            session.rollback()
+        else:
+            session.commit()
     finally:
         session.close()
+
+
+async def get_db(request: Request) -> AsyncIterator[Session]:
+    """The request's unit of work: commit once if the route returns, roll back if it raises.
+
+    Async, so that it costs no worker-thread hop of its own: opening a session does no
+    I/O, and ending one is one hop (commit or rollback, then close) while it still holds
+    a transaction, none when the route already committed in its own thread call."""
+    session = open_session(write=request.method not in SAFE_METHODS)
+    failed = False
+    try:
+        yield session
+    except BaseException:
+        failed = True
+        raise
+    finally:
+        if session.in_transaction():
+            # Shielded: a cancelled request still rolls back and returns its connection.
+            with anyio.CancelScope(shield=True):
+                await anyio.to_thread.run_sync(_finish, session, failed)
+        else:
+            session.close()
 
 
 # scope="function": the commit happens before the response is sent, so a client

@@ -10,7 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from service.i18n import N_
@@ -157,6 +157,15 @@ def install_error_handlers(app: FastAPI) -> None:
         return _render(request, 422, {"code": "invalid_value", "message": _(
             "The request holds a value that cannot be stored (for example an invisible "
             "control character or a number that is too large).")})
+
+    @app.exception_handler(DBAPIError)
+    async def _database(request: Request, exc: DBAPIError) -> Response:
+        if not exc.connection_invalidated:
+            raise exc
+        # The database went away (a restart): the connection is dropped from the pool
+        # and the next request gets a fresh one. Scanner phones keep the scan and retry.
+        return _render(request, 503, {"code": "database_unavailable", "message": _(
+            "The database did not answer. Try again in a moment.")})
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:

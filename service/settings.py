@@ -10,13 +10,23 @@ class Settings(BaseSettings):
 
     database_url: str = "sqlite:///./data/bimtek.db"
     # Small pools are faster on a 2-core machine: overflow connections opened and
-    # closed per burst cost more than waiting for a pooled one.
-    db_pool_size: int = 4
+    # closed per burst cost more than waiting for a pooled one, and every extra
+    # thread waiting on one is a context switch (bench/bench_checkins.py: 2 connections
+    # and 4 threads per process did 760 check-ins/s on PostgreSQL, 4 and 8 did 470).
+    db_pool_size: int = 2
     db_max_overflow: int = 0
     db_pool_timeout: float = 30.0
+    # A "SELECT 1" before each request's first statement finds connections that died
+    # with a database restart; it costs a round trip per request (1,005 against 825
+    # check-ins/s). Off: such a connection fails one request with 503 and is replaced.
+    db_pre_ping: bool = False
     # Worker threads for sync routes, per process (anyio's default is 40).
-    threadpool_size: int = 8
+    threadpool_size: int = 4
     default_locale: str = "id"
+    # A bearer token's user is remembered this long per process on the check-in path (a
+    # door phone scans several tickets a second). Revoking takes effect at once in the
+    # process that revoked, and within this many seconds in the others; 0 turns it off.
+    token_cache_seconds: float = 3.0
     session_cookie: str = "bimtek_session"
     session_days: int = 14
     api_token_days: int = 30

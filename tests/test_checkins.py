@@ -344,3 +344,19 @@ def test_a_code_claiming_an_id_beyond_the_database_is_simply_not_genuine(
     for path in ("/api/checkins", "/api/tickets/verify"):
         r = api.post(path, json={"code": code, "scanned_at": at()})
         assert (r.status_code, r.json()["code"]) == (422, "invalid_ticket"), r.text
+
+
+def test_a_revoked_token_stops_checking_in_at_once(api: TestClient, db: Session,
+                                                   org: Any) -> None:
+    s = make_setup(api, db)
+    create_user(db, email="gerbang1@padang.test", password=PASSWORD, name="Gerbang 1",
+                role="scanner", organization=org)
+    token = api.post("/api/auth/token", data={"username": "gerbang1@padang.test",
+                                             "password": PASSWORD}).json()["access_token"]
+    gate = {"Authorization": f"Bearer {token}"}
+    assert api.post("/api/checkins", json={"code": s.codes[0], "scanned_at": at()},
+                    headers=gate).status_code == 201
+    assert api.delete("/api/auth/token", headers=gate).status_code == 204
+    r = api.post("/api/checkins", json={"code": s.codes[1], "scanned_at": at()}, headers=gate)
+    assert (r.status_code, r.json()["code"]) == (401, "invalid_token")
+    assert checkins(db) == 1

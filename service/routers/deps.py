@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
+from sqlmodel import Session
 
 from service.db import DB, SAFE_METHODS
 from service.errors import DomainError, Forbidden, Unauthorized
@@ -83,11 +84,9 @@ async def page_user(request: Request,
     return user
 
 
-def api_or_page_user(request: Request, db: DB) -> User:
-    """A bearer token, or the page session (the scanner page calls the API from the
-    browser): with the cookie, unsafe methods must carry the X-CSRF-Token header."""
-    if request.headers.get("authorization"):
-        return api_user(request, db)
+def _cookie_user(request: Request, db: Session) -> User:
+    """The page session's user for an API call from the browser (the scanner page):
+    unsafe methods must carry the X-CSRF-Token header."""
     found = page_session(request, db)
     if found is None:
         raise Unauthorized()
@@ -99,14 +98,32 @@ def api_or_page_user(request: Request, db: DB) -> User:
     return user
 
 
-def api_scanner(user: Annotated[User, Depends(api_or_page_user)]) -> User:
-    """Who may check people in: the committee, and door-scanner logins."""
-    if user.role not in SCANNERS:
+def scanner_of(request: Request, db: Session) -> auth.Principal:
+    """Who may check people in (the committee, and door logins), as plain data.
+
+    A plain function, so the check-in route can run it in the same thread call as its
+    work; a bearer token's user is remembered for a few seconds (token_cache_seconds)."""
+    header = request.headers.get("authorization")
+    if header:
+        scheme, _, raw = header.partition(" ")
+        if scheme.lower() != "bearer" or not raw:
+            raise Unauthorized()
+        found = auth.resolve_principal(db, raw.strip(), "api",
+                                       get_settings().token_cache_seconds)
+        if found is None:
+            raise Unauthorized("Your token is invalid or has expired.", code="invalid_token")
+    else:
+        found = auth.Principal.of(_cookie_user(request, db))
+    if found.role not in SCANNERS:
         raise Forbidden()
-    return user
+    return found
 
 
-ApiScanner = Annotated[User, Depends(api_scanner)]
+def api_scanner(request: Request, db: DB) -> auth.Principal:
+    return scanner_of(request, db)
+
+
+ApiScanner = Annotated[auth.Principal, Depends(api_scanner)]
 
 
 def _planner(user: User) -> User:

@@ -2,10 +2,13 @@
 
 import hashlib
 import secrets
+import time
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from service.errors import DomainError, FieldError
@@ -62,15 +65,17 @@ def issue_token(db: Session, user: User, kind: str, days: int) -> tuple[str, Aut
     return raw, token
 
 
+_RESOLVE = (select(AuthToken, User)
+            .join(User, User.id == AuthToken.user_id)  # type: ignore[arg-type]
+            .where(AuthToken.token_hash == bindparam("token_hash"),
+                   AuthToken.kind == bindparam("kind")))
+
+
 def resolve_token(db: Session, raw: str, kind: str) -> tuple[User, AuthToken] | None:
     """The active user behind a token, or None when unknown, expired or revoked."""
     if not raw or len(raw) > 200:
         return None
-    row = db.exec(
-        select(AuthToken, User)
-        .join(User, User.id == AuthToken.user_id)  # type: ignore[arg-type]
-        .where(AuthToken.token_hash == _token_hash(raw), AuthToken.kind == kind)
-    ).first()
+    row = db.exec(_RESOLVE, params={"token_hash": _token_hash(raw), "kind": kind}).first()
     if row is None:
         return None
     token, user = row
@@ -84,6 +89,66 @@ def revoke_token(db: Session, token: AuthToken) -> None:
     token.revoked_at = utcnow()
     db.add(token)
     db.flush()
+    forget_principals()
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is asking, as plain data: what the door's hot path needs of a user."""
+
+    id: int
+    organization_id: int
+    training_id: int | None
+    name: str
+    role: str
+
+    @classmethod
+    def of(cls, user: User) -> "Principal":
+        return cls(id=pk(user), organization_id=user.organization_id,
+                   training_id=user.training_id, name=user.name, role=user.role)
+
+
+_PRINCIPAL = (select(User.id, User.organization_id, User.training_id, User.name,  # type: ignore[call-overload]
+                     User.role, User.is_active, AuthToken.expires_at, AuthToken.revoked_at)
+              .join(User, User.id == AuthToken.user_id)
+              .where(AuthToken.token_hash == bindparam("token_hash"),
+                     AuthToken.kind == bindparam("kind")))
+# token hash -> (monotonic deadline, principal): per process. A door phone sends several
+# scans a second with one token; each lookup saved is a database round trip.
+_PRINCIPALS: dict[str, tuple[float, Principal]] = {}
+_PRINCIPALS_MAX = 10_000
+
+
+def forget_principals() -> None:
+    """Drop every remembered token (this process): after a revocation or a change of
+    role, it takes effect here at once, and in other processes within the cache time."""
+    _PRINCIPALS.clear()
+
+
+def resolve_principal(db: Session, raw: str, kind: str, cache_seconds: float
+                      ) -> Principal | None:
+    """resolve_token as plain data, remembered for `cache_seconds` per process."""
+    if not raw or len(raw) > 200:
+        return None
+    key = _token_hash(raw)
+    now = time.monotonic()
+    hit = _PRINCIPALS.get(key)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    row = db.execute(_PRINCIPAL, {"token_hash": key, "kind": kind}).first()
+    if row is None:
+        return None
+    user_id, org_id, training_id, name, role, active, expires, revoked = row
+    expires = expires if expires.tzinfo else expires.replace(tzinfo=UTC)
+    if revoked is not None or expires < datetime.now(UTC) or not active:
+        return None
+    found = Principal(id=user_id, organization_id=org_id, training_id=training_id, name=name,
+                      role=role)
+    if cache_seconds > 0:
+        if len(_PRINCIPALS) >= _PRINCIPALS_MAX:
+            _PRINCIPALS.clear()
+        _PRINCIPALS[key] = (now + cache_seconds, found)
+    return found
 
 
 def create_user(db: Session, *, email: str, password: str, name: str, role: str,

@@ -20,7 +20,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from sqlalchemy import Row, select, update
+from sqlalchemy import Row, bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col
@@ -41,6 +41,7 @@ from service.models import (
 )
 from service.models.base import as_utc, utcnow
 from service.services import ticket_codes
+from service.services.auth import Principal
 from service.services.ticket_codes import InvalidTicket, TicketClaims
 from service.services.tickets import TicketCancelled
 
@@ -196,8 +197,12 @@ _TARGET = (
 )
 
 
+# Built once: building a statement and its cache key costs more than running it.
+_TARGET_BY_ID = _TARGET.where(Registration.id == bindparam("registration_id"))
+
+
 def _target(db: Session, registration_id: int) -> _Target | None:
-    row = db.execute(_TARGET.where(Registration.id == registration_id)).first()
+    row = db.connection().execute(_TARGET_BY_ID, {"registration_id": registration_id}).first()
     return _Target(*row) if row is not None else None
 
 
@@ -205,7 +210,7 @@ def _local(moment: datetime, tz: str) -> datetime:
     return moment.astimezone(ZoneInfo(tz))
 
 
-def _check_target(user: User, target: _Target, scan: ScanIn,
+def _check_target(user: Principal, target: _Target, scan: ScanIn,
                   claims: TicketClaims | None) -> None:
     """Refuse a scan of someone who may not come in here today (never writes)."""
     if user.training_id is not None and user.training_id != target.training_id:
@@ -273,12 +278,21 @@ def _session_slot(db: Session, target: _Target, local: datetime,
     return int(sid), str(title)
 
 
+_INSERTS: dict[tuple[str, str], Any] = {}
+
+
 def _insert(db: Session, model: type, values: dict[str, Any]) -> int | None:
     """INSERT ... ON CONFLICT DO NOTHING RETURNING id: the id, or None if a unique key
-    (or the nonce) already exists. Never raises for the conflict, so no savepoint."""
-    insert = pg_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert
-    stmt = insert(model).values(**values).on_conflict_do_nothing().returning(model.id)  # type: ignore[attr-defined]
-    return db.execute(stmt).scalar()
+    (or the nonce) already exists. Never raises for the conflict, so no savepoint.
+    The statement is built once per dialect and table; the values go as parameters."""
+    conn = db.connection()
+    key = (conn.dialect.name, model.__tablename__)  # type: ignore[attr-defined]
+    stmt = _INSERTS.get(key)
+    if stmt is None:
+        insert = pg_insert if key[0] == "postgresql" else sqlite_insert
+        table = model.__table__  # type: ignore[attr-defined]
+        stmt = _INSERTS[key] = insert(table).on_conflict_do_nothing().returning(table.c.id)
+    return conn.execute(stmt, values).scalar()
 
 
 def _user_name(db: Session, user_id: int | None) -> str | None:
@@ -287,7 +301,7 @@ def _user_name(db: Session, user_id: int | None) -> str | None:
     return db.execute(select(User.name).where(User.id == user_id)).scalar()  # type: ignore[call-overload]
 
 
-def check_in(db: Session, user: User, scan: ScanIn, now: datetime | None = None) -> Outcome:
+def check_in(db: Session, user: Principal, scan: ScanIn, now: datetime | None = None) -> Outcome:
     """Record one scan; the outcome, or a DomainError saying why the person may not enter."""
     now = now or utcnow()
     claims: TicketClaims | None = None
@@ -338,7 +352,7 @@ def _existing(db: Session, registration_id: int, day: date, slot: int) -> Row[An
                CheckIn.slot == slot)).first()
 
 
-def _repeat(db: Session, user: User, scan: ScanIn, values: dict[str, Any],
+def _repeat(db: Session, user: Principal, scan: ScanIn, values: dict[str, Any],
             outcome: Any) -> Outcome:
     """The person is already checked in for this day or session (or the nonce was seen)."""
     existing = _existing(db, values["registration_id"], values["day"], values["slot"])
@@ -378,7 +392,7 @@ def _repeat(db: Session, user: User, scan: ScanIn, values: dict[str, Any],
     return outcome("already_checked_in", first_at, _user_name(db, by_id), how, conflict)
 
 
-def sync(db: Session, user: User, device_id: str, scans: list[ScanIn],
+def sync(db: Session, user: Principal, device_id: str, scans: list[ScanIn],
          now: datetime | None = None) -> dict[str, Any]:
     """Apply a device's queued offline scans, oldest first; each gets its own answer.
 
@@ -399,7 +413,7 @@ def sync(db: Session, user: User, device_id: str, scans: list[ScanIn],
     return {"results": results, **counts}
 
 
-def batch_for_scanner(db: Session, user: User, batch_id: int) -> tuple[Batch, Training]:
+def batch_for_scanner(db: Session, user: Principal, batch_id: int) -> tuple[Batch, Training]:
     """A batch the user may scan for: of their organization, and of their training when
     their login is limited to one."""
     row = db.execute(select(Batch, Training)

@@ -6,7 +6,7 @@ from service.errors import Conflict, FieldError, NotFound
 from service.models import AuthToken, Organization, Training, User
 from service.models.base import utcnow
 from service.schemas.accounts import UserCreate
-from service.services.auth import create_user
+from service.services.auth import create_user, forget_principals
 
 
 def list_users(db: Session, org_id: int) -> list[User]:
@@ -57,6 +57,7 @@ def set_active(db: Session, actor: User, user: User, active: bool) -> User:
             token.revoked_at = utcnow()
             db.add(token)
     db.flush()
+    forget_principals()
     return user
 
 
@@ -69,4 +70,5 @@ def set_role(db: Session, actor: User, user: User, role: str) -> User:
         user.training_id = None
     db.add(user)
     db.flush()
+    forget_principals()
     return user
