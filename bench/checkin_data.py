@@ -49,6 +49,7 @@ from service.services.demo import (
     PROFILES,
     TRAINING_TITLE,
     _institution,
+    padang_nik,
 )
 from service.services.participant_fields import contact_key
 from service.services.registrations import new_ticket_token
@@ -139,13 +140,7 @@ def _people(org_id: int, quotas: dict[str, int], seed: int, now: datetime,
             while phone in phones:
                 phone = f"+62{rng.choice(PHONE_PREFIXES)}{rng.randint(10**7, 10**8 - 1)}"
             phones.add(phone)
-            day = birth.day + 40 if woman else birth.day
-            prefix = f"1371{code:02d}{day:02d}{birth.month:02d}{birth.year % 100:02d}"
-            serial = rng.randint(1, 60)
-            while f"{prefix}{serial:04d}" in niks:
-                serial += 1
-            nik = f"{prefix}{serial:04d}"
-            niks.add(nik)
+            nik = padang_nik(rng, code, birth, woman, niks)
             rows.append({
                 "id": len(rows) + 1, "organization_id": org_id, "nik": nik, "name": name,
                 "gender": "P" if woman else "L", "birth_date": birth, "phone": phone,

@@ -238,7 +238,8 @@ def _build_agenda(db: Session, org_id: int, batch: Batch, training: Training, ro
             speaker_ids=ids, description=description or None))
 
 
-def _nik(rng: random.Random, kec_code: int, birth: date, woman: bool, seen: set[str]) -> str:
+def padang_nik(rng: random.Random, kec_code: int, birth: date, woman: bool,
+               seen: set[str]) -> str:
     # NIK: province 13, city 71, kecamatan, birth date DDMMYY (day + 40 for women), serial.
     day = birth.day + 40 if woman else birth.day
     prefix = f"1371{kec_code:02d}{day:02d}{birth.month:02d}{birth.year % 100:02d}"
@@ -293,7 +294,7 @@ def demo_participants(org_id: int, seed: int = SEED) -> list[Participant]:
                 phone = f"+62{rng.choice(PHONE_PREFIXES)}{rng.randint(10**7, 10**8 - 1)}"
             phones.add(phone)
             people.append(Participant(
-                organization_id=org_id, nik=_nik(rng, code, birth, woman, niks), name=name,
+                organization_id=org_id, nik=padang_nik(rng, code, birth, woman, niks), name=name,
                 gender="P" if woman else "L", birth_date=birth, phone=phone,
                 institution=_institution(category, kelurahan, kecamatan, rng),
                 position=rng.choice(profile.positions), village=kelurahan, district=kecamatan,
