@@ -8,6 +8,8 @@ from service.i18n import N_
 from service.models.base import created_at_field, timestamp_field
 
 ROLES = ("admin", "committee", "scanner")
+# Who may check people in at the door: every role.
+SCANNER_ROLES = ROLES
 ROLE_LABELS = {"admin": N_("Admin"), "committee": N_("Committee"), "scanner": N_("Door scanner")}
 
 

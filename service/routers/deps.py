@@ -11,11 +11,11 @@ from service.db import DB, SAFE_METHODS
 from service.errors import DomainError, Forbidden, Unauthorized
 from service.i18n import N_
 from service.models import AuthToken, Batch, Training, User
+from service.models.accounts import SCANNER_ROLES
 from service.services import auth, trainings
 from service.settings import get_settings
 
 PLANNERS = ("admin", "committee")
-SCANNERS = ("admin", "committee", "scanner")
 
 
 class LoginRequired(DomainError):
@@ -114,7 +114,7 @@ def scanner_of(request: Request, db: Session) -> auth.Principal:
             raise Unauthorized("Your token is invalid or has expired.", code="invalid_token")
     else:
         found = auth.Principal.of(_cookie_user(request, db))
-    if found.role not in SCANNERS:
+    if found.role not in SCANNER_ROLES:
         raise Forbidden()
     return found
 

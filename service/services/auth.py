@@ -33,7 +33,7 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def _token_hash(raw: str) -> str:
+def token_hash(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
@@ -56,7 +56,7 @@ def issue_token(db: Session, user: User, kind: str, days: int) -> tuple[str, Aut
     """A fresh random token; only its hash is stored."""
     raw = secrets.token_urlsafe(32)
     token = AuthToken(
-        user_id=pk(user), token_hash=_token_hash(raw), kind=kind,
+        user_id=pk(user), token_hash=token_hash(raw), kind=kind,
         csrf_token=secrets.token_urlsafe(24) if kind == "session" else None,
         expires_at=utcnow() + timedelta(days=days),
     )
@@ -75,7 +75,7 @@ def resolve_token(db: Session, raw: str, kind: str) -> tuple[User, AuthToken] | 
     """The active user behind a token, or None when unknown, expired or revoked."""
     if not raw or len(raw) > 200:
         return None
-    row = db.exec(_RESOLVE, params={"token_hash": _token_hash(raw), "kind": kind}).first()
+    row = db.exec(_RESOLVE, params={"token_hash": token_hash(raw), "kind": kind}).first()
     if row is None:
         return None
     token, user = row
@@ -130,7 +130,7 @@ def resolve_principal(db: Session, raw: str, kind: str, cache_seconds: float
     """resolve_token as plain data, remembered for `cache_seconds` per process."""
     if not raw or len(raw) > 200:
         return None
-    key = _token_hash(raw)
+    key = token_hash(raw)
     now = time.monotonic()
     hit = _PRINCIPALS.get(key)
     if hit is not None and hit[0] > now:

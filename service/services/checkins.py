@@ -19,7 +19,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import Row, bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -40,26 +39,18 @@ from service.models import (
     User,
 )
 from service.models.base import as_utc, utcnow
-from service.services import ticket_codes
 from service.services.auth import Principal
 from service.services.ticket_codes import InvalidTicket, TicketClaims
-from service.services.tickets import TicketCancelled
+from service.services.tickets import TicketCancelled, TicketSuperseded, verify_code
 
 # A device clock a little ahead of the server's is not a forgery.
 CLOCK_SKEW = timedelta(minutes=5)
-# Ids are 32-bit signed integers in PostgreSQL; a code may claim up to 2**32 - 1.
-MAX_DB_ID = 2**31 - 1
 # In per-session mode a session's check-in opens this long before it starts.
 SESSION_OPENS_BEFORE = timedelta(minutes=15)
 
 
 class WrongBatch(Conflict):
     code, message = "wrong_batch", N_("{name} belongs to {batch}, not to this batch.")
-
-
-class OutdatedTicket(Conflict):
-    code, message = "wrong_batch", N_(
-        "This ticket is out of date: {name} now belongs to {batch}. Open the newest ticket.")
 
 
 class WrongDay(Conflict):
@@ -148,43 +139,6 @@ class _Target:
     last_day: date | None
 
 
-# training id -> (organization id, loaded public key). A key never changes once set, so it is
-# safe to keep per process; a miss (or a failed check, in case SQLite reused the id of a
-# deleted training) reads it again.
-_KEYS: dict[int, tuple[int, Ed25519PublicKey]] = {}
-
-
-def _training_key(db: Session, training_id: int, fresh: bool = False
-                  ) -> tuple[int, Ed25519PublicKey] | None:
-    if not fresh and training_id in _KEYS:
-        return _KEYS[training_id]
-    if training_id > MAX_DB_ID:  # an unsigned id in a forged code: no such row
-        return None
-    row = db.execute(select(Training.organization_id, Training.ticket_public_key)  # type: ignore[call-overload]
-                     .where(Training.id == training_id)).first()
-    if row is None or row[1] is None:
-        _KEYS.pop(training_id, None)
-        return None
-    _KEYS[training_id] = (int(row[0]), Ed25519PublicKey.from_public_bytes(bytes(row[1])))
-    return _KEYS[training_id]
-
-
-def verify_code(db: Session, org_id: int, code: str) -> TicketClaims:
-    """The claims of a genuine ticket of one of the organization's trainings, else
-    InvalidTicket. Reads at most the training's key; never writes."""
-    training_id = ticket_codes.peek_training_id(code)
-    for fresh in (False, True):
-        found = _training_key(db, training_id, fresh)
-        if found is None or found[0] != org_id:
-            raise InvalidTicket()
-        try:
-            return ticket_codes.verify_ticket(code, found[1])
-        except InvalidTicket:
-            if fresh:
-                raise
-    raise InvalidTicket()  # pragma: no cover (the loop returns or raises)
-
-
 _TARGET = (
     select(Registration.id, Registration.training_id, Registration.status,  # type: ignore[call-overload]
            Participant.name, TrainingCategory.name, Training.organization_id,
@@ -219,13 +173,13 @@ def _check_target(user: Principal, target: _Target, scan: ScanIn,
         raise TicketCancelled()
     batch = target.batch or "—"
     if target.status != "confirmed" or target.batch_id is None:
-        raise OutdatedTicket(params={"name": target.name, "batch": batch},
+        raise TicketSuperseded(params={"name": target.name, "batch": batch},
                              name=target.name, batch=None)
     if claims is not None and (claims.batch_id != target.batch_id
                                or claims.first_day != target.first_day
                                or claims.last_day != target.last_day):
         # Signed before a move or a change of the batch's dates.
-        raise OutdatedTicket(params={"name": target.name, "batch": batch},
+        raise TicketSuperseded(params={"name": target.name, "batch": batch},
                              name=target.name, batch=target.batch)
     if scan.batch_id is not None and scan.batch_id != target.batch_id:
         raise WrongBatch(params={"name": target.name, "batch": batch},

@@ -8,10 +8,10 @@ from sqlmodel import Session, col, select
 
 from service.errors import Forbidden, NotFound
 from service.models import AgendaSession, Batch, Training, User
+from service.models.accounts import SCANNER_ROLES
 from service.services import training_clock as clock
 from service.services.trainings import days_between
 
-SCANNER_ROLES = ("admin", "committee", "scanner")
 NOW = "now"  # the session choice "whichever session is open at the moment of the scan"
 
 

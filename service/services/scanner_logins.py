@@ -185,7 +185,7 @@ def _find_link(db: Session, raw: str) -> tuple[AuthToken, User]:
         raise LinkUnknown()
     row = db.exec(select(AuthToken, User)
                   .join(User, col(User.id) == col(AuthToken.user_id))
-                  .where(AuthToken.token_hash == auth._token_hash(raw),
+                  .where(AuthToken.token_hash == auth.token_hash(raw),
                          AuthToken.kind == LINK_KIND)).first()
     if row is None:
         raise LinkUnknown()

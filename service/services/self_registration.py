@@ -22,7 +22,7 @@ from service.i18n import N_
 from service.i18n.formats import fmt_date, fmt_time
 from service.models import Registration, Training
 from service.models.base import pk
-from service.services import registrations
+from service.services import registrations, training_clock
 from service.services.housekeeping import shared_secret
 
 MIN_SECONDS = 3  # nobody types a name, NIK and phone number faster
@@ -83,8 +83,7 @@ def training_for_code(db: Session, code: str) -> Training:
 
 def local_time(training: Training, value: datetime) -> datetime:
     """A stored moment as wall-clock time where the training happens (WIB, WITA or WIT)."""
-    aware = value if value.tzinfo else value.replace(tzinfo=UTC)
-    return aware.astimezone(ZoneInfo(training.timezone)).replace(tzinfo=None)
+    return training_clock.local(training, value).replace(tzinfo=None)
 
 
 def window_state(training: Training, now: datetime | None = None) -> WindowState:

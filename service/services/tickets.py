@@ -6,6 +6,7 @@ the public key, enough to tell a genuine code from a forged or altered one offli
 
 from dataclasses import dataclass
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
@@ -66,6 +67,47 @@ def ticket_code(db: Session, training: Training, registration: Registration,
     return ticket_codes.sign_ticket(claims_for(registration, batch), training.ticket_private_key)
 
 
+# Ids are 32-bit signed integers in PostgreSQL; a code may claim up to 2**32 - 1.
+MAX_DB_ID = 2**31 - 1
+
+
+# training id -> (organization id, loaded public key). A key never changes once set, so it is
+# safe to keep per process; a miss (or a failed check, in case SQLite reused the id of a
+# deleted training) reads it again.
+_KEYS: dict[int, tuple[int, Ed25519PublicKey]] = {}
+
+
+def _training_key(db: Session, training_id: int, fresh: bool = False
+                  ) -> tuple[int, Ed25519PublicKey] | None:
+    if not fresh and training_id in _KEYS:
+        return _KEYS[training_id]
+    if training_id > MAX_DB_ID:  # an unsigned id in a forged code: no such row
+        return None
+    row = db.exec(select(Training.organization_id, Training.ticket_public_key)
+                  .where(col(Training.id) == training_id)).first()
+    if row is None or row[1] is None:
+        _KEYS.pop(training_id, None)
+        return None
+    _KEYS[training_id] = (int(row[0]), Ed25519PublicKey.from_public_bytes(bytes(row[1])))
+    return _KEYS[training_id]
+
+
+def verify_code(db: Session, org_id: int, code: str) -> TicketClaims:
+    """The claims of a genuine ticket of one of the organization's trainings, else
+    InvalidTicket. Reads at most the training's key; never writes."""
+    training_id = ticket_codes.peek_training_id(code)
+    for fresh in (False, True):
+        found = _training_key(db, training_id, fresh)
+        if found is None or found[0] != org_id:
+            raise InvalidTicket()
+        try:
+            return ticket_codes.verify_ticket(code, found[1])
+        except InvalidTicket:
+            if fresh:
+                raise
+    raise InvalidTicket()  # pragma: no cover (the loop returns or raises)
+
+
 @dataclass
 class CheckedTicket:
     claims: TicketClaims
@@ -77,13 +119,9 @@ class CheckedTicket:
 
 def check_code(db: Session, org_id: int, code: str) -> CheckedTicket:
     """A genuine, current ticket of one of the organization's trainings, or why not."""
-    training_id = ticket_codes.peek_training_id(code)
-    # A forged code may claim an id beyond the database's integers (a DataError).
-    training = db.get(Training, training_id) if training_id <= 2**31 - 1 else None
-    if training is None or training.organization_id != org_id \
-            or training.ticket_public_key is None:
-        raise InvalidTicket()
-    claims = ticket_codes.verify_ticket(code, training.ticket_public_key)
+    claims = verify_code(db, org_id, code)
+    training = db.get(Training, claims.training_id)
+    assert training is not None  # verify_code found its key
     row = db.exec(select(Registration, Participant)
                   .join(Participant, col(Participant.id) == Registration.participant_id)
                   .where(Registration.id == claims.registration_id,
