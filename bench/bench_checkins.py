@@ -94,6 +94,7 @@ class WrkResult:
     errors: dict[str, int] = field(default_factory=dict)
     wrapped: int = 0
     sent: int = 0  # requests written, answered or not
+    lane: int = 0  # answers from the check-in fast lane
     load: float = 0.0  # 1-minute load average at the start
     other: float = 0.0  # cores used by other processes during the run
     wrk_cpu: float = 0.0  # cores wrk itself used
@@ -132,6 +133,8 @@ def _parse(out: str) -> WrkResult:
             r.wrapped = int(rest or 0)
         elif head == "SENT":
             r.sent = int(rest or 0)
+        elif head == "LANE":
+            r.lane = int(rest or 0)
     return r
 
 
@@ -350,6 +353,11 @@ def _one_server(kind: str, data: checkin_data.CheckinData, pools: tuple[int, int
     return Figures(kind, pools, healthz, results["ceiling"], results["fixed"], checks)
 
 
+def _lane_share(r: WrkResult) -> str:
+    answered = sum(r.statuses.values())
+    return f"fast lane {100 * r.lane / answered:.0f}%" if answered else "fast lane -"
+
+
 def _report(f: Figures) -> Iterator[str]:
     pool, threads = f.pools
     h, c, x = f.healthz, f.ceiling, f.fixed
@@ -358,7 +366,8 @@ def _report(f: Figures) -> Iterator[str]:
            f"({HEALTHZ.connections} conn)  {_disturbance(h)}")
     ceiling_ok = c.rate >= TARGET_CEILING_PG if f.kind == "postgresql" else True
     yield (f"{label}  check-in max {c.rate:7.0f} check-ins/s {_fmt(c)}  "
-           f"({CEILING.connections} conn, {c.count(201)} x 201)  {_disturbance(c)}"
+           f"({CEILING.connections} conn, {c.count(201)} x 201, {_lane_share(c)})  "
+           f"{_disturbance(c)}"
            + ("" if ceiling_ok else f"  [BELOW TARGET {TARGET_CEILING_PG:.0f}/s]"))
     on_rate = x.rate >= 0.97 * FIXED_RATE
     p99_ok = x.p99 < TARGET_P99_MS

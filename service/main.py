@@ -28,6 +28,7 @@ from service.routers.api import registrations as api_registrations
 from service.routers.api import scanner_logins as api_scanner_logins
 from service.routers.api import trainings as api_trainings
 from service.routers.api import users as api_users
+from service.routers.api.checkin_lane import CheckinLane
 from service.routers.pages import register_pages
 from service.settings import get_settings
 
@@ -46,7 +47,9 @@ async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
     yield
 
 
-def create_app() -> FastAPI:
+def create_app(*, checkin_lane: bool = True) -> FastAPI:
+    """The application. `checkin_lane=False` leaves out the check-in fast lane, whose own
+    connections would write outside a test's rolled-back transaction."""
     settings = get_settings()
     app = FastAPI(title="Bimtek", version="0.1.0", lifespan=lifespan,
                   docs_url="/api/docs", openapi_url="/api/openapi.json", redoc_url=None)
@@ -73,10 +76,17 @@ def create_app() -> FastAPI:
 
     # A spreadsheet upload may be larger than a form; a little room for the multipart framing.
     upload_limit = settings.import_max_bytes + 64 * 1024
+    # Outermost last. The lane sits outside the admission gate (it uses its own
+    # connections), inside the body limit and the security headers.
+    app.add_middleware(DbAdmissionMiddleware,
+                       limit=settings.db_pool_size + settings.db_max_overflow)
+    if checkin_lane:
+        app.add_middleware(CheckinLane, database_url=settings.database_url,
+                           connections=settings.checkin_lane_connections,
+                           session_cookie=settings.session_cookie,
+                           token_cache_seconds=settings.token_cache_seconds)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes, overrides={
         r"/(api/)?trainings/\d+/(registrations/)?import": upload_limit})
     app.add_middleware(SecurityHeadersMiddleware)
-    app.add_middleware(DbAdmissionMiddleware,
-                       limit=settings.db_pool_size + settings.db_max_overflow)
     app.add_middleware(LocaleMiddleware)
     return app

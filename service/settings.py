@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     # door phone scans several tickets a second). Revoking takes effect at once in the
     # process that revoked, and within this many seconds in the others; 0 turns it off.
     token_cache_seconds: float = 3.0
+    # PostgreSQL connections per process for the door's fast lane (async, on the event
+    # loop; routers/api/checkin_lane.py); 0 sends every check-in through the ordinary route.
+    checkin_lane_connections: int = 2
     session_cookie: str = "bimtek_session"
     session_days: int = 14
     api_token_days: int = 30

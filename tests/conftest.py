@@ -63,7 +63,7 @@ def app(db: Session) -> Any:
     from service.db import get_aside_db, get_db
     from service.main import create_app
 
-    application = create_app()
+    application = create_app(checkin_lane=False)
 
     def _test_db() -> Iterator[Session]:
         try:

@@ -16,7 +16,8 @@
 -- at each slot (the achieved rate is printed, compare it with RATE). Latency is timed
 -- by wrk from the moment the request is written.
 --
--- done() prints machine-readable lines: RESULT, LATENCY, STATUS, ERRORS, WRAPPED, and
+-- done() prints machine-readable lines: RESULT, LATENCY, STATUS, ERRORS, WRAPPED, LANE
+-- (answers from the check-in fast lane, marked by their Server-Timing header), and
 -- SENT (requests written, answered or not: wrk stops without reading the answers of
 -- the requests in flight, which the server still carries out).
 
@@ -49,6 +50,7 @@ local interval, next_slot = nil, nil
 local tag = "w"
 statuses = {}
 wrapped = 0
+lane = 0 -- answers marked by the check-in fast lane (Server-Timing header)
 
 -- Installed as delay() by init() only with a RATE: wrk looks for delay() after init(),
 -- and without it the closed loop pays no timer per request.
@@ -111,6 +113,9 @@ end
 
 function response(status, headers, body)
   statuses[status] = (statuses[status] or 0) + 1
+  if headers["server-timing"] ~= nil then
+    lane = lane + 1
+  end
 end
 
 function done(summary, latency, requests)
@@ -120,9 +125,10 @@ function done(summary, latency, requests)
   io.write(string.format("LATENCY p50=%.3f p90=%.3f p99=%.3f max=%.3f mean=%.3f\n",
     latency:percentile(50) / 1000, latency:percentile(90) / 1000,
     latency:percentile(99) / 1000, latency.max / 1000, latency.mean / 1000))
-  local totals, wraps, written = {}, 0, 0
+  local totals, wraps, written, lanes = {}, 0, 0, 0
   for _, thread in ipairs(threads) do
     written = written + (thread:get("sent") or 0)
+    lanes = lanes + (thread:get("lane") or 0)
     local s = thread:get("statuses")
     for status, count in pairs(s) do
       totals[status] = (totals[status] or 0) + count
@@ -139,6 +145,7 @@ function done(summary, latency, requests)
   io.write(string.format("ERRORS connect=%d read=%d write=%d status=%d timeout=%d\n",
     e.connect, e.read, e.write, e.status, e.timeout))
   io.write(string.format("WRAPPED %d\n", wraps))
+  io.write(string.format("LANE %d\n", lanes))
   -- wrk calls request() once more in thread 1 before the run, to check it: not sent
   io.write(string.format("SENT %d\n", written - 1))
 end

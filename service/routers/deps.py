@@ -1,6 +1,5 @@
 """Lookup dependencies: who is asking (bearer token or session cookie), and what they may see."""
 
-import secrets
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -79,21 +78,7 @@ async def page_user(request: Request,
     user, token = found
     if request.method not in SAFE_METHODS:
         sent = request.headers.get("x-csrf-token") or await _form_csrf(request)
-        if not token.csrf_token or not secrets.compare_digest(sent, token.csrf_token):
-            raise CsrfFailed()
-    return user
-
-
-def _cookie_user(request: Request, db: Session) -> User:
-    """The page session's user for an API call from the browser (the scanner page):
-    unsafe methods must carry the X-CSRF-Token header."""
-    found = page_session(request, db)
-    if found is None:
-        raise Unauthorized()
-    user, token = found
-    if request.method not in SAFE_METHODS:
-        sent = request.headers.get("x-csrf-token") or ""
-        if not token.csrf_token or not secrets.compare_digest(sent, token.csrf_token):
+        if not auth.csrf_matches(sent, token.csrf_token):
             raise CsrfFailed()
     return user
 
@@ -104,16 +89,23 @@ def scanner_of(request: Request, db: Session) -> auth.Principal:
     A plain function, so the check-in route can run it in the same thread call as its
     work; a bearer token's user is remembered for a few seconds (token_cache_seconds)."""
     header = request.headers.get("authorization")
+    cache = get_settings().token_cache_seconds
     if header:
         scheme, _, raw = header.partition(" ")
         if scheme.lower() != "bearer" or not raw:
             raise Unauthorized()
-        found = auth.resolve_principal(db, raw.strip(), "api",
-                                       get_settings().token_cache_seconds)
+        found = auth.resolve_principal(db, raw.strip(), "api", cache)
         if found is None:
             raise Unauthorized("Your token is invalid or has expired.", code="invalid_token")
     else:
-        found = auth.Principal.of(_cookie_user(request, db))
+        # The scanner page: its session cookie, and the CSRF header on unsafe methods.
+        cookie = request.cookies.get(get_settings().session_cookie)
+        found = auth.resolve_principal(db, cookie, "session", cache) if cookie else None
+        if found is None:
+            raise Unauthorized()
+        if request.method not in SAFE_METHODS and not auth.csrf_matches(
+                request.headers.get("x-csrf-token"), found.csrf_token):
+            raise CsrfFailed()
     if found.role not in SCANNER_ROLES:
         raise Forbidden()
     return found

@@ -5,6 +5,7 @@ import secrets
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -35,6 +36,11 @@ def hash_password(password: str) -> str:
 
 def token_hash(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def csrf_matches(sent: str | None, expected: str | None) -> bool:
+    """Whether an unsafe request echoes its session's CSRF secret."""
+    return bool(sent and expected) and secrets.compare_digest(str(sent), str(expected))
 
 
 def normalize_email(email: str) -> str:
@@ -101,6 +107,8 @@ class Principal:
     training_id: int | None
     name: str
     role: str
+    # A browser session's CSRF secret (unsafe requests must echo it); None for API tokens.
+    csrf_token: str | None = None
 
     @classmethod
     def of(cls, user: User) -> "Principal":
@@ -108,11 +116,12 @@ class Principal:
                    training_id=user.training_id, name=user.name, role=user.role)
 
 
-_PRINCIPAL = (select(User.id, User.organization_id, User.training_id, User.name,  # type: ignore[call-overload]
-                     User.role, User.is_active, AuthToken.expires_at, AuthToken.revoked_at)
-              .join(User, User.id == AuthToken.user_id)
-              .where(AuthToken.token_hash == bindparam("token_hash"),
-                     AuthToken.kind == bindparam("kind")))
+PRINCIPAL_BY_TOKEN = (
+    select(User.id, User.organization_id, User.training_id, User.name,  # type: ignore[call-overload]
+           User.role, User.is_active, AuthToken.expires_at, AuthToken.revoked_at,
+           AuthToken.csrf_token)
+    .join(User, User.id == AuthToken.user_id)
+    .where(AuthToken.token_hash == bindparam("token_hash"), AuthToken.kind == bindparam("kind")))
 # token hash -> (monotonic deadline, principal): per process. A door phone sends several
 # scans a second with one token; each lookup saved is a database round trip.
 _PRINCIPALS: dict[str, tuple[float, Principal]] = {}
@@ -125,29 +134,43 @@ def forget_principals() -> None:
     _PRINCIPALS.clear()
 
 
+def remembered_principal(raw: str, kind: str) -> Principal | None:
+    """The principal of a token this process resolved within the cache time, without
+    touching the database; None when it has to be looked up (resolve_principal)."""
+    if not raw or len(raw) > 200:
+        return None
+    hit = _PRINCIPALS.get(f"{kind}:{token_hash(raw)}")
+    return hit[1] if hit is not None and hit[0] > time.monotonic() else None
+
+
 def resolve_principal(db: Session, raw: str, kind: str, cache_seconds: float
                       ) -> Principal | None:
     """resolve_token as plain data, remembered for `cache_seconds` per process."""
     if not raw or len(raw) > 200:
         return None
-    key = token_hash(raw)
-    now = time.monotonic()
-    hit = _PRINCIPALS.get(key)
-    if hit is not None and hit[0] > now:
-        return hit[1]
-    row = db.execute(_PRINCIPAL, {"token_hash": key, "kind": kind}).first()
+    found = remembered_principal(raw, kind)
+    if found is not None:
+        return found
+    row = db.execute(PRINCIPAL_BY_TOKEN, {"token_hash": token_hash(raw), "kind": kind}).first()
+    return remember_principal(raw, kind, row, cache_seconds)
+
+
+def remember_principal(raw: str, kind: str, row: Any, cache_seconds: float
+                       ) -> Principal | None:
+    """The principal of a PRINCIPAL_BY_TOKEN row (None: no such token), if the token is
+    still good; remembered for `cache_seconds`."""
     if row is None:
         return None
-    user_id, org_id, training_id, name, role, active, expires, revoked = row
+    user_id, org_id, training_id, name, role, active, expires, revoked, csrf = row
     expires = expires if expires.tzinfo else expires.replace(tzinfo=UTC)
     if revoked is not None or expires < datetime.now(UTC) or not active:
         return None
     found = Principal(id=user_id, organization_id=org_id, training_id=training_id, name=name,
-                      role=role)
+                      role=role, csrf_token=csrf)
     if cache_seconds > 0:
         if len(_PRINCIPALS) >= _PRINCIPALS_MAX:
             _PRINCIPALS.clear()
-        _PRINCIPALS[key] = (now + cache_seconds, found)
+        _PRINCIPALS[f"{kind}:{token_hash(raw)}"] = (time.monotonic() + cache_seconds, found)
     return found
 
 

@@ -152,12 +152,7 @@ _TARGET = (
 
 
 # Built once: building a statement and its cache key costs more than running it.
-_TARGET_BY_ID = _TARGET.where(Registration.id == bindparam("registration_id"))
-
-
-def _target(db: Session, registration_id: int) -> _Target | None:
-    row = db.connection().execute(_TARGET_BY_ID, {"registration_id": registration_id}).first()
-    return _Target(*row) if row is not None else None
+TARGET_BY_ID = _TARGET.where(Registration.id == bindparam("registration_id"))
 
 
 def _local(moment: datetime, tz: str) -> datetime:
@@ -240,19 +235,66 @@ def _insert(db: Session, model: type, values: dict[str, Any]) -> int | None:
     (or the nonce) already exists. Never raises for the conflict, so no savepoint.
     The statement is built once per dialect and table; the values go as parameters."""
     conn = db.connection()
-    key = (conn.dialect.name, model.__tablename__)  # type: ignore[attr-defined]
+    return conn.execute(insert_statement(conn.dialect.name, model), values).scalar()
+
+
+def insert_statement(dialect: str, model: type) -> Any:
+    key = (dialect, model.__tablename__)  # type: ignore[attr-defined]
     stmt = _INSERTS.get(key)
     if stmt is None:
-        insert = pg_insert if key[0] == "postgresql" else sqlite_insert
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
         table = model.__table__  # type: ignore[attr-defined]
         stmt = _INSERTS[key] = insert(table).on_conflict_do_nothing().returning(table.c.id)
-    return conn.execute(stmt, values).scalar()
+    return stmt
 
 
 def _user_name(db: Session, user_id: int | None) -> str | None:
     if user_id is None:
         return None
     return db.execute(select(User.name).where(User.id == user_id)).scalar()  # type: ignore[call-overload]
+
+
+def find_target(row: Any, user: Principal, claims: TicketClaims | None) -> _Target:
+    """The registration a scan names (a row of TARGET_BY_ID, or None), if the scanner's
+    organization holds it and a code's training matches; else why not."""
+    target = _Target(*row) if row is not None else None
+    if target is None or target.organization_id != user.organization_id or (
+            claims is not None and target.training_id != claims.training_id):
+        if claims is not None:
+            raise InvalidTicket("unknown_registration")
+        raise NotFound("Registration not found.")
+    return target
+
+
+def admit(user: Principal, target: _Target, scan: ScanIn, claims: TicketClaims | None,
+          now: datetime) -> datetime:
+    """The scan's moment in the training's local time, if the person may come in that
+    day (every check but the per-session one, which reads the agenda); else why not.
+    Pure: the door's fast lane (checkin_lane.py) runs the same checks."""
+    _check_target(user, target, scan, claims)
+    local = _local(_scan_moment(scan, now), target.timezone)
+    _check_day(target, local.date())
+    return local
+
+
+def checkin_row(user: Principal, target: _Target, scan: ScanIn, local: datetime, slot: int,
+                method: str, now: datetime) -> dict[str, Any]:
+    """The CheckIn row's values for an admitted scan."""
+    return {"registration_id": target.registration_id, "batch_id": target.batch_id,
+            "day": local.date(), "slot": slot, "session_id": slot or None,
+            "scanned_at": local.astimezone(UTC), "recorded_at": now,
+            "device_id": scan.device_id, "method": method, "nonce": scan.nonce,
+            "user_id": user.id, "offline": scan.offline}
+
+
+def outcome_of(target: _Target, local: datetime, slot: int, session_title: str | None,
+               status: str, at: datetime, by: str | None, how: str,
+               conflict: bool = False) -> Outcome:
+    assert target.batch_id is not None and target.batch is not None
+    return Outcome(status=status, registration_id=target.registration_id, name=target.name,
+                   category=target.category, batch=target.batch, batch_id=target.batch_id,
+                   day=local.date(), session_id=slot or None, session=session_title,
+                   at=as_utc(at), by=by, method=how, conflict=conflict)
 
 
 def check_in(db: Session, user: Principal, scan: ScanIn, now: datetime | None = None) -> Outcome:
@@ -266,35 +308,19 @@ def check_in(db: Session, user: Principal, scan: ScanIn, now: datetime | None = 
         registration_id = scan.registration_id
     else:
         raise FieldError("code", "Send the QR code's text or a registration.")
-    target = _target(db, registration_id)
-    if target is None or target.organization_id != user.organization_id or (
-            claims is not None and target.training_id != claims.training_id):
-        if claims is not None:
-            raise InvalidTicket("unknown_registration")
-        raise NotFound("Registration not found.")
-    _check_target(user, target, scan, claims)
-    moment = _scan_moment(scan, now)
-    local = _local(moment, target.timezone)
-    _check_day(target, local.date())
+    row = db.connection().execute(TARGET_BY_ID, {"registration_id": registration_id}).first()
+    target = find_target(row, user, claims)
+    local = admit(user, target, scan, claims, now)
     slot, session_title = _session_slot(db, target, local, scan.session_id)
-    assert target.batch_id is not None and target.batch is not None
     method = scan.method or ("qr" if claims is not None else "manual")
-    values = {"registration_id": target.registration_id, "batch_id": target.batch_id,
-              "day": local.date(), "slot": slot, "session_id": slot or None,
-              "scanned_at": moment, "recorded_at": now, "device_id": scan.device_id,
-              "method": method, "nonce": scan.nonce, "user_id": user.id,
-              "offline": scan.offline}
+    values = checkin_row(user, target, scan, local, slot, method, now)
 
     def outcome(status: str, at: datetime, by: str | None, how: str,
                 conflict: bool = False) -> Outcome:
-        assert target.batch_id is not None and target.batch is not None
-        return Outcome(status=status, registration_id=target.registration_id, name=target.name,
-                       category=target.category, batch=target.batch, batch_id=target.batch_id,
-                       day=local.date(), session_id=slot or None, session=session_title,
-                       at=as_utc(at), by=by, method=how, conflict=conflict)
+        return outcome_of(target, local, slot, session_title, status, at, by, how, conflict)
 
     if _insert(db, CheckIn, values) is not None:
-        return outcome("checked_in", moment, user.name, method)
+        return outcome("checked_in", values["scanned_at"], user.name, method)
     return _repeat(db, user, scan, values, outcome)
 
 

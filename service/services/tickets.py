@@ -108,6 +108,19 @@ def verify_code(db: Session, org_id: int, code: str) -> TicketClaims:
     raise InvalidTicket()  # pragma: no cover (the loop returns or raises)
 
 
+def remembered_claims(org_id: int, code: str) -> TicketClaims | None:
+    """The claims of a genuine code whose training's key this process already holds,
+    without touching the database; None for anything else (verify_code then decides,
+    and says why)."""
+    try:
+        found = _KEYS.get(ticket_codes.peek_training_id(code))
+        if found is None or found[0] != org_id:
+            return None
+        return ticket_codes.verify_ticket(code, found[1])
+    except InvalidTicket:
+        return None
+
+
 @dataclass
 class CheckedTicket:
     claims: TicketClaims

@@ -1,0 +1,257 @@
+"""The check-in fast lane (routers/api/checkin_lane.py) on PostgreSQL, through a real
+server: it answers the common scan itself and hands every other one to the ordinary
+route, so what a scanner is told never depends on which path answered.
+
+The lane marks its answers with a Server-Timing header; the first request of a token
+(not yet remembered by the process) always takes the route.
+"""
+
+import itertools
+import os
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import text
+from sqlmodel import Session
+
+from service.async_pg import APPLICATION_NAME
+from service.db import make_engine
+from service.routers.api.checkin_lane import CheckinLane
+from service.services.ticket_codes import generate_keypair
+from tests.checkin_setup import code_of
+from tests.conftest import DB_KIND
+from tests.dbutil import fresh_database, pg_available
+from tests.helpers import CSRF_RE
+from tests.live import REPO, run_cli, serve
+from tests.test_checkin_fuzz import mutants
+
+EMAIL, PASSWORD = "lane@padang.test", "lane-password-checkin"
+DAY1 = date(2018, 9, 12)
+LANE = 'checkin;desc="fast lane"'
+
+
+def _at(day: int = 0, hour: int = 1, minute: int = 0) -> str:
+    return f"{DAY1 + timedelta(days=day)}T{hour:02d}:{minute:02d}:00Z"  # 08:00 WIB = 01:00Z
+
+
+@dataclass
+class Door:
+    client: httpx.Client
+    url: str
+    codes: list[str]
+    ids: list[int]
+    batches: list[int]
+    training: int
+    base: str
+
+    def scan(self, code: str, nonce: str, **extra: object) -> httpx.Response:
+        return self.client.post("/api/checkins", json={
+            "code": code, "scanned_at": _at(), "nonce": nonce, "device_id": "gate-1", **extra})
+
+    def sql(self, statement: str, **params: object) -> list[tuple[object, ...]]:
+        engine = make_engine(self.url)
+        try:
+            with engine.begin() as conn:
+                result = conn.execute(text(statement), params)
+                return [tuple(r) for r in result] if result.returns_rows else []
+        finally:
+            engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def door() -> Iterator[Door]:
+    if DB_KIND != "postgresql":
+        pytest.skip("the fast lane serves PostgreSQL only (tests/run_postgres.py runs this)")
+    if not pg_available():
+        if os.environ.get("CI") == "true":
+            pytest.fail("PostgreSQL is required under CI=true")
+        pytest.skip("PostgreSQL is not running")
+    with fresh_database("postgresql", "checkinlane") as url:
+        env = {**os.environ, "BIMTEK_DATABASE_URL": url}
+        run_cli(["migrate"], env)
+        run_cli(["create-admin", EMAIL, "--password", PASSWORD, "--org", "Lane"], env)
+        log = REPO / "test-artifacts" / "checkin-lane.log"
+        log.parent.mkdir(exist_ok=True)
+        # One process, so "remembered by the process" is the same for every request.
+        with serve(env, log, workers=1) as base, httpx.Client(base_url=base,
+                                                             timeout=30) as client:
+            token = client.post("/api/auth/token",
+                                data={"username": EMAIL, "password": PASSWORD})
+            client.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
+            t = client.post("/api/trainings", json={
+                "title": "Pelatihan Kader Kampung KB", "kind": "pelatihan",
+                "start_date": DAY1.isoformat(), "end_date": "2018-09-18"}).json()
+            batches = [client.post(f"/api/trainings/{t['id']}/batches", json={
+                "name": name, "start_date": DAY1.isoformat(), "end_date": "2018-09-13",
+                "capacity": 50}).json()["id"] for name in ("Angkatan I", "Angkatan II")]
+            ids = []
+            for n in range(13):
+                r = client.post(f"/api/trainings/{t['id']}/registrations", json={
+                    "name": f"Kader {n:02d} Nur'aini", "phone": f"0813600000{n:02d}",
+                    "batch_id": batches[0]})
+                assert r.status_code == 201, r.text
+                ids.append(r.json()["id"])
+            engine = make_engine(url)
+            with Session(engine) as db:
+                codes = [code_of(db, i) for i in ids]
+            engine.dispose()
+            yield Door(client, url, codes, ids, batches, t["id"], base)
+
+
+def _row(door: Door, registration_id: int) -> list[tuple[object, ...]]:
+    return door.sql("SELECT day, slot, method, nonce, device_id, offline, user_id IS NOT NULL "
+                    "FROM checkin WHERE registration_id = :r", r=registration_id)
+
+
+def test_the_lane_answers_a_first_scan_as_the_route_does(door: Door) -> None:
+    # The process learns the token and the training's key on the route...
+    first = door.scan(door.codes[0], "lane-a")
+    assert first.status_code == 201, first.text
+    assert first.headers.get("server-timing") != LANE
+    # ...and answers the next scan itself, with the same answer and the same row.
+    second = door.scan(door.codes[1], "lane-b")
+    assert second.status_code == 201, second.text
+    assert second.headers.get("server-timing") == LANE
+    assert second.headers["x-content-type-options"] == "nosniff"
+    a, b = first.json(), second.json()
+    assert set(a) == set(b)
+    assert b["status"] == "checked_in" and b["name"] == "Kader 01 Nur'aini"
+    assert b["batch"] == "Angkatan I" and b["day"] == "2018-09-12" and b["method"] == "qr"
+    assert b["checked_in_at"] == "2018-09-12T01:00:00+00:00" and b["by"] == a["by"]
+    assert _row(door, door.ids[1]) == [(DAY1, 0, "qr", "lane-b", "gate-1", False, True)]
+    assert _row(door, door.ids[0]) == [(DAY1, 0, "qr", "lane-a", "gate-1", False, True)]
+
+
+def test_a_repeat_a_replay_and_refusals_take_the_route(door: Door) -> None:
+    door.scan(door.codes[2], "warm-2")  # remembered token and key, person 2 in
+    # A second scan of person 2: the insert finds the row, the route answers amber.
+    again = door.scan(door.codes[2], "again-2")
+    assert again.status_code == 200 and again.json()["status"] == "already_checked_in"
+    assert again.headers.get("server-timing") != LANE
+    assert door.sql("SELECT count(*) FROM scan WHERE nonce = 'again-2'") == [(1,)]
+    # The same request again (a retry): the same answer, nothing added.
+    replay = door.scan(door.codes[2], "warm-2")
+    assert replay.status_code == 201 and replay.json()["status"] == "checked_in"
+    assert door.sql("SELECT count(*) FROM checkin WHERE registration_id = :r",
+                    r=door.ids[2]) == [(1,)]
+    # Another batch's door, another day, an altered code: refused with the reason.
+    wrong = door.scan(door.codes[3], "wrong-3", batch_id=door.batches[1])
+    assert wrong.status_code == 409 and wrong.json()["code"] == "wrong_batch"
+    late = door.client.post("/api/checkins", json={
+        "code": door.codes[3], "scanned_at": _at(day=3), "nonce": "late-3"},
+        headers={"Accept-Language": "id"})
+    assert late.status_code == 409 and late.json()["code"] == "wrong_day"
+    assert "bukan untuk" in late.json()["message"]
+    code = door.codes[3]
+    forged = code[:-3] + ("A" if code[-3] != "A" else "B") + code[-2:]
+    bad = door.scan(forged, "forged-3")
+    assert bad.status_code in (400, 422) and bad.json()["code"] == "invalid_ticket"
+    broken = door.client.post("/api/checkins", json={"code": door.codes[3], "nonce": "<x>"})
+    assert broken.status_code == 422
+    assert _row(door, door.ids[3]) == []
+
+
+def test_the_scanner_page_session_goes_through_the_lane_with_its_csrf_header(
+        door: Door) -> None:
+    with httpx.Client(base_url=door.base, timeout=30) as browser:
+        r = browser.post("/login", data={"email": EMAIL, "password": PASSWORD,
+                                         "next": "/trainings"}, follow_redirects=False)
+        assert r.status_code == 303, r.text
+        match = CSRF_RE.search(browser.get("/trainings").text)
+        assert match
+        body = {"code": door.codes[4], "scanned_at": _at(), "nonce": "cookie-4"}
+        # Without the CSRF header: refused (by the route), nothing written.
+        refused = browser.post("/api/checkins", json=body)
+        assert refused.status_code == 403 and refused.json()["code"] == "csrf_failed"
+        assert _row(door, door.ids[4]) == []
+        headers = {"X-CSRF-Token": match.group(1)}
+        first = browser.post("/api/checkins", json=body, headers=headers)
+        assert first.status_code == 201, first.text
+        body = {"code": door.codes[5], "scanned_at": _at(), "nonce": "cookie-5"}
+        second = browser.post("/api/checkins", json=body, headers=headers)
+        assert second.status_code == 201 and second.headers.get("server-timing") == LANE
+        # A remembered session with a wrong CSRF header is still refused.
+        body = {"code": door.codes[6], "scanned_at": _at(), "nonce": "cookie-6"}
+        forged = browser.post("/api/checkins", json=body, headers={"X-CSRF-Token": "x" * 32})
+        assert forged.status_code == 403
+        assert _row(door, door.ids[6]) == []
+
+
+def test_per_session_attendance_is_left_to_the_route(door: Door) -> None:
+    door.sql("UPDATE training SET checkin_mode = 'session' WHERE id = :t", t=door.training)
+    try:
+        r = door.client.post(f"/api/batches/{door.batches[0]}/sessions", json={
+            "date": DAY1.isoformat(), "start_time": "08:00", "end_time": "10:00",
+            "title": "Pembukaan", "kind": "opening"})
+        assert r.status_code == 201, r.text
+        scan = door.scan(door.codes[7], "session-7")
+        assert scan.status_code == 201, scan.text
+        assert scan.headers.get("server-timing") != LANE
+        assert scan.json()["session"] == "Pembukaan"
+    finally:
+        door.sql("UPDATE training SET checkin_mode = 'day' WHERE id = :t", t=door.training)
+
+
+def test_a_lost_database_connection_costs_the_lane_nothing(door: Door) -> None:
+    door.scan(door.codes[8], "warm-8")
+    killed = door.sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                      "WHERE application_name = :a", a=APPLICATION_NAME)
+    assert killed, "the lane holds a connection of its own"
+    # The lane's connection is dead: the route takes the scan, the lane reconnects after.
+    r = door.scan(door.codes[9], "after-kill-9")
+    assert r.status_code == 201 and r.json()["status"] == "checked_in"
+    assert _row(door, door.ids[9])[0][3] == "after-kill-9"
+    again = door.scan(door.codes[9], "after-kill-9")
+    assert again.status_code == 201
+    assert door.sql("SELECT count(*) FROM checkin WHERE registration_id = :r",
+                    r=door.ids[9]) == [(1,)]
+    fresh = door.scan(door.codes[10], "reconnected-10")
+    assert fresh.status_code == 201 and fresh.headers.get("server-timing") == LANE
+
+
+def test_a_deactivated_door_login_is_refused_at_once(door: Door) -> None:
+    r = door.client.post("/api/users", json={
+        "email": "gerbang2@padang.test", "name": "Gerbang 2", "role": "scanner",
+        "password": "gerbang-dua-password", "training_id": door.training})
+    assert r.status_code == 201, r.text
+    user_id = r.json()["id"]
+    token = door.client.post("/api/auth/token", data={
+        "username": "gerbang2@padang.test", "password": "gerbang-dua-password"})
+    gate = {"Authorization": f"Bearer {token.json()['access_token']}"}
+    body = {"code": door.codes[11], "scanned_at": _at(), "nonce": "gate2-11"}
+    ok = door.client.post("/api/checkins", json=body, headers=gate)
+    assert ok.status_code == 201 and ok.headers.get("server-timing") == LANE
+    assert ok.json()["by"] == "Gerbang 2"
+    off = door.client.patch(f"/api/users/{user_id}", json={"is_active": False})
+    assert off.status_code == 200, off.text
+    body = {"code": door.codes[12], "scanned_at": _at(), "nonce": "gate2-12"}
+    refused = door.client.post("/api/checkins", json=body, headers=gate)
+    assert refused.status_code == 401 and refused.json()["code"] == "invalid_token"
+    assert _row(door, door.ids[12]) == []
+
+
+def test_mutated_codes_through_the_lane_are_all_refused(door: Door) -> None:
+    rng = random.Random(4)
+    door.scan(door.codes[0], "warm-fuzz")  # the token and key are remembered
+    before = door.sql("SELECT count(*) FROM checkin")
+    codes = itertools.islice(mutants(door.codes[:3], rng, generate_keypair()[0]), 300)
+    answers = [door.scan(code, f"fuzz-{n}").status_code for n, code in enumerate(codes)]
+    assert all(400 <= status < 500 for status in answers), sorted(set(answers))
+    assert door.sql("SELECT count(*) FROM checkin") == before
+
+
+def test_on_sqlite_every_check_in_takes_the_route(tmp_path: Path) -> None:
+    async def app(scope: object, receive: object, send: object) -> None:  # pragma: no cover
+        raise AssertionError
+
+    lane = CheckinLane(app, f"sqlite:///{tmp_path}/x.db", connections=2,  # type: ignore[arg-type]
+                       session_cookie="s", token_cache_seconds=3)
+    assert lane.pool is None
+    off = CheckinLane(app, "postgresql+psycopg://u@h/d", connections=0,  # type: ignore[arg-type]
+                      session_cookie="s", token_cache_seconds=3)
+    assert off.pool is None
