@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.exc import DataError, DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 
 from service.i18n import N_
 from service.i18n import gettext as _
@@ -166,6 +167,12 @@ def install_error_handlers(app: FastAPI) -> None:
         # and the next request gets a fresh one. Scanner phones keep the scan and retry.
         return _render(request, 503, {"code": "database_unavailable", "message": _(
             "The database did not answer. Try again in a moment.")})
+
+    @app.exception_handler(ClientDisconnect)
+    async def _gone(request: Request, exc: ClientDisconnect) -> Response:
+        # The client left while sending its body (a page navigated away, HTMX dropped a
+        # superseded request): nothing was done and nobody is waiting for an answer.
+        return Response(status_code=499)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
