@@ -250,11 +250,30 @@ def build(url: str, codes_path: Path, registrations: int = REGISTRATIONS,
     codes_path.parent.mkdir(parents=True, exist_ok=True)
     codes_path.write_text("\n".join(codes) + "\n", encoding="ascii")
     timings["sign"] = time.perf_counter() - t2
+    _settle(engine)
     engine.dispose()
     timings["total"] = time.perf_counter() - started
     return CheckinData(url=url, codes_path=codes_path, token=token, training_id=training_id,
                        batch_ids=batch_ids, registrations=len(regs),
                        days=(first_day, last_day), timings=timings)
+
+
+def _settle(engine: Engine) -> None:
+    """Statistics for the planner and the bulk load's pages written out now, so that
+    neither autovacuum nor a checkpoint of the load runs during the measurements."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM ANALYZE"))
+            conn.execute(text("CHECKPOINT"))
+    else:
+        raw = engine.raw_connection()  # outside a transaction: a checkpoint needs that
+        try:
+            cursor = raw.cursor()
+            cursor.execute("ANALYZE")
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            cursor.close()
+        finally:
+            raw.close()
 
 
 def count_checkins(url: str) -> tuple[int, int]:

@@ -28,7 +28,8 @@ class Settings(BaseSettings):
     # process that revoked, and within this many seconds in the others; 0 turns it off.
     token_cache_seconds: float = 3.0
     # PostgreSQL connections per process for the door's fast lane (async, on the event
-    # loop; routers/api/checkin_lane.py); 0 sends every check-in through the ordinary route.
+    # loop; routers/api/checkin_lane.py); on SQLite any number above 0 turns it on.
+    # 0 sends every check-in through the ordinary route.
     checkin_lane_connections: int = 2
     session_cookie: str = "bimtek_session"
     session_days: int = 14

@@ -1,6 +1,6 @@
-"""The check-in fast lane (routers/api/checkin_lane.py) on PostgreSQL, through a real
-server: it answers the common scan itself and hands every other one to the ordinary
-route, so what a scanner is told never depends on which path answered.
+"""The check-in fast lane (routers/api/checkin_lane.py), through a real server on
+SQLite and on PostgreSQL: it answers the common scan itself and hands every other one to
+the ordinary route, so what a scanner is told never depends on which path answered.
 
 The lane marks its answers with a Server-Timing header; the first request of a token
 (not yet remembered by the process) always takes the route.
@@ -17,10 +17,11 @@ from pathlib import Path
 import httpx
 import pytest
 from sqlalchemy import text
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from service.async_pg import APPLICATION_NAME
 from service.db import make_engine
+from service.models import CheckIn
 from service.routers.api.checkin_lane import CheckinLane
 from service.services.ticket_codes import generate_keypair
 from tests.checkin_setup import code_of
@@ -65,17 +66,15 @@ class Door:
 
 @pytest.fixture(scope="module")
 def door() -> Iterator[Door]:
-    if DB_KIND != "postgresql":
-        pytest.skip("the fast lane serves PostgreSQL only (tests/run_postgres.py runs this)")
-    if not pg_available():
+    if DB_KIND == "postgresql" and not pg_available():
         if os.environ.get("CI") == "true":
             pytest.fail("PostgreSQL is required under CI=true")
         pytest.skip("PostgreSQL is not running")
-    with fresh_database("postgresql", "checkinlane") as url:
+    with fresh_database(DB_KIND, "checkinlane") as url:
         env = {**os.environ, "BIMTEK_DATABASE_URL": url}
         run_cli(["migrate"], env)
         run_cli(["create-admin", EMAIL, "--password", PASSWORD, "--org", "Lane"], env)
-        log = REPO / "test-artifacts" / "checkin-lane.log"
+        log = REPO / "test-artifacts" / f"checkin-lane-{DB_KIND}.log"
         log.parent.mkdir(exist_ok=True)
         # One process, so "remembered by the process" is the same for every request.
         with serve(env, log, workers=1) as base, httpx.Client(base_url=base,
@@ -104,8 +103,16 @@ def door() -> Iterator[Door]:
 
 
 def _row(door: Door, registration_id: int) -> list[tuple[object, ...]]:
-    return door.sql("SELECT day, slot, method, nonce, device_id, offline, user_id IS NOT NULL "
-                    "FROM checkin WHERE registration_id = :r", r=registration_id)
+    engine = make_engine(door.url)
+    try:
+        with Session(engine) as db:
+            rows = db.execute(select(CheckIn.day, CheckIn.slot, CheckIn.method,  # type: ignore[call-overload]
+                                     CheckIn.nonce, CheckIn.device_id, CheckIn.offline,
+                                     CheckIn.user_id)
+                              .where(CheckIn.registration_id == registration_id)).all()
+        return [(*row[:6], row[6] is not None) for row in rows]
+    finally:
+        engine.dispose()
 
 
 def test_the_lane_answers_a_first_scan_as_the_route_does(door: Door) -> None:
@@ -198,6 +205,8 @@ def test_per_session_attendance_is_left_to_the_route(door: Door) -> None:
 
 
 def test_a_lost_database_connection_costs_the_lane_nothing(door: Door) -> None:
+    if DB_KIND != "postgresql":
+        pytest.skip("the lane's own connections are PostgreSQL's")
     door.scan(door.codes[8], "warm-8")
     killed = door.sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                       "WHERE application_name = :a", a=APPLICATION_NAME)
@@ -245,13 +254,14 @@ def test_mutated_codes_through_the_lane_are_all_refused(door: Door) -> None:
     assert door.sql("SELECT count(*) FROM checkin") == before
 
 
-def test_on_sqlite_every_check_in_takes_the_route(tmp_path: Path) -> None:
+def test_a_lane_without_connections_is_off(tmp_path: Path) -> None:
     async def app(scope: object, receive: object, send: object) -> None:  # pragma: no cover
         raise AssertionError
 
-    lane = CheckinLane(app, f"sqlite:///{tmp_path}/x.db", connections=2,  # type: ignore[arg-type]
-                       session_cookie="s", token_cache_seconds=3)
-    assert lane.pool is None
-    off = CheckinLane(app, "postgresql+psycopg://u@h/d", connections=0,  # type: ignore[arg-type]
-                      session_cookie="s", token_cache_seconds=3)
-    assert off.pool is None
+    for url in (f"sqlite:///{tmp_path}/x.db", "postgresql+psycopg://u@h/d"):
+        lane = CheckinLane(app, url, connections=0,  # type: ignore[arg-type]
+                           session_cookie="s", token_cache_seconds=3)
+        assert not lane.enabled and lane.pool is None
+    sqlite = CheckinLane(app, f"sqlite:///{tmp_path}/x.db", connections=2,  # type: ignore[arg-type]
+                         session_cookie="s", token_cache_seconds=3)
+    assert sqlite.enabled and sqlite.pool is None  # SQLite runs in a worker thread

@@ -1,30 +1,34 @@
 """POST /api/checkins, fast lane: the common scan answered before FastAPI's routing.
 
-On PostgreSQL, a scan from a scanner this process already knows (bearer token, or the
-scanner page's session cookie with its CSRF header) is tried on the event loop by
-services/checkin_lane.py. When that returns an outcome, the lane answers 201 itself;
-otherwise (and on SQLite, or for any other request) the request goes on, body and all,
-to the ordinary route in checkins.py, which decides and answers as always. So the lane
-changes how fast a check-in is, never what it answers.
+A scan with a bearer token, or the scanner page's session cookie and CSRF header, is
+tried by services/checkin_lane.py: on PostgreSQL awaited on the event loop over its own
+async connections, on SQLite in one worker-thread call. When that returns an outcome,
+the lane answers 201 itself; otherwise (or for any other request) the request goes on,
+body and all, to the ordinary route in checkins.py, which decides and answers as always.
+So the lane changes how fast a check-in is, never what it answers.
 
 Why: with two app processes on a 2-core machine the ordinary route did about 1,000
-check-ins/s, most of it spent in routing, dependency solving, a worker-thread hop and
-the ORM session; the lane does the same work in a fraction (bench/bench_checkins.py).
+check-ins/s on PostgreSQL, most of it spent in routing, dependency solving, worker-thread
+hops and the ORM session; on SQLite its write lock, held across all of that, made the
+other process wait in SQLite's busy handler (p99 of 70 ms at 500/s). The lane does the
+same work in a fraction (bench/bench_checkins.py).
 """
 
 import logging
 
+import anyio.to_thread
 import psycopg
 from pydantic import ValidationError
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.async_pg import AsyncPgPool
-from service.db import is_sqlite
+from service.db import get_engine, is_sqlite
 from service.models.base import utcnow
 from service.schemas.checkins import CheckinRequest
 from service.services import checkin_lane
-from service.services.checkins import ScanIn
+from service.services.checkins import Outcome, ScanIn
 
 log = logging.getLogger(__name__)
 PATH = "/api/checkins"
@@ -54,12 +58,13 @@ class CheckinLane:
         self.app = app
         self.session_cookie = session_cookie
         self.token_cache_seconds = token_cache_seconds
-        self.pool = None if is_sqlite(database_url) or connections <= 0 \
+        self.enabled = connections > 0
+        self.pool = None if is_sqlite(database_url) or not self.enabled \
             else AsyncPgPool(database_url, connections)
         self.answered = 0  # check-ins this lane answered itself (for tests and benches)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (self.pool is None or scope["type"] != "http" or scope["path"] != PATH
+        if (not self.enabled or scope["type"] != "http" or scope["path"] != PATH
                 or scope["method"] != "POST"):
             await self.app(scope, receive, send)
             return
@@ -74,7 +79,7 @@ class CheckinLane:
 
     async def _try(self, scope: Scope, body: bytes) -> JSONResponse | None:
         credentials = _credentials(scope, self.session_cookie)
-        if credentials is None or self.pool is None:
+        if credentials is None:
             return None
         try:
             data = CheckinRequest.model_validate_json(body)
@@ -83,13 +88,10 @@ class CheckinLane:
         scan = ScanIn(code=data.code, registration_id=data.registration_id,
                       batch_id=data.batch_id, session_id=data.session_id,
                       scanned_at=data.scanned_at, nonce=data.nonce, device_id=data.device_id)
+        decision = checkin_lane.steps(*credentials, self.token_cache_seconds, scan, utcnow())
         try:
-            async with self.pool.connection() as conn:
-                user = await checkin_lane.scanner(conn, *credentials,
-                                                  cache_seconds=self.token_cache_seconds)
-                outcome = await checkin_lane.check_in(conn, user, scan, utcnow()) \
-                    if user is not None else None
-        except (psycopg.Error, OSError) as exc:
+            outcome = await self._run(decision)
+        except (psycopg.Error, SQLAlchemyError, OSError) as exc:
             # Nothing is lost: if the insert did land, the route finds it by its nonce.
             log.warning("check-in lane: %s; the route takes this scan", exc)
             return None
@@ -98,6 +100,13 @@ class CheckinLane:
         self.answered += 1
         # Server-Timing names the path that answered (operators, tests, benches).
         return JSONResponse(outcome.payload(), status_code=201, headers=LANE_HEADER)
+
+    async def _run(self, decision: checkin_lane.Steps) -> Outcome | None:
+        if self.pool is None:
+            return await anyio.to_thread.run_sync(checkin_lane.run_sqlite, get_engine(),
+                                                  decision)
+        async with self.pool.connection() as conn:
+            return await checkin_lane.run_postgresql(conn, decision)
 
 
 async def _read_body(receive: Receive) -> tuple[bytes | None, bool]:
