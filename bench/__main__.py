@@ -5,7 +5,8 @@ import time
 
 # Each module has run() -> Iterator[str], yielding the lines of its report.
 MODULES = ("bench.bench_pages", "bench.bench_import", "bench.bench_registrations",
-           "bench.bench_checkins", "bench.bench_scanner")
+           "bench.bench_checkins", "bench.bench_scanner", "bench.bench_certificates",
+           "bench.bench_rosters")
 
 
 def main() -> int:

@@ -21,10 +21,13 @@ from service.middleware import (
 from service.routers.api import agenda as api_agenda
 from service.routers.api import attendance as api_attendance
 from service.routers.api import auth as api_auth
+from service.routers.api import certificates as api_certificates
 from service.routers.api import checkins as api_checkins
 from service.routers.api import directory as api_directory
 from service.routers.api import participants_io as api_participants_io
 from service.routers.api import registrations as api_registrations
+from service.routers.api import reports as api_reports
+from service.routers.api import rosters as api_rosters
 from service.routers.api import scanner_logins as api_scanner_logins
 from service.routers.api import trainings as api_trainings
 from service.routers.api import users as api_users
@@ -56,7 +59,7 @@ def create_app(*, checkin_lane: bool = True) -> FastAPI:
     install_error_handlers(app)
     for module in (api_auth, api_trainings, api_agenda, api_directory, api_users,
                    api_registrations, api_participants_io, api_checkins, api_attendance,
-                   api_scanner_logins):
+                   api_scanner_logins, api_certificates, api_rosters, api_reports):
         app.include_router(module.router)
     register_pages(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
@@ -86,7 +89,10 @@ def create_app(*, checkin_lane: bool = True) -> FastAPI:
                            session_cookie=settings.session_cookie,
                            token_cache_seconds=settings.token_cache_seconds)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes, overrides={
-        r"/(api/)?trainings/\d+/(registrations/)?import": upload_limit})
+        r"/(api/)?trainings/\d+/(registrations/)?import": upload_limit,
+        # Certificate backgrounds: up to 10 MB (checked again, with the pixels, inside).
+        r"/(api/)?trainings/\d+/certificate": 10 * 1024 * 1024 + 3 * 2 * 1024 * 1024
+        + 64 * 1024})
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(LocaleMiddleware)
     return app

@@ -171,5 +171,21 @@ class DbAdmissionMiddleware:
         if self._gate is None:
             # Created on first use, inside the server's event loop.
             self._gate = anyio.Semaphore(self.limit)
-        async with self._gate:
-            await self.app(scope, receive, send)
+        gate = self._gate
+        await gate.acquire()
+        held = True
+
+        async def releasing_send(message: Message) -> None:
+            # A request's unit of work ends before its response starts (get_db commits
+            # and closes first), so a long download streams without holding a place.
+            nonlocal held
+            if held and message["type"] == "http.response.start":
+                held = False
+                gate.release()
+            await send(message)
+
+        try:
+            await self.app(scope, receive, releasing_send)
+        finally:
+            if held:
+                gate.release()

@@ -1,7 +1,10 @@
 """Small helpers shared by the router tests."""
 
 import re
+from collections.abc import Awaitable, Callable
+from typing import Any
 
+from anyio.from_thread import start_blocking_portal
 from fastapi.testclient import TestClient
 
 from tests.conftest import PASSWORD
@@ -18,3 +21,10 @@ def login_page_client(client: TestClient, email: str, password: str = PASSWORD) 
     match = CSRF_RE.search(page.text)
     assert match, "no CSRF token on the page"
     return match.group(1)
+
+
+def run_async(fn: Callable[[], Awaitable[Any]]) -> Any:
+    """anyio.run(fn) in a thread of its own: Playwright's sync API (browser tests earlier
+    in the run) may hold this thread's event loop."""
+    with start_blocking_portal() as portal:
+        return portal.call(fn)

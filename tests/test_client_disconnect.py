@@ -3,10 +3,9 @@ superseded request) is not an error of ours: no 500, no traceback in the log."""
 
 from typing import Any
 
-import anyio
 from fastapi.testclient import TestClient
 
-from tests.helpers import login_page_client
+from tests.helpers import login_page_client, run_async
 
 
 def test_a_body_cut_off_by_the_client_is_quietly_dropped(app: Any, client: TestClient,
@@ -33,5 +32,5 @@ def test_a_body_cut_off_by_the_client_is_quietly_dropped(app: Any, client: TestC
     async def call() -> None:
         await app(scope, receive, send)
 
-    anyio.run(call)
+    run_async(call)
     assert sent[0]["type"] == "http.response.start" and sent[0]["status"] == 499

@@ -41,3 +41,17 @@ def fmt_time(t: time | None) -> str:
     if t is None:
         return ""
     return t.strftime("%H.%M" if get_locale() == "id" else "%H:%M")
+
+
+def fmt_number(n: int) -> str:
+    """1.234 in Indonesian, 1,234 in English."""
+    text = f"{n:,}"
+    return text.replace(",", ".") if get_locale() == "id" else text
+
+
+def fmt_percent(share: float) -> str:
+    """A share (0..1) as a percent with one decimal, rounded down so 105 of 106 never
+    reads 100: 85,5% in Indonesian, 85.5% in English."""
+    tenths = int(share * 1000 + 1e-9)
+    text = f"{tenths // 10}.{tenths % 10}%"
+    return text.replace(".", ",") if get_locale() == "id" else text

@@ -4,16 +4,25 @@ import service.models.base  # noqa: F401  (naming convention first)
 from service.models.accounts import ROLES, AuthToken, Organization, User
 from service.models.agenda import SESSION_KINDS, AgendaSession, SessionSpeaker, Speaker
 from service.models.attendance import CheckIn, Scan
-from service.models.certificates import Certificate, Counter
+from service.models.certificates import (
+    Certificate,
+    CertificateDecision,
+    CertificateSignatory,
+    CertificateTemplate,
+    Counter,
+)
 from service.models.housekeeping import AppSecret, ImportUpload, RateLimit
 from service.models.participants import REGISTRATION_STATUSES, Participant, Registration
+from service.models.roster_links import RosterLink
 from service.models.trainings import KINDS, TIMEZONES, Batch, Training, TrainingCategory
 from service.models.venues import Room, Venue
 
 __all__ = [
     "KINDS", "REGISTRATION_STATUSES", "ROLES", "SESSION_KINDS", "TIMEZONES",
-    "AgendaSession", "AppSecret", "AuthToken", "Batch", "Certificate", "CheckIn", "Counter",
-    "ImportUpload", "Organization", "Participant", "RateLimit", "Registration", "Room", "Scan",
+    "AgendaSession", "AppSecret", "AuthToken", "Batch", "Certificate", "CertificateDecision",
+    "CertificateSignatory", "CertificateTemplate", "CheckIn", "Counter",
+    "ImportUpload", "Organization", "Participant", "RateLimit", "Registration", "Room",
+    "RosterLink", "Scan",
     "SessionSpeaker",
     "Speaker", "Training", "TrainingCategory", "User", "Venue",
 ]

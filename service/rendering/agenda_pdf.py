@@ -23,7 +23,6 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
@@ -35,6 +34,8 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+
+from service.rendering.numbered_canvas import NumberedCanvas
 
 
 @dataclass(frozen=True)
@@ -242,28 +243,15 @@ def _row_jpl(row: AgendaRow) -> int:
 # --- page footer -------------------------------------------------------------------------
 
 
-class _NumberedCanvas(rl_canvas.Canvas):
-    """Defers each page until save() so the footer can say 'page X of Y'."""
+class _NumberedCanvas(NumberedCanvas):
+    """The agenda's footer: the organizer on the left, 'page X of Y' on the right."""
 
     def __init__(self, *args: Any, footer_left: str, page_fmt: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._footer_left = footer_left
         self._page_fmt = page_fmt
-        self._saved_pages: list[dict[str, Any]] = []
 
-    def showPage(self) -> None:  # noqa: N802 - reportlab's API name
-        self._saved_pages.append(dict(self.__dict__))
-        self._startPage()
-
-    def save(self) -> None:
-        total = len(self._saved_pages)
-        for state in self._saved_pages:
-            self.__dict__.update(state)
-            self._draw_footer(total)
-            super().showPage()
-        super().save()
-
-    def _draw_footer(self, total: int) -> None:
+    def draw_footer(self, total: int) -> None:
         y = 1.25 * cm
         self.saveState()
         self.setStrokeColor(colors.HexColor("#999999"))

@@ -24,6 +24,7 @@ from service.services import (
     agenda,
     assignment,
     auth,
+    certificate_demo,
     demo_attendance,
     registrations,
     seats,
@@ -359,6 +360,8 @@ def seed_demo(db: Session, admin_email: str, admin_password: str) -> DemoResult:
     db.flush()
     _register_all(db, training, participants)
     demo_attendance.seed_attendance(db, training, batches, admin_email, SEED)
+    # Angkatan I has finished: its certificates are issued (see certificate_demo).
+    certificate_demo.seed_certificates(db, training, first, admin.id)
 
     assert training.id is not None
     jpl = MATERIAL_JPL * len(MATERIALS)

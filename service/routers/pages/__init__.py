@@ -6,18 +6,23 @@ from service.routers.pages import (
     account,
     agenda,
     attendance,
+    certificates,
     directory,
     participants_io,
     registrations,
+    reports,
+    rosters,
     scan,
     scanner_logins,
     tickets,
     trainings,
     users,
+    verify,
 )
 
 
 def register_pages(app: FastAPI) -> None:
     for module in (account, trainings, agenda, directory, users, registrations,
-                   participants_io, tickets, scan, attendance, scanner_logins):
+                   participants_io, tickets, scan, attendance, scanner_logins, rosters,
+                   reports, certificates, verify):
         app.include_router(module.router)

@@ -16,7 +16,7 @@ from service.routers.deps import PageTraining
 from service.routers.pages.forms import errors_by_field, form_data, render_form
 from service.routers.pages.rendering import redirect, render
 from service.routers.urls import public_base
-from service.services import housekeeping, self_registration, tickets
+from service.services import certificate_revoke, housekeeping, self_registration, tickets
 from service.settings import get_settings
 
 router = APIRouter(include_in_schema=False)
@@ -38,7 +38,9 @@ def ticket_page(token: str, request: Request, db: DB, new: int = 0) -> Response:
     view = _view(db, token)
     qr = Markup(qr_svg(view.code)) if view.code else None  # noqa: S704 (generated SVG)
     response = render(request, "public/ticket.html",
-                      {"t": view, "qr": qr, "just_registered": bool(new)})
+                      {"t": view, "qr": qr, "just_registered": bool(new),
+                       "certificate": certificate_revoke.valid_certificate(
+                           db, view.registration.id or 0)})
     response.headers.update(PRIVATE)
     return response
 

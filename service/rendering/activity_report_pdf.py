@@ -1,0 +1,555 @@
+"""A training's activity report (laporan kegiatan) as an A4 portrait PDF: the header
+with the organizer, the summary, attendance per batch and day with a bar chart, the
+breakdowns by category, gender, kecamatan and kabupaten/kota (tables and horizontal bar
+charts), the agenda with its narasumber, the certificates, and the signature block.
+
+Pure: an `ActivityReport` in, PDF bytes out; never touches the database. Words go
+through gettext and numbers and dates through service.i18n.formats, so the PDF speaks
+the language of the request (Indonesian by default).
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+from xml.sax.saxutils import escape
+
+import reportlab
+from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
+from reportlab.graphics.charts.legends import Legend
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import cm
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    HRFlowable,
+    Image,
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from service.i18n import N_, gettext
+from service.i18n.formats import fmt_date, fmt_number, fmt_percent, fmt_range, fmt_time
+from service.models.trainings import KIND_LABELS, TIMEZONES
+from service.rendering.numbered_canvas import NumberedCanvas
+
+if TYPE_CHECKING:
+    from service.services.activity_report import ActivityReport, BatchAgenda, Breakdown
+
+_ = gettext
+
+GENDER_LABELS = {"L": N_("Male"), "P": N_("Female")}
+
+
+@dataclass(frozen=True)
+class Signer:
+    """Who signs the report: the head of office. Blank name: a line to sign and write on."""
+
+    name: str = ""
+    nip: str = ""
+    position: str = ""  # default: "Kepala" + the organization
+
+
+# --- fonts -------------------------------------------------------------------------------
+
+_FONT, _BOLD, _ITALIC = "ReportSans", "ReportSans-Bold", "ReportSans-Italic"
+_DEJAVU = "/usr/share/fonts/truetype/dejavu"
+_VERA = os.path.join(os.path.dirname(reportlab.__file__), "fonts")
+
+
+def _register_fonts() -> None:
+    """A TTF family once: the base-14 fonts print boxes for names like Ḥalimah."""
+    if _FONT in pdfmetrics.getRegisteredFontNames():
+        return
+    files = [os.path.join(_DEJAVU, f) for f in
+             ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSans-Oblique.ttf")]
+    if not all(os.path.exists(f) for f in files):
+        files = [os.path.join(_VERA, f) for f in ("Vera.ttf", "VeraBd.ttf", "VeraIt.ttf")]
+    pdfmetrics.registerFont(TTFont(_BOLD, files[1]))
+    pdfmetrics.registerFont(TTFont(_ITALIC, files[2]))
+    pdfmetrics.registerFont(TTFont(_FONT, files[0]))  # last: the guard above checks it
+    pdfmetrics.registerFontFamily(_FONT, normal=_FONT, bold=_BOLD, italic=_ITALIC,
+                                  boldItalic=_BOLD)
+
+
+_register_fonts()
+
+# --- page and styles ---------------------------------------------------------------------
+
+_PAGE_W, _PAGE_H = A4
+_MARGIN = 2 * cm
+_PAD = 6  # platypus frames pad 6 pt inside their margins
+_W = _PAGE_W - 2 * _MARGIN  # 17 cm of content
+_INK = colors.HexColor("#1a1a1a")
+_GRID = colors.HexColor("#666666")
+_HEAD_BG = colors.HexColor("#dde3ea")
+_TOTAL_BG = colors.HexColor("#f2f4f7")
+_REGISTERED = colors.HexColor("#b7c6d8")
+_PRESENT = colors.HexColor("#1f6f5c")
+_DAY_COLORS = ("#1f6f5c", "#3b8fd0", "#d08a1f", "#8a5fbf", "#c2455b", "#5f7f2f")
+# A horizontal chart longer than this many rows continues in a second drawing: a
+# drawing cannot split across pages, and 60 kecamatan in one would not fit on one.
+_CHART_ROWS = 36
+_ROW_H = 17  # points per category in a horizontal chart (two bars side by side)
+
+
+def _style(name: str, **kw: Any) -> ParagraphStyle:
+    base: dict[str, Any] = {"fontName": _FONT, "fontSize": 9, "leading": 11.5,
+                            "textColor": _INK}
+    return ParagraphStyle(name, **{**base, **kw})
+
+
+_ST_ORG = _style("org", fontName=_BOLD, fontSize=11, leading=14, alignment=TA_CENTER)
+_ST_CITY = _style("city", fontSize=9, leading=12, alignment=TA_CENTER)
+_ST_TITLE = _style("title", fontName=_BOLD, fontSize=15, leading=19, alignment=TA_CENTER,
+                   spaceBefore=8)
+_ST_TRAINING = _style("training", fontName=_BOLD, fontSize=12, leading=15,
+                      alignment=TA_CENTER, spaceBefore=2)
+_ST_META = _style("meta", fontSize=9.5, leading=12.5, alignment=TA_CENTER)
+_ST_H2 = _style("h2", fontName=_BOLD, fontSize=11, leading=14, spaceBefore=12, spaceAfter=5)
+_ST_H3 = _style("h3", fontName=_BOLD, fontSize=9.5, leading=12, spaceBefore=8, spaceAfter=3)
+_ST_CELL = _style("cell", fontSize=8.5, leading=10.5)
+_ST_NUM = _style("num", fontSize=8.5, leading=10.5, alignment=TA_RIGHT)
+_ST_HEAD = _style("head", fontName=_BOLD, fontSize=8.5, leading=10.5)
+_ST_HEAD_NUM = _style("headnum", fontName=_BOLD, fontSize=8.5, leading=10.5,
+                      alignment=TA_RIGHT)
+_ST_NOTE = _style("note", fontName=_ITALIC, fontSize=8.5, leading=11,
+                  textColor=colors.HexColor("#444444"))
+_ST_SIGN = _style("sign", fontSize=10, leading=13, alignment=TA_CENTER)
+_ST_SIGN_NAME = _style("signname", fontName=_BOLD, fontSize=10, leading=13,
+                       alignment=TA_CENTER)
+
+
+def _p(text: str, style: ParagraphStyle = _ST_CELL) -> Paragraph:
+    """User text as a Paragraph: escaped, since Paragraph reads mini-HTML."""
+    return Paragraph(escape(text), style)
+
+
+def _n(value: int) -> Paragraph:
+    return Paragraph(fmt_number(value), _ST_NUM)
+
+
+def _fit(text: str, font: str, size: float, width: float) -> str:
+    """Shortened with an ellipsis to fit `width` (chart labels cannot wrap)."""
+    if pdfmetrics.stringWidth(text, font, size) <= width:
+        return text
+    while text and pdfmetrics.stringWidth(text + "…", font, size) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+def _table(rows: list[list[Any]], widths: Sequence[float], total_rows: int = 0,
+           extra: Sequence[tuple[Any, ...]] = ()) -> Table:
+    """A grid table with a shaded header repeated on each page, and `total_rows`
+    shaded rows at its foot."""
+    cmds: list[tuple[Any, ...]] = [
+        ("GRID", (0, 0), (-1, -1), 0.5, _GRID),
+        ("BACKGROUND", (0, 0), (-1, 0), _HEAD_BG),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+        ("LEFTPADDING", (0, 0), (-1, -1), 4),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+    ]
+    if total_rows:
+        cmds += [("BACKGROUND", (0, -total_rows), (-1, -1), _TOTAL_BG),
+                 ("LINEABOVE", (0, -total_rows), (-1, -total_rows), 1.0, _INK)]
+    table = Table(rows, colWidths=list(widths), repeatRows=1, hAlign="LEFT")
+    table.setStyle(TableStyle([*cmds, *extra]))
+    return table
+
+
+# --- footer ------------------------------------------------------------------------------
+
+
+class _NumberedCanvas(NumberedCanvas):
+    """The report's footer: its title on the left, 'page X of Y' on the right."""
+
+    def __init__(self, *args: Any, footer: str, page_fmt: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._footer = footer
+        self._page_fmt = page_fmt
+
+    def draw_footer(self, total: int) -> None:
+        y = 1.2 * cm
+        self.saveState()
+        self.setStrokeColor(colors.HexColor("#999999"))
+        self.setLineWidth(0.5)
+        self.line(_MARGIN, y + 0.35 * cm, _PAGE_W - _MARGIN, y + 0.35 * cm)
+        self.setFont(_FONT, 7.5)
+        self.setFillColor(colors.HexColor("#444444"))
+        page = self._page_fmt.replace("{page}", str(self._pageNumber)).replace(
+            "{total}", str(total))
+        self.drawRightString(_PAGE_W - _MARGIN, y, page)
+        room = _W - pdfmetrics.stringWidth(page, _FONT, 7.5) - 0.8 * cm
+        self.drawString(_MARGIN, y, _fit(self._footer, _FONT, 7.5, room))
+        self.restoreState()
+
+
+# --- charts ------------------------------------------------------------------------------
+
+
+def _legend(items: list[tuple[colors.Color, str]], x: float, y: float) -> Legend:
+    legend = Legend()
+    legend.x, legend.y = x, y
+    legend.alignment = "right"
+    legend.fontName, legend.fontSize = _FONT, 8
+    legend.boxAnchor = "nw"
+    legend.columnMaximum = 1
+    legend.deltax = 110
+    legend.dx = legend.dy = 8
+    legend.colorNamePairs = items
+    return legend
+
+
+def _bars(rows: Sequence[Breakdown], label: dict[str | None, str]) -> list[Drawing]:
+    """Registered and attended as horizontal bars, the first row on top; long lists
+    continue in further drawings."""
+    out: list[Drawing] = []
+    top = max((r.registered for r in rows), default=0)
+    label_w = 4.6 * cm
+    for start in range(0, len(rows), _CHART_ROWS):
+        part = list(rows[start:start + _CHART_ROWS])
+        chart_h = _ROW_H * len(part)
+        height = chart_h + 42
+        drawing = Drawing(_W, height)
+        chart = HorizontalBarChart()
+        chart.x, chart.y = label_w, 18
+        chart.width, chart.height = _W - label_w - 30, chart_h
+        # Listed bottom-up by the chart: reversed so the first row is on top.
+        part.reverse()
+        # Within a row the chart stacks its series bottom-up: registered goes on top.
+        chart.data = [[r.present for r in part], [r.registered for r in part]]
+        chart.categoryAxis.categoryNames = [
+            _fit(label.get(r.name, r.name or ""), _FONT, 7.5, label_w - 8) for r in part]
+        chart.categoryAxis.labels.fontName = _FONT
+        chart.categoryAxis.labels.fontSize = 7.5
+        chart.categoryAxis.labels.boxAnchor = "e"
+        chart.categoryAxis.labels.dx = -4
+        chart.categoryAxis.strokeColor = _GRID
+        chart.valueAxis.valueMin = 0
+        chart.valueAxis.valueMax = max(top, 1) * 1.12
+        chart.valueAxis.visible = 0
+        chart.bars[0].fillColor = _PRESENT
+        chart.bars[1].fillColor = _REGISTERED
+        chart.bars.strokeColor = None
+        chart.barSpacing = 0.5
+        chart.groupSpacing = 3
+        chart.barLabelFormat = fmt_number
+        chart.barLabels.fontName = _FONT
+        chart.barLabels.fontSize = 6.5
+        chart.barLabels.boxAnchor = "w"
+        chart.barLabels.dx = 2
+        drawing.add(chart)
+        drawing.add(_legend([(_REGISTERED, _("Registered")), (_PRESENT, _("Attended"))],
+                            label_w, height - 4))
+        out.append(drawing)
+    return out
+
+
+def _day_chart(report: ActivityReport) -> Drawing | None:
+    """Attendance rate of each batch, a bar per day (Day 1, Day 2...)."""
+    batches = [b for b in report.batches if b.registered]
+    if not batches:
+        return None
+    n_days = max(len(b.days) for b in batches)
+    height = 6.2 * cm
+    drawing = Drawing(_W, height)
+    chart = VerticalBarChart()
+    chart.x, chart.y = 32, 34
+    chart.width, chart.height = _W - 40, height - 34 - 30
+    data: list[list[float | None]] = []
+    for i in range(n_days):
+        # Rounded down like the tables' percentages, so both print the same figure.
+        data.append([int(1000 * b.days[i].rate + 1e-9) / 10 if i < len(b.days) else None
+                     for b in batches])
+    chart.data = data
+    chart.categoryAxis.categoryNames = [
+        _fit(b.name, _FONT, 7.5, chart.width / len(batches) - 4) for b in batches]
+    chart.categoryAxis.labels.fontName = _FONT
+    chart.categoryAxis.labels.fontSize = 7.5
+    chart.categoryAxis.labels.boxAnchor = "n"
+    chart.categoryAxis.labels.dy = -4
+    if len(batches) > 6:
+        chart.categoryAxis.labels.angle = 30
+        chart.categoryAxis.labels.boxAnchor = "ne"
+    chart.valueAxis.valueMin, chart.valueAxis.valueMax, chart.valueAxis.valueStep = 0, 100, 25
+    chart.valueAxis.labels.fontName = _FONT
+    chart.valueAxis.labels.fontSize = 7
+    chart.valueAxis.labelTextFormat = "%d%%"
+    chart.valueAxis.gridStrokeColor = colors.HexColor("#dddddd")
+    chart.valueAxis.visibleGrid = 1
+    chart.barLabelFormat = lambda v: fmt_percent(v / 100) if v is not None else ""
+    chart.barLabels.fontName = _FONT
+    chart.barLabels.fontSize = 6
+    chart.barLabels.boxAnchor = "s"
+    chart.barLabels.dy = 2
+    chart.bars.strokeColor = None
+    for i in range(n_days):
+        chart.bars[i].fillColor = colors.HexColor(_DAY_COLORS[i % len(_DAY_COLORS)])
+    chart.groupSpacing = 10
+    drawing.add(chart)
+    drawing.add(_legend([(colors.HexColor(_DAY_COLORS[i % len(_DAY_COLORS)]),
+                          _("Day {n}", n=i + 1)) for i in range(n_days)], 32, height - 2))
+    return drawing
+
+
+# --- sections ----------------------------------------------------------------------------
+
+
+def _header(report: ActivityReport) -> list[Flowable]:
+    lines: list[Flowable] = [_p(report.organization.upper(), _ST_ORG)]
+    if report.organization_city:
+        lines.append(_p(report.organization_city, _ST_CITY))
+    if report.logo_png:
+        try:
+            reader = ImageReader(io.BytesIO(report.logo_png))
+            w, h = reader.getSize()
+        except Exception:  # noqa: BLE001 (a broken logo must not cost the report)
+            w = h = 0
+        if w and h:
+            size = 1.9 * cm
+            logo = Image(io.BytesIO(report.logo_png), width=size * min(1, w / h),
+                         height=size * min(1, h / w))
+            head = Table([[logo, lines, ""]], colWidths=[2.4 * cm, _W - 4.8 * cm, 2.4 * cm])
+            head.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                                      ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                      ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+            lines = [head]
+    kind = _(KIND_LABELS[report.kind]) if report.kind in KIND_LABELS else report.kind
+    tz = TIMEZONES.get(report.timezone, report.timezone)
+    out: list[Flowable] = [
+        *lines,
+        HRFlowable(width="100%", thickness=1.4, color=_INK, spaceBefore=6, spaceAfter=1),
+        HRFlowable(width="100%", thickness=0.4, color=_INK, spaceAfter=2),
+        _p(_("ACTIVITY REPORT"), _ST_TITLE),
+        _p(report.title, _ST_TRAINING),
+        _p(f"{kind} · {fmt_range(report.start_date, report.end_date)} ({tz})", _ST_META),
+    ]
+    if report.venues:
+        out.append(_p(_("Venue: {venue}", venue="; ".join(report.venues)), _ST_META))
+    out.append(Spacer(1, 4))
+    return out
+
+
+def _summary(report: ActivityReport) -> list[Flowable]:
+    rate = fmt_percent(report.rate)
+    rows: list[tuple[str, str]] = [
+        (_("Organizer"), report.organization),
+        (_("Batches"), fmt_number(len(report.batches))),
+        (_("Participants registered (confirmed)"), fmt_number(report.confirmed)),
+        (_("On the waiting list"), fmt_number(report.waitlisted)),
+        (_("Cancelled"), fmt_number(report.cancelled)),
+        (_("Attended at least one day"), fmt_number(report.attended)),
+        (_("Attended every day of their batch"), fmt_number(report.complete)),
+        (_("Attendance rate (person-days)"),
+         f"{rate} ({fmt_number(report.present_days)} / {fmt_number(report.expected_days)})"),
+        (_("Total JPL per batch"), fmt_number(report.total_jpl)),
+        (_("Narasumber"), fmt_number(len(report.speakers))),
+        (_("Certificates issued"), fmt_number(report.certificates_issued)),
+    ]
+    table = Table([[_p(k, _ST_HEAD), _p(v)] for k, v in rows],
+                  colWidths=[7.5 * cm, _W - 7.5 * cm], hAlign="LEFT")
+    table.setStyle(TableStyle([
+        ("GRID", (0, 0), (-1, -1), 0.5, _GRID),
+        ("BACKGROUND", (0, 0), (0, -1), _TOTAL_BG),
+        ("TOPPADDING", (0, 0), (-1, -1), 2.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5)]))
+    out: list[Flowable] = [_p(_("A. Summary"), _ST_H2), table]
+    if report.unassigned:
+        out.append(Spacer(1, 3))
+        out.append(_p(_("{n} confirmed participants have no batch yet and are not counted "
+                        "in the attendance.", n=fmt_number(report.unassigned)), _ST_NOTE))
+    return out
+
+
+def _attendance(report: ActivityReport) -> list[Flowable]:
+    out: list[Flowable] = [CondPageBreak(6 * cm),
+                           _p(_("B. Attendance per batch and day"), _ST_H2)]
+    if not report.batches:
+        return [*out, _p(_("This training has no batches yet."), _ST_NOTE)]
+    head = [_p(_("Batch"), _ST_HEAD), _p(_("Day"), _ST_HEAD),
+            _p(_("Registered"), _ST_HEAD_NUM), _p(_("Present"), _ST_HEAD_NUM),
+            _p(_("Rate"), _ST_HEAD_NUM)]
+    rows: list[list[Any]] = [head]
+    extra: list[tuple[Any, ...]] = []
+    for b in report.batches:
+        first = len(rows)
+        for i, d in enumerate(b.days, start=1):
+            rows.append([_p(b.name) if i == 1 else "",
+                         _p(f"{_('Day {n}', n=i)} · {fmt_date(d.day, weekday=True)}"),
+                         _n(d.expected), _n(d.present), _p(fmt_percent(d.rate), _ST_NUM)])
+        rows.append([_p(_("{batch}: attended / every day", batch=b.name), _ST_HEAD), "",
+                     _n(b.registered),
+                     _p(f"{fmt_number(b.attended)} / {fmt_number(b.complete)}", _ST_NUM),
+                     _p(fmt_percent(b.rate), _ST_NUM)])
+        last = len(rows) - 1
+        extra += [("SPAN", (0, last), (1, last)), ("BACKGROUND", (0, last), (-1, last), _TOTAL_BG),
+                  ("NOSPLIT", (0, first), (-1, last))]
+        if last - 1 > first:
+            extra.append(("SPAN", (0, first), (0, last - 1)))
+            extra.append(("VALIGN", (0, first), (0, last - 1), "TOP"))
+    rows.append([_p(_("Total"), _ST_HEAD), "", _n(report.expected_days),
+                 _n(report.present_days), _p(fmt_percent(report.rate), _ST_NUM)])
+    extra.append(("SPAN", (0, len(rows) - 1), (1, len(rows) - 1)))
+    out.append(_table(rows, [3.0 * cm, 6.8 * cm, 2.2 * cm, 2.5 * cm, 2.5 * cm], 1, extra))
+    out.append(Spacer(1, 3))
+    out.append(_p(_("Total row: person-days (registered × days of their batch)."), _ST_NOTE))
+    if len(report.days) > 1 and len(report.batches) > 1:
+        rows = [[_p(_("Date"), _ST_HEAD), _p(_("Registered"), _ST_HEAD_NUM),
+                 _p(_("Present"), _ST_HEAD_NUM), _p(_("Rate"), _ST_HEAD_NUM)]]
+        rows += [[_p(fmt_date(d.day, weekday=True)), _n(d.expected), _n(d.present),
+                  _p(fmt_percent(d.rate), _ST_NUM)] for d in report.days]
+        out += [_p(_("All batches together, per date"), _ST_H3),
+                _table(rows, [8.7 * cm, 2.9 * cm, 2.9 * cm, 2.5 * cm])]
+    chart = _day_chart(report)
+    if chart is not None:
+        out += [Spacer(1, 6), KeepTogether([_p(_("Attendance rate per batch and day"), _ST_H3),
+                                            chart])]
+    return out
+
+
+def _breakdown(title: str, rows: list[Breakdown], blank: str,
+               names: dict[str | None, str] | None = None) -> list[Flowable]:
+    label: dict[str | None, str] = {None: blank, **(names or {})}
+    head = [_p(title, _ST_HEAD), _p(_("Registered"), _ST_HEAD_NUM),
+            _p(_("Attended"), _ST_HEAD_NUM), _p(_("Rate"), _ST_HEAD_NUM)]
+    body = [[_p(label.get(r.name, r.name or "")), _n(r.registered), _n(r.present),
+             _p(fmt_percent(r.rate), _ST_NUM)] for r in rows]
+    registered = sum(r.registered for r in rows)
+    present = sum(r.present for r in rows)
+    total = [_p(_("Total"), _ST_HEAD), _n(registered), _n(present),
+             _p(fmt_percent(present / registered if registered else 0.0), _ST_NUM)]
+    table = _table([head, *body, total], [8.7 * cm, 2.9 * cm, 2.9 * cm, 2.5 * cm], 1)
+    charts = _bars(rows, label)
+    if not charts:
+        return [table]
+    # A short table stays on the page of its chart.
+    first: list[Flowable] = [KeepTogether([table, Spacer(1, 6), charts[0]])] \
+        if len(rows) <= 12 else [table, Spacer(1, 6), charts[0]]
+    return [*first, *(c for chart in charts[1:] for c in (Spacer(1, 4), chart))]
+
+
+def _breakdowns(report: ActivityReport) -> list[Flowable]:
+    out: list[Flowable] = [CondPageBreak(8 * cm),
+                           _p(_("C. Participants by category, gender and region"), _ST_H2)]
+    if not report.confirmed:
+        return [*out, _p(_("No participant is confirmed yet."), _ST_NOTE)]
+    out.append(_p(_("Attended: present on at least one day of their batch."), _ST_NOTE))
+    genders: dict[str | None, str] = {k: _(v) for k, v in GENDER_LABELS.items()}
+    for number, (title, rows, blank, names) in enumerate((
+            (_("Category"), report.by_category, _("No category"), None),
+            (_("Gender"), report.by_gender, _("Not filled in"), genders),
+            (_("Kecamatan"), report.by_district, _("Not filled in"), None),
+            (_("Kabupaten/kota"), report.by_regency, _("Not filled in"), None)), start=1):
+        out += [CondPageBreak(5 * cm), _p(f"C.{number}. {title}", _ST_H3),
+                *_breakdown(title, rows, blank, names)]
+    return out
+
+
+def _agenda_table(agenda: BatchAgenda) -> Table:
+    """The batch's sessions under a row per day, and the JPL total."""
+    head = [_p(_("Time"), _ST_HEAD), _p(_("Session"), _ST_HEAD),
+            _p(_("Narasumber"), _ST_HEAD), _p("JPL", _ST_HEAD_NUM)]
+    rows: list[list[Any]] = [head]
+    extra: list[tuple[Any, ...]] = []
+    days = sorted({line.date for line in agenda.lines})
+    previous: date | None = None
+    for line in agenda.lines:
+        if line.date != previous:
+            n = days.index(line.date) + 1
+            rows.append([_p(f"{_('Day {n}', n=n)} · {fmt_date(line.date, weekday=True)}",
+                            _ST_HEAD), "", "", ""])
+            day_row = len(rows) - 1
+            # The day's heading never ends a page alone: it keeps its first session.
+            extra += [("SPAN", (0, day_row), (-1, day_row)),
+                      ("BACKGROUND", (0, day_row), (-1, day_row), _TOTAL_BG),
+                      ("NOSPLIT", (0, day_row), (-1, day_row + 1))]
+            previous = line.date
+        rows.append([_p(f"{fmt_time(line.start_time)}–{fmt_time(line.end_time)}"),
+                     _p(line.title),
+                     Paragraph("<br/>".join(escape(s) for s in line.speakers), _ST_CELL),
+                     _p("–" if line.kind == "break" or not line.jpl else str(line.jpl),
+                        _ST_NUM)])
+    rows.append([_p(_("Total JPL"), _ST_HEAD), "", "", _n(agenda.total_jpl)])
+    extra.append(("SPAN", (0, -1), (2, -1)))
+    return _table(rows, [2.3 * cm, 7.2 * cm, 6.4 * cm, 1.1 * cm], 1, extra)
+
+
+def _agenda(report: ActivityReport) -> list[Flowable]:
+    out: list[Flowable] = [CondPageBreak(6 * cm), _p(_("D. Agenda and narasumber"), _ST_H2)]
+    if not any(a.lines for a in report.agenda):
+        return [*out, _p(_("No sessions have been planned."), _ST_NOTE)]
+    for agenda in report.agenda:
+        out += [CondPageBreak(4 * cm), _p(agenda.batch, _ST_H3)]
+        out.append(_agenda_table(agenda) if agenda.lines
+                   else _p(_("No sessions have been planned."), _ST_NOTE))
+    if report.speakers:
+        rows: list[list[Any]] = [[_p(_("No."), _ST_HEAD), _p(_("Narasumber"), _ST_HEAD),
+                                  _p(_("Institution"), _ST_HEAD), _p(_("Batches"), _ST_HEAD),
+                                  _p(_("Sessions"), _ST_HEAD_NUM), _p("JPL", _ST_HEAD_NUM)]]
+        rows += [[_p(str(i), _ST_NUM), _p(s.name), _p(s.institution or "–"),
+                  _p(_("All batches") if report.in_every_batch(s) else ", ".join(s.batches)),
+                  _n(s.sessions), _n(s.jpl)]
+                 for i, s in enumerate(report.speakers, start=1)]
+        out += [CondPageBreak(4 * cm), _p(_("Narasumber"), _ST_H3),
+                _table(rows, [1.0 * cm, 5.6 * cm, 4.6 * cm, 2.8 * cm, 1.5 * cm, 1.5 * cm])]
+    return out
+
+
+def _certificates(report: ActivityReport) -> list[Flowable]:
+    rows = [[_p(_("Certificates issued"), _ST_HEAD), _n(report.certificates_issued)],
+            [_p(_("Revoked"), _ST_HEAD), _n(report.certificates_revoked)],
+            [_p(_("Valid"), _ST_HEAD), _n(report.certificates_valid)]]
+    table = Table(rows, colWidths=[6.5 * cm, 2.5 * cm], hAlign="LEFT")
+    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, _GRID),
+                               ("BACKGROUND", (0, 0), (0, -1), _TOTAL_BG),
+                               ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+                               ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5)]))
+    return [KeepTogether([_p(_("E. Certificates"), _ST_H2), table])]
+
+
+def _signature(report: ActivityReport, signer: Signer) -> Flowable:
+    place = f"{report.place}, " if report.place else ""
+    position = signer.position or _("Head of {organization}", organization=report.organization)
+    name = signer.name or "(" + "." * 48 + ")"
+    block: list[Flowable] = [_p(f"{place}{fmt_date(report.report_date)}", _ST_SIGN),
+                             _p(position, _ST_SIGN), Spacer(1, 2.1 * cm),
+                             _p(name, _ST_SIGN_NAME if signer.name else _ST_SIGN)]
+    block.append(_p(f"NIP. {signer.nip}" if signer.nip else "NIP. " + "." * 36, _ST_SIGN))
+    table = Table([["", block]], colWidths=[_W - 8.5 * cm, 8.5 * cm], hAlign="LEFT")
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    return KeepTogether([Spacer(1, 18), table])
+
+
+def render_activity_report_pdf(report: ActivityReport, signer: Signer | None = None) -> bytes:
+    """The activity report as A4 portrait PDF bytes (equal input, equal bytes)."""
+    buf = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buf, pagesize=A4, leftMargin=_MARGIN - _PAD, rightMargin=_MARGIN - _PAD,
+        topMargin=1.6 * cm - _PAD, bottomMargin=_MARGIN - _PAD,
+        title=f"{_('Activity report')} – {report.title}", author=report.organization,
+        creator="Bimtek", invariant=1)
+    story = [*_header(report), *_summary(report), *_attendance(report),
+             *_breakdowns(report), *_agenda(report), *_certificates(report),
+             _signature(report, signer or Signer())]
+    maker = functools.partial(
+        _NumberedCanvas, footer=f"{_('Activity report')} · {report.title}",
+        page_fmt=_("Page {page} of {total}"))
+    doc.build(story, canvasmaker=maker)
+    return buf.getvalue()

@@ -1,0 +1,291 @@
+"""Committee pages for certificates: the template editor with its live preview, the
+eligibility review with the committee's own decisions, issuing with progress, downloads,
+revoking and sending links; and the holder's own download behind the ticket link."""
+
+import base64
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from sqlmodel import select
+from starlette.datastructures import UploadFile
+
+from service.db import DB
+from service.errors import DomainError, NotFound
+from service.models import TIMEZONES, Registration, Training, User
+from service.models.base import pk
+from service.rendering.certificate_pdf import render_preview_png
+from service.routers.certificate_files import merged_pdf, one_pdf, zip_file
+from service.routers.deps import PagePlanner, PageTraining
+from service.routers.pages.forms import errors_by_field, parse
+from service.routers.pages.rendering import redirect, render
+from service.routers.pages.tickets import TOKEN
+from service.routers.urls import public_base
+from service.schemas.certificates import DecisionIn, RevokeIn, SignatoryIn, TemplateUpdate
+from service.services import certificate_delivery as delivery
+from service.services import certificate_documents as documents
+from service.services import certificate_eligibility as eligibility
+from service.services import certificate_images as images
+from service.services import certificate_issuing as issuing
+from service.services import certificate_numbering as numbering
+from service.services import certificate_revoke as revoking
+from service.services import certificate_template as templates
+from service.services import registrations
+from service.services import training_clock as clock
+from service.services.certificate_template import Draft, Upload
+
+router = APIRouter(include_in_schema=False)
+PRIVATE = {"Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex",
+           "Cache-Control": "private, no-store"}
+
+
+# --- template editor --------------------------------------------------------------------
+
+async def _read_file(value: object, limit: int) -> Upload | None:
+    if not isinstance(value, UploadFile) or not value.filename:
+        return None
+    data = await value.read(limit + 1)
+    return Upload(value.filename, data) if data else None
+
+
+async def _draft_from_form(request: Request, base: Draft) -> Draft:
+    """The editor form as a draft of the template: text, rule, signatories and any
+    uploaded images (validated; FieldError names the field)."""
+    form = await request.form()
+    text = {k: v for k, v in form.items() if isinstance(v, str)}
+    people: list[SignatoryIn] = []
+    signatures: dict[int, bytes | None] = {}
+    for slot in range(templates.MAX_SIGNATORIES):
+        name = text.get(f"sig_name_{slot}", "").strip()
+        if not name:
+            continue
+        position = len(people)
+        people.append(parse(SignatoryIn, {"name": name, "title": text.get(f"sig_title_{slot}", ""),
+                                          "nip": text.get(f"sig_nip_{slot}", "")}))
+        upload = await _read_file(form.get(f"sig_file_{slot}"), images.SIGNATURE_MAX_BYTES)
+        if upload is not None:
+            signatures[position] = upload.data
+        elif text.get(f"sig_remove_{slot}"):
+            signatures[position] = None
+        elif slot != position:  # an emptied slot above: carry this one's image along
+            signatures[position] = base.signatories[slot].signature \
+                if slot < len(base.signatories) else None
+    data = parse(TemplateUpdate, {
+        **{k: text.get(k, "") for k in ("orientation", "title", "given_to", "wording",
+                                         "place", "issue_date", "numbering_pattern", "rule")},
+        "min_percent": text.get("min_percent") or 100,
+        "show_qr": bool(text.get("show_qr")), "use_background": bool(text.get("use_background")),
+        "signatories": [p.model_dump() for p in people]})
+    background = await _read_file(form.get("background"), images.MAX_BYTES)
+    return templates.draft(base, data, background, signatures)
+
+
+def _editor(request: Request, training: Training, d: Draft, values: dict[str, Any] | None,
+            exc: DomainError | None = None, saved: bool = False) -> Response:
+    on = d.issue_date or training.end_date
+    try:
+        example = numbering.format_number(numbering.validate_pattern(d.numbering_pattern), 1, on)
+    except DomainError:
+        example = ""
+    slots = [d.signatories[n] if n < len(d.signatories) else None
+             for n in range(templates.MAX_SIGNATORIES)]
+    return render(request, "certificates/template.html", {
+        "training": training, "d": d, "slots": slots, "example": example, "saved": saved,
+        "errors": errors_by_field(exc) if exc else {}, "values": values or {},
+        "max_mb": images.MAX_BYTES // (1024 * 1024),
+        "max_mp": images.MAX_PIXELS // 1_000_000}, status_code=exc.status if exc else 200)
+
+
+@router.get("/trainings/{training_id}/certificates/template")
+def template_page(request: Request, training: PageTraining, db: DB, saved: int = 0) -> Response:
+    """The certificate template editor with a live preview."""
+    return _editor(request, training, templates.current(db, training), None, saved=bool(saved))
+
+
+@router.post("/trainings/{training_id}/certificates/template")
+async def save_template(request: Request, training: PageTraining, user: PagePlanner,
+                        db: DB) -> Response:
+    base = templates.current(db, training)
+    try:
+        new = await _draft_from_form(request, base)
+    except DomainError as exc:
+        form = await request.form()
+        values = {k: v for k, v in form.items() if isinstance(v, str)}
+        return _editor(request, training, base, values, exc)
+    templates.save(db, training, user.id, new)
+    return redirect(request, f"/trainings/{pk(training)}/certificates/template?saved=1")
+
+
+@router.post("/trainings/{training_id}/certificates/template/preview")
+async def live_preview(request: Request, training: PageTraining, db: DB) -> Response:
+    """The preview image for the form as it is now (nothing is saved)."""
+    try:
+        d = await _draft_from_form(request, templates.current(db, training))
+    except DomainError as exc:
+        return render(request, "certificates/_preview.html",
+                      {"error": exc.text()}, status_code=exc.status)
+    sample = documents.sample_fields(db, training, d, public_base(request))
+    png = render_preview_png(documents.design(db, training, d), sample)
+    return render(request, "certificates/_preview.html",
+                  {"src": "data:image/png;base64," + base64.b64encode(png).decode(),
+                   "orientation": d.orientation, "example": sample.number})
+
+
+@router.get("/trainings/{training_id}/certificates/template/preview.png")
+def saved_preview(request: Request, training: PageTraining, db: DB) -> Response:
+    d = templates.current(db, training)
+    png = render_preview_png(documents.design(db, training, d),
+                             documents.sample_fields(db, training, d, public_base(request)))
+    return Response(png, media_type="image/png", headers={"Cache-Control": "no-store"})
+
+
+# --- review, issue, revoke ------------------------------------------------------------
+
+def _batch_param(db: DB, training: Training, raw: str | None) -> int | None:
+    if not raw or not raw.isdigit() or len(raw) > 9:
+        return None
+    plans = eligibility.batch_plans(db, training)
+    return int(raw) if int(raw) in plans else None
+
+
+@router.get("/trainings/{training_id}/certificates")
+def review_page(request: Request, training: PageTraining, db: DB) -> Response:
+    """Who qualifies and why, the committee's decisions, issuing and the issued ones."""
+    batch_id = _batch_param(db, training, request.query_params.get("batch"))
+    rule = templates.rule_row(db, training)
+    people = eligibility.review(db, training, rule, batch_id)
+    deciders = {pk(u): u.name for u in
+                (db.get(User, p.decision.user_id) for p in people
+                 if p.decision and p.decision.user_id) if u}
+    base = public_base(request)
+    wa: dict[int, str | None] = {}
+    with_email: set[int] = set()
+    for r in delivery.recipients(db, training):
+        wa[r.registration_id] = delivery.whatsapp_url(training, r, base)
+        if r.email:
+            with_email.add(r.registration_id)
+    plans = eligibility.batch_plans(db, training)
+    wanted = sum(1 for p in people if p.eligible and p.certificate is None)
+    return render(request, "certificates/review.html", {
+        "training": training, "people": people, "rule": rule, "deciders": deciders,
+        "batches": [p.batch for p in plans.values()], "batch_id": batch_id, "wa": wa,
+        "with_email": with_email,
+        "has_template": templates.stored(db, training) is not None,
+        "counts": {"eligible": sum(1 for p in people if p.eligible),
+                   "not_eligible": sum(1 for p in people if not p.eligible),
+                   "issued": sum(1 for p in people if p.certificate and
+                                 p.certificate.revoked_at is None),
+                   "revoked": sum(1 for p in people if p.certificate and
+                                  p.certificate.revoked_at is not None),
+                   "to_issue": wanted},
+        "local": lambda moment: clock.local(training, moment),
+        "tz": TIMEZONES.get(training.timezone, ""),
+        "issued_now": request.query_params.get("issued"),
+        "notice": request.query_params.get("notice")})
+
+
+@router.post("/trainings/{training_id}/certificates/issue")
+def issue_chunk(request: Request, training: PageTraining, user: PagePlanner, db: DB,
+                done: int = 0, total: int = 0, batch: int | None = None) -> Response:
+    """Issue the next chunk; the fragment asks for the next one until none is left.
+    Each chunk is its own request and transaction, so any app process can serve it."""
+    # Without JavaScript (a plain form post) everything is issued in this one request.
+    chunk = issuing.CHUNK if request.headers.get("hx-request") else None
+    result = issuing.issue(db, training, user.id, batch, chunk)
+    done += result.issued
+    total = total or result.issued + result.remaining
+    if result.remaining == 0:
+        suffix = f"&batch={batch}" if batch else ""
+        return redirect(request, f"/trainings/{pk(training)}/certificates?issued={done}{suffix}")
+    return render(request, "certificates/_progress.html", {
+        "training": training, "done": done, "total": total, "batch": batch,
+        "percent": round(100 * done / total) if total else 100})
+
+
+@router.post("/trainings/{training_id}/certificates/decisions/{registration_id}")
+async def decide(request: Request, training: PageTraining, registration_id: int,
+                 user: PagePlanner, db: DB) -> Response:
+    form = await request.form()
+    reg, owner = registrations.get_registration(db, user.organization_id, registration_id)
+    if pk(owner) != pk(training):
+        raise NotFound("Registration not found.")
+    data = parse(DecisionIn, {k: form.get(k) for k in ("decision", "reason")})
+    issuing.decide(db, training, reg, user.id, data.decision, data.reason)
+    back = f"/trainings/{pk(training)}/certificates"
+    batch = form.get("batch")
+    if isinstance(batch, str) and batch.isdigit():
+        back += f"?batch={batch}"
+    return redirect(request, f"{back}#reg-{registration_id}")
+
+
+@router.post("/certificates/{certificate_id}/revoke")
+async def revoke(request: Request, certificate_id: int, user: PagePlanner, db: DB) -> Response:
+    form = await request.form()
+    cert = revoking.get_certificate(db, user.organization_id, certificate_id)
+    data = parse(RevokeIn, {"reason": form.get("reason")})
+    revoking.revoke(db, cert, user.id, data.reason)
+    return redirect(request, f"/trainings/{cert.training_id}/certificates?notice=revoked"
+                             f"#reg-{cert.registration_id}")
+
+
+@router.post("/trainings/{training_id}/certificates/email")
+def email_links(request: Request, training: PageTraining, db: DB,
+                certificate_id: int | None = None) -> Response:
+    """Email the certificate link to every holder, or to one (certificate_id)."""
+    report = delivery.email_links(db, training, delivery.recipients(db, training,
+                                                                    certificate_id),
+                                  public_base(request))
+    return render(request, "certificates/_email_result.html", {"report": report})
+
+
+# --- downloads --------------------------------------------------------------------------
+
+def _design(db: DB, training: Training) -> documents.CertificateDesign:
+    return documents.design(db, training, templates.current(db, training))
+
+
+@router.get("/trainings/{training_id}/certificates.pdf")
+def merged(request: Request, training: PageTraining, db: DB) -> Response:
+    batch = _batch_param(db, training, request.query_params.get("batch"))
+    rows = documents.issued(db, training, public_base(request), batch)
+    if not rows:
+        raise NotFound("No certificate has been issued yet.", code="no_certificate")
+    return merged_pdf(_design(db, training), rows, f"sertifikat-{pk(training)}.pdf")
+
+
+@router.get("/trainings/{training_id}/certificates.zip")
+def zipped(request: Request, training: PageTraining, db: DB) -> Response:
+    batch = _batch_param(db, training, request.query_params.get("batch"))
+    rows = documents.issued(db, training, public_base(request), batch)
+    if not rows:
+        raise NotFound("No certificate has been issued yet.", code="no_certificate")
+    return zip_file(_design(db, training), rows, f"sertifikat-{pk(training)}.zip")
+
+
+@router.get("/registrations/{registration_id}/certificate.pdf")
+def one(request: Request, registration_id: int, user: PagePlanner, db: DB) -> Response:
+    _reg, training = registrations.get_registration(db, user.organization_id, registration_id)
+    rows = documents.issued(db, training, public_base(request),
+                            registration_id=registration_id, include_revoked=True)
+    if not rows:
+        raise NotFound("No certificate has been issued to this person.", code="no_certificate")
+    return one_pdf(_design(db, training), rows[0])
+
+
+@router.get("/t/{token}/certificate.pdf")
+def holder_certificate(token: str, request: Request, db: DB) -> Response:
+    """The ticket holder's own certificate, once issued (and not revoked)."""
+    if not TOKEN.match(token):
+        raise NotFound("This ticket does not exist. Check the link you received.")
+    reg = db.exec(select(Registration).where(Registration.ticket_token == token)).first()
+    if reg is None:
+        raise NotFound("This ticket does not exist. Check the link you received.")
+    training = db.get(Training, reg.training_id)
+    cert = revoking.for_registration(db, pk(reg))
+    if training is None or cert is None or cert.revoked_at is not None:
+        raise NotFound("No certificate has been issued to you yet.", code="no_certificate")
+    rows = documents.issued(db, training, public_base(request), registration_id=pk(reg))
+    response = one_pdf(_design(db, training), rows[0], attachment=True)
+    response.headers.update(PRIVATE)
+    return response
+

@@ -1,0 +1,43 @@
+"""Pages: a training's activity report (laporan kegiatan), and its PDF for the browser."""
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from service.db import DB
+from service.i18n.formats import fmt_number, fmt_percent
+from service.models import TIMEZONES
+from service.rendering.activity_report_pdf import (
+    GENDER_LABELS,
+    Signer,
+    render_activity_report_pdf,
+)
+from service.routers.api.reports import SignerName, SignerNip, SignerPosition, report_filename
+from service.routers.deps import PageTraining
+from service.routers.pages.rendering import render
+from service.routers.pdf import pdf_response
+from service.services import activity_report as ar
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/trainings/{training_id}/report")
+def report_page(request: Request, training: PageTraining, db: DB) -> Response:
+    """The activity report: the same figures as the PDF, as tables and bars."""
+    report = ar.activity_report(db, training)
+    return render(request, "reports/page.html", {
+        "training": training, "r": report, "num": fmt_number, "pct": fmt_percent,
+        "GENDER_LABELS": GENDER_LABELS,
+        "tz": TIMEZONES.get(training.timezone, training.timezone)})
+
+
+@router.get("/trainings/{training_id}/report.pdf")
+def report_pdf(training: PageTraining, db: DB, signer_name: SignerName = "",
+               signer_nip: SignerNip = "", signer_position: SignerPosition = "") -> Response:
+    report = ar.activity_report(db, training)
+    signer = Signer(name=signer_name.strip(), nip=signer_nip.strip(),
+                    position=signer_position.strip())
+    response = pdf_response(render_activity_report_pdf(report, signer), report_filename(report))
+    # "Download PDF": saved as a file to attach to the laporan, not opened in a tab.
+    response.headers["Content-Disposition"] = response.headers["Content-Disposition"].replace(
+        "inline", "attachment", 1)
+    return response

@@ -1,0 +1,373 @@
+"""The figures of a training's activity report (laporan kegiatan): who registered, who
+came on each day of each batch, the breakdowns by category, gender, kecamatan and
+kabupaten/kota, the agenda with its narasumber, and the certificates issued.
+
+Pure queries: a fixed number of them whatever the number of participants, aggregated
+here into plain dataclasses that the page, the JSON API and the PDF all read.
+
+Definitions (the same everywhere the report is shown):
+- registered: confirmed registrations (waitlisted and cancelled are counted apart);
+- present on a day: checked in that day for the whole day (day mode), or at any session
+  of that day (per-session mode), on a day of the person's own batch;
+- attended: present on at least one day; complete: present on every day of the batch;
+- attendance rate: person-days present / person-days expected (confirmed x batch days).
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, time
+
+from sqlalchemy import and_, case, func
+from sqlmodel import Session, col, select
+
+from service.models import (
+    Batch,
+    Certificate,
+    CheckIn,
+    Organization,
+    Participant,
+    Registration,
+    Training,
+    TrainingCategory,
+)
+from service.rendering.activity_report_pdf import GENDER_LABELS
+from service.services import registrations
+from service.services.overview import training_overview
+from service.services.speakers import display_name
+from service.services.training_clock import today
+
+
+def ratio(part: int, whole: int) -> float:
+    """part / whole, 0 for an empty whole: an empty training never divides by zero."""
+    return part / whole if whole > 0 else 0.0
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """Registered (confirmed) and attended for one category, gender, kecamatan or
+    kabupaten. name None: not filled in (gender: the code "L" or "P")."""
+
+    name: str | None
+    registered: int
+    present: int
+
+    @property
+    def rate(self) -> float:
+        return ratio(self.present, self.registered)
+
+
+@dataclass(frozen=True)
+class DayCount:
+    day: date
+    expected: int
+    present: int
+
+    @property
+    def rate(self) -> float:
+        return ratio(self.present, self.expected)
+
+
+@dataclass(frozen=True)
+class BatchFigures:
+    id: int
+    name: str
+    start_date: date
+    end_date: date
+    venue: str | None
+    capacity: int
+    registered: int
+    days: list[DayCount]
+    attended: int  # present on at least one day
+    complete: int  # present on every day of the batch
+
+    @property
+    def expected_days(self) -> int:
+        return self.registered * len(self.days)
+
+    @property
+    def present_days(self) -> int:
+        return sum(d.present for d in self.days)
+
+    @property
+    def rate(self) -> float:
+        return ratio(self.present_days, self.expected_days)
+
+
+@dataclass(frozen=True)
+class AgendaLine:
+    date: date
+    start_time: time
+    end_time: time
+    title: str
+    kind: str
+    jpl: int
+    speakers: list[str]  # "Dr. Siti Rahma, M.Kes. (BKKBN Sumbar)"
+
+
+@dataclass(frozen=True)
+class BatchAgenda:
+    batch: str
+    lines: list[AgendaLine]
+
+    @property
+    def total_jpl(self) -> int:
+        # A break is never a training hour, whatever was typed into it.
+        return sum(line.jpl for line in self.lines if line.kind != "break")
+
+
+@dataclass(frozen=True)
+class SpeakerLine:
+    name: str
+    institution: str | None
+    sessions: int
+    jpl: int
+    batches: list[str]
+
+
+@dataclass(frozen=True)
+class ActivityReport:
+    training_id: int
+    organization: str
+    organization_city: str | None
+    logo_png: bytes | None
+    title: str
+    kind: str
+    start_date: date
+    end_date: date
+    timezone: str
+    checkin_mode: str
+    venues: list[str]
+    confirmed: int
+    waitlisted: int
+    cancelled: int
+    batches: list[BatchFigures]
+    days: list[DayCount]  # every calendar day of any batch, all batches together
+    by_category: list[Breakdown]
+    by_gender: list[Breakdown]
+    by_district: list[Breakdown]
+    by_regency: list[Breakdown]
+    agenda: list[BatchAgenda]
+    speakers: list[SpeakerLine]
+    certificates_issued: int  # every certificate row, revoked ones included
+    certificates_revoked: int
+    place: str  # for the signature block: the organization's city, else the venue's
+    report_date: date  # today where the training happens
+    unassigned: int = 0  # confirmed without a batch (cannot be expected on any day)
+
+    @property
+    def attended(self) -> int:
+        return sum(b.attended for b in self.batches)
+
+    @property
+    def complete(self) -> int:
+        return sum(b.complete for b in self.batches)
+
+    @property
+    def expected_days(self) -> int:
+        return sum(b.expected_days for b in self.batches)
+
+    @property
+    def present_days(self) -> int:
+        return sum(b.present_days for b in self.batches)
+
+    @property
+    def rate(self) -> float:
+        return ratio(self.present_days, self.expected_days)
+
+    @property
+    def certificates_valid(self) -> int:
+        return self.certificates_issued - self.certificates_revoked
+
+    @property
+    def total_jpl(self) -> int:
+        """The most JPL any batch offers (batches repeat one programme)."""
+        return max((a.total_jpl for a in self.agenda), default=0)
+
+    def in_every_batch(self, speaker: SpeakerLine) -> bool:
+        """Teaches in every batch that has sessions (and there are several): printed as
+        "All batches" rather than the list of four angkatan."""
+        teaching = {a.batch for a in self.agenda if a.lines}
+        return len(teaching) > 1 and set(speaker.batches) >= teaching
+
+
+def _clean(name: str | None) -> str:
+    # "Koto Tangah" and "koto  tangah " typed by two people are one kecamatan.
+    return " ".join(name.split()) if name else ""
+
+
+class _Tally:
+    """Registered and attended per key, keeping the first spelling seen of each key."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str | None, list[int]] = {}
+        self.shown: dict[str | None, str | None] = {}
+        self.order: dict[str | None, int] = {}
+
+    def add(self, name: str | None, attended: bool, order: int = 0,
+            fold: bool = True) -> None:
+        text = _clean(name)
+        key = (text.casefold() if fold else text) or None
+        self.shown.setdefault(key, text or None)
+        self.order.setdefault(key, order)
+        counts = self.counts.setdefault(key, [0, 0])
+        counts[0] += 1
+        counts[1] += attended
+
+    def rows(self, by_count: bool = False) -> list[Breakdown]:
+        """In the given order (categories), or the largest first (regions); the rows
+        with nothing filled in always last."""
+        def sort_key(key: str | None) -> tuple[bool, int, int, str]:
+            n = -self.counts[key][0] if by_count else 0
+            return key is None, self.order[key], n, key or ""
+        return [Breakdown(self.shown[k], *self.counts[k]) for k in sorted(self.counts,
+                                                                             key=sort_key)]
+
+
+def _present_days(db: Session, training: Training) -> dict[int, set[date]]:
+    """Each confirmed registration's days present, counting only days of its own batch.
+
+    Any check-in that day counts: the whole-day one (slot 0) in day mode, one at any
+    session of the day in per-session mode (a training's mode is fixed once anyone has
+    checked in, so the two never mix)."""
+    rows = db.exec(
+        select(col(CheckIn.registration_id), col(CheckIn.day))
+        .join(Registration, col(Registration.id) == CheckIn.registration_id)
+        .join(Batch, col(Batch.id) == Registration.batch_id)
+        .where(Registration.training_id == training.id, Registration.status == "confirmed",
+               col(CheckIn.day) >= Batch.start_date, col(CheckIn.day) <= Batch.end_date)
+        .distinct()).all()
+    days: dict[int, set[date]] = defaultdict(set)
+    for rid, day in rows:
+        days[rid].add(day)
+    return days
+
+
+def _people(db: Session, training: Training) -> list[tuple[int, int | None, str | None, int,
+                                                          str | None, str | None, str | None]]:
+    """Every confirmed registration: id, batch, category and its position, gender,
+    kecamatan, kabupaten/kota."""
+    rows = db.exec(
+        select(col(Registration.id), col(Registration.batch_id),  # type: ignore[call-overload]
+               col(TrainingCategory.name), col(TrainingCategory.position),
+               col(Participant.gender), col(Participant.district), col(Participant.regency))
+        .select_from(Registration)
+        .join(Participant, col(Participant.id) == Registration.participant_id)
+        .outerjoin(TrainingCategory, col(TrainingCategory.id) == Registration.category_id)
+        .where(Registration.training_id == training.id, Registration.status == "confirmed")
+        .order_by(col(Registration.id))).all()
+    return [(rid, bid, cat, pos if pos is not None else 1 << 30, gender, district, regency)
+            for rid, bid, cat, pos, gender, district, regency in rows]
+
+
+def _certificates(db: Session, training: Training) -> tuple[int, int]:
+    """(issued, revoked) for the training's registrations."""
+    issued, revoked = db.exec(
+        select(func.count(col(Certificate.id)),
+               func.coalesce(func.sum(case((col(Certificate.revoked_at).is_not(None), 1),
+                                           else_=0)), 0))
+        .join(Registration, and_(col(Registration.id) == Certificate.registration_id,
+                                 col(Registration.training_id) == training.id))).one()
+    return int(issued or 0), int(revoked or 0)
+
+
+def _speakers(agenda: Iterable[tuple[str, list[tuple[str, str | None, int]]]]
+              ) -> list[SpeakerLine]:
+    """Each narasumber once, with their sessions, JPL and batches, in name order."""
+    found: dict[tuple[str, str | None], list[int]] = {}
+    batches: dict[tuple[str, str | None], list[str]] = defaultdict(list)
+    for batch, entries in agenda:
+        for name, institution, jpl in entries:
+            counts = found.setdefault((name, institution), [0, 0])
+            counts[0] += 1
+            counts[1] += jpl
+            if batch not in batches[(name, institution)]:
+                batches[(name, institution)].append(batch)
+    return [SpeakerLine(name, inst, n, jpl, batches[(name, inst)])
+            for (name, inst), (n, jpl) in sorted(found.items(),
+                                                 key=lambda kv: (kv[0][0].casefold(),
+                                                                 kv[0][1] or ""))]
+
+
+def activity_report(db: Session, training: Training) -> ActivityReport:
+    """Every figure of the training's activity report, as of now."""
+    tid = training.id or 0
+    org = db.get(Organization, training.organization_id)
+    ov = training_overview(db, training)
+    counts = registrations.status_counts(db, tid)
+    present = _present_days(db, training)
+    people = _people(db, training)
+
+    batch_days = {b.batch.id: b.days for b in ov.batches}
+    by_batch: dict[int, list[int]] = defaultdict(list)
+    category, gender, district, regency = _Tally(), _Tally(), _Tally(), _Tally()
+    unassigned = 0
+    for rid, bid, cat, position, sex, kecamatan, kabupaten in people:
+        if bid is None or bid not in batch_days:
+            unassigned += 1
+        else:
+            by_batch[bid].append(rid)
+        came = bool(present.get(rid))
+        category.add(cat, came, position, fold=False)
+        sex_code = (sex or "").strip().upper()
+        gender.add(sex_code if sex_code in GENDER_LABELS else None, came,
+                   order=list(GENDER_LABELS).index(sex_code) if sex_code in GENDER_LABELS
+                   else 9, fold=False)
+        district.add(kecamatan, came)
+        regency.add(kabupaten, came)
+
+    figures: list[BatchFigures] = []
+    per_day: dict[date, list[int]] = defaultdict(lambda: [0, 0])
+    for info in ov.batches:
+        b = info.batch
+        members = by_batch.get(b.id or 0, [])
+        days = []
+        for d in info.days:
+            here = sum(1 for rid in members if d in present.get(rid, ()))
+            days.append(DayCount(d, len(members), here))
+            per_day[d][0] += len(members)
+            per_day[d][1] += here
+        n_days = len(info.days)
+        figures.append(BatchFigures(
+            id=b.id or 0, name=b.name, start_date=b.start_date, end_date=b.end_date,
+            venue=info.venue.name if info.venue else None, capacity=b.capacity,
+            registered=len(members), days=days,
+            attended=sum(1 for rid in members if present.get(rid)),
+            complete=sum(1 for rid in members if len(present.get(rid, ())) >= n_days)))
+
+    agenda: list[BatchAgenda] = []
+    speaker_entries: list[tuple[str, list[tuple[str, str | None, int]]]] = []
+    for info in ov.batches:
+        lines = [AgendaLine(i.session.date, i.session.start_time, i.session.end_time,
+                            i.session.title, i.session.kind, i.session.jpl,
+                            [display_name(s) + (f" ({s.institution})" if s.institution else "")
+                             for s in i.speakers])
+                 for i in info.sessions]
+        agenda.append(BatchAgenda(info.batch.name, lines))
+        speaker_entries.append((info.batch.name, [
+            (display_name(s), s.institution, i.session.jpl if i.session.kind != "break" else 0)
+            for i in info.sessions for s in i.speakers]))
+
+    venues: list[str] = []
+    for v in [ov.venue, *(b.venue for b in ov.batches)]:
+        if v is not None:
+            label = v.name + (f", {v.city}" if v.city and v.city not in v.name else "")
+            if label not in venues:
+                venues.append(label)
+    city = (org.city if org else None) or next(
+        (v.city for v in [ov.venue, *(b.venue for b in ov.batches)] if v and v.city), "")
+    issued, revoked = _certificates(db, training)
+    return ActivityReport(
+        training_id=tid, organization=org.name if org else "",
+        organization_city=org.city if org else None, logo_png=org.logo_png if org else None,
+        title=training.title, kind=training.kind, start_date=training.start_date,
+        end_date=training.end_date, timezone=training.timezone,
+        checkin_mode=training.checkin_mode, venues=venues,
+        confirmed=counts["confirmed"], waitlisted=counts["waitlisted"],
+        cancelled=counts["cancelled"], batches=figures,
+        days=[DayCount(d, *per_day[d]) for d in sorted(per_day)],
+        by_category=category.rows(), by_gender=gender.rows(),
+        by_district=district.rows(by_count=True), by_regency=regency.rows(by_count=True),
+        agenda=agenda, speakers=_speakers(speaker_entries),
+        certificates_issued=issued, certificates_revoked=revoked,
+        place=city or "", report_date=today(training), unassigned=unassigned)

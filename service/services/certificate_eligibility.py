@@ -1,0 +1,191 @@
+"""Who gets a certificate: the training's rule applied to each confirmed registration's
+check-ins, then the committee's own decisions (include or exclude, with a reason)."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlmodel import Session, col, select
+
+from service.i18n import gettext as _
+from service.i18n.formats import fmt_date
+from service.models import (
+    AgendaSession,
+    Batch,
+    Certificate,
+    CertificateDecision,
+    CertificateTemplate,
+    CheckIn,
+    Participant,
+    Registration,
+    Training,
+    TrainingCategory,
+)
+from service.models.base import pk
+from service.services import training_clock as clock
+
+
+@dataclass
+class BatchPlan:
+    batch: Batch
+    days: list[date]
+    sessions: list[AgendaSession]
+
+    @property
+    def total_jpl(self) -> int:
+        return sum(s.jpl for s in self.sessions)
+
+
+@dataclass
+class Person:
+    """One registration as the review page shows it."""
+
+    registration: Registration
+    participant: Participant
+    batch: Batch
+    category: str
+    days_present: list[date]
+    days_missed: list[date]
+    jpl_attended: int
+    jpl_total: int
+    meets_rule: bool
+    why: list[str] = field(default_factory=list)
+    decision: CertificateDecision | None = None
+    certificate: Certificate | None = None
+
+    @property
+    def eligible(self) -> bool:
+        if self.decision is not None and self.decision.decision == "include":
+            return True
+        if self.decision is not None and self.decision.decision == "exclude":
+            return False
+        return self.meets_rule
+
+    @property
+    def day_count(self) -> int:
+        return len(self.days_present) + len(self.days_missed)
+
+
+def batch_days(batch: Batch) -> list[date]:
+    span = (batch.end_date - batch.start_date).days
+    return [batch.start_date + timedelta(days=n) for n in range(span + 1)]
+
+
+def batch_plans(db: Session, training: Training) -> dict[int, BatchPlan]:
+    batches = db.exec(select(Batch).where(Batch.training_id == pk(training))
+                      .order_by(col(Batch.position), col(Batch.start_date), col(Batch.id))).all()
+    plans = {pk(b): BatchPlan(b, batch_days(b), []) for b in batches}
+    if plans:
+        for s in db.exec(select(AgendaSession)
+                         .where(col(AgendaSession.batch_id).in_(list(plans)))
+                         .order_by(col(AgendaSession.date), col(AgendaSession.start_time))):
+            plans[s.batch_id].sessions.append(s)
+    return plans
+
+
+def latest_decisions(db: Session, training: Training) -> dict[int, CertificateDecision]:
+    """The newest decision per registration ("auto" ones dropped: back to the rule)."""
+    latest: dict[int, CertificateDecision] = {}
+    for d in db.exec(select(CertificateDecision)
+                     .where(CertificateDecision.training_id == pk(training))
+                     .order_by(col(CertificateDecision.id))):
+        latest[d.registration_id] = d
+    return {rid: d for rid, d in latest.items() if d.decision != "auto"}
+
+
+def _judge(person: Person, template: CertificateTemplate, plan: BatchPlan, today: date) -> None:
+    """Sets meets_rule and the reasons, in the reader's language."""
+    total_days = len(plan.days)
+    if template.rule == "jpl":
+        if person.jpl_total == 0:
+            person.meets_rule = False
+            person.why.append(_("The batch agenda has no JPL: set JPL on its sessions, or "
+                                "choose a rule by days."))
+            return
+        share = round(100 * person.jpl_attended / person.jpl_total)
+        person.meets_rule = person.jpl_attended * 100 >= template.min_percent * person.jpl_total
+        person.why.append(_("Attended {share}% of JPL ({got} of {total})", share=share,
+                            got=person.jpl_attended, total=person.jpl_total)
+                          + ("" if person.meets_rule else
+                             _(", needs {need}%", need=template.min_percent)))
+        return
+    if template.rule == "days":
+        present = len(person.days_present)
+        share = round(100 * present / total_days) if total_days else 0
+        person.meets_rule = present * 100 >= template.min_percent * total_days
+        person.why.append(_("Present {present} of {total} days ({share}%)", present=present,
+                            total=total_days, share=share)
+                          + ("" if person.meets_rule else
+                             _(", needs {need}%", need=template.min_percent)))
+        return
+    person.meets_rule = not person.days_missed
+    if person.meets_rule:
+        person.why.append(_("Present every day"))
+    for day in person.days_missed:
+        number = plan.days.index(day) + 1
+        if day > today:  # issuing before the batch has ended: say so, not "missed"
+            person.why.append(_("Day {n} ({date}) has not taken place yet", n=number,
+                                date=fmt_date(day)))
+        else:
+            person.why.append(_("Missed day {n} ({date})", n=number, date=fmt_date(day)))
+
+
+def review(db: Session, training: Training, template: CertificateTemplate,
+           batch_id: int | None = None) -> list[Person]:
+    """Every confirmed registration with a batch, judged, by batch then name."""
+    plans = batch_plans(db, training)
+    query = (select(Registration, Participant, TrainingCategory)
+             .join(Participant, col(Participant.id) == Registration.participant_id)
+             .outerjoin(TrainingCategory,
+                        col(TrainingCategory.id) == Registration.category_id)
+             .where(Registration.training_id == pk(training),
+                    Registration.status == "confirmed",
+                    col(Registration.batch_id).is_not(None)))
+    if batch_id is not None:
+        query = query.where(Registration.batch_id == batch_id)
+    rows = db.exec(query).all()
+    reg_ids = [pk(r) for r, _p, _c in rows]
+
+    present_days: dict[int, set[date]] = defaultdict(set)
+    present_slots: dict[int, set[int]] = defaultdict(set)
+    certificates: dict[int, Certificate] = {}
+    if reg_ids:
+        checkins = db.exec(select(col(CheckIn.registration_id), col(CheckIn.day),
+                                  col(CheckIn.slot))
+                           .join(Registration, col(Registration.id) == CheckIn.registration_id)
+                           .where(Registration.training_id == pk(training))).all()
+        for rid, day, slot in checkins:
+            present_days[rid].add(day)
+            if slot:
+                present_slots[rid].add(slot)
+        certificates = {c.registration_id: c for c in db.exec(
+            select(Certificate).where(Certificate.training_id == pk(training)))}
+    decisions = latest_decisions(db, training)
+    per_session = training.checkin_mode == "session"
+    today = clock.today(training)
+
+    people = []
+    for reg, participant, category in rows:
+        plan = plans.get(reg.batch_id or 0)
+        if plan is None:
+            continue
+        rid = pk(reg)
+        days = present_days[rid]
+        if per_session:
+            # A day counts when they were at any of its sessions; JPL by the sessions.
+            attended = [s for s in plan.sessions if pk(s) in present_slots[rid]]
+        else:
+            attended = [s for s in plan.sessions if s.date in days]
+        person = Person(
+            registration=reg, participant=participant, batch=plan.batch,
+            category=category.name if category else "",
+            days_present=[d for d in plan.days if d in days],
+            days_missed=[d for d in plan.days if d not in days],
+            jpl_attended=sum(s.jpl for s in attended), jpl_total=plan.total_jpl,
+            meets_rule=False, decision=decisions.get(rid), certificate=certificates.get(rid))
+        _judge(person, template, plan, today)
+        people.append(person)
+    order = {bid: n for n, bid in enumerate(plans)}
+    people.sort(key=lambda p: (order.get(pk(p.batch), 0), p.participant.name.casefold(),
+                               pk(p.registration)))
+    return people
