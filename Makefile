@@ -33,10 +33,10 @@ browser-deps:
 	  else echo "missing:$$need (sudo apt-get install$$need); their tests will be skipped"; fi; \
 	fi
 
-# Every test: on SQLite, then again on PostgreSQL when one answers (required under CI=true).
+# Every test, on SQLite and on PostgreSQL side by side (PostgreSQL required under
+# CI=true); each run's log is in test-artifacts/suite-*.log.
 test: install browser-deps
-	$(BIN)/python -m pytest -q -p no:cacheprovider
-	$(BIN)/python tests/run_postgres.py
+	$(BIN)/python tests/run_suites.py
 
 test-sqlite: install
 	$(BIN)/python -m pytest -q

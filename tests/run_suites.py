@@ -1,0 +1,48 @@
+"""`make test`: the whole suite on SQLite and, at the same time, on PostgreSQL.
+
+The two runs share nothing (each makes its own databases, servers, ports and browsers)
+and spend much of their time waiting on browsers, servers and sleeps, so side by side
+they take little longer than the slower of the two. Each run's output goes to its own
+log in test-artifacts/ and is shown when the run ends; the exit status fails if either
+does. PostgreSQL is skipped when none answers, unless CI=true (tests/run_postgres.py).
+"""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+LOGS = REPO / "test-artifacts"
+
+
+def main() -> int:
+    LOGS.mkdir(exist_ok=True)
+    runs = {
+        "sqlite": [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *sys.argv[1:]],
+        "postgresql": [sys.executable, "tests/run_postgres.py", *sys.argv[1:]],
+    }
+    started = time.monotonic()
+    procs = {}
+    for name, cmd in runs.items():
+        log = (LOGS / f"suite-{name}.log").open("wb")
+        procs[name] = (subprocess.Popen(cmd, cwd=REPO, stdout=log,  # noqa: S603
+                                        stderr=subprocess.STDOUT, env=os.environ.copy()), log)
+    failed = []
+    for name, (proc, log) in procs.items():
+        code = proc.wait()
+        log.close()
+        text = (LOGS / f"suite-{name}.log").read_text(errors="replace")
+        print(f"===== {name}: exit {code}, log test-artifacts/suite-{name}.log =====")
+        # The whole log of a failed run; the summary of a passed one.
+        print(text if code else "\n".join(text.rstrip().splitlines()[-3:]), flush=True)
+        if code:
+            failed.append(name)
+    print(f"===== both suites in {time.monotonic() - started:.0f} s; "
+          f"{'FAILED: ' + ', '.join(failed) if failed else 'all passed'}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
