@@ -19,7 +19,7 @@ import threading
 import unicodedata
 import zlib
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -170,19 +170,8 @@ class TrueTypeFont:
             data = self._glyphs[g]
             if len(data) < 10 or struct.unpack_from(">h", data, 0)[0] >= 0:
                 continue
-            pos = 10
-            while True:
-                flags, component = struct.unpack_from(">HH", data, pos)
-                todo.append(component)
-                pos += 4 + (4 if flags & _ARG_WORDS else 2)
-                if flags & _HAVE_SCALE:
-                    pos += 2
-                elif flags & _XY_SCALE:
-                    pos += 4
-                elif flags & _TWO_BY_TWO:
-                    pos += 8
-                if not flags & _MORE:
-                    break
+            todo += (struct.unpack_from(">H", data, at + 2)[0]
+                     for at, _flags, _end in _components(data))
         return done
 
     def subset(self, glyphs: Iterable[int]) -> _Subset:
@@ -283,12 +272,12 @@ class TrueTypeFont:
         ).encode("ascii")
 
 
-def _strip_composite(data: bytes) -> bytes:
-    """A composite glyph without the instructions that may follow its last component."""
+def _components(data: bytes) -> Iterator[tuple[int, int, int]]:
+    """(offset, flags, end) of each component record of a composite glyph ('glyf')."""
     pos = 10
     while True:
         flags = struct.unpack_from(">H", data, pos)[0]
-        last_flags_at = pos
+        start = pos
         pos += 4 + (4 if flags & _ARG_WORDS else 2)
         if flags & _HAVE_SCALE:
             pos += 2
@@ -296,8 +285,14 @@ def _strip_composite(data: bytes) -> bytes:
             pos += 4
         elif flags & _TWO_BY_TWO:
             pos += 8
+        yield start, flags, pos
         if not flags & _MORE:
-            break
+            return
+
+
+def _strip_composite(data: bytes) -> bytes:
+    """A composite glyph without the instructions that may follow its last component."""
+    last_flags_at, flags, pos = list(_components(data))[-1]
     if not flags & _HAVE_INSTRUCTIONS:
         return data[:pos]
     out = bytearray(data[:pos])
