@@ -18,7 +18,7 @@ install: $(STAMP)
 
 run: install
 	$(BIN)/bimtek migrate
-	$(BIN)/bimtek demo --if-empty
+	$(BIN)/bimtek demo --if-empty --url http://$(HOST):$(PORT)
 	$(BIN)/bimtek serve --host $(HOST) --port $(PORT)
 
 # Chromium for the browser tests, pdftoppm for PDF checks, node for the scanner's JS tests:

@@ -60,7 +60,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         demo = seed_demo(db, admin_email=args.email, admin_password=password)
         db.commit()
     print("Demo seeded: " + demo.summary)
-    print(f"  log in at http://127.0.0.1:8000/login as {args.email}")
+    print(f"  log in at {args.url.rstrip('/')}/login as {args.email}")
     print(f"  password: {password}")
     return 0
 
@@ -85,6 +85,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--if-empty", action="store_true", help="do nothing if data exists")
     demo.add_argument("--email", default="admin@padang.demo")
     demo.add_argument("--password", default=None, help="default: random, printed")
+    demo.add_argument("--url", default="http://127.0.0.1:8000",
+                      help="where the app will answer, for the login hint")
     demo.set_defaults(func=cmd_demo)
     return parser
 

@@ -106,3 +106,16 @@ def test_error_pages_render_with_the_real_session(tmp_path: Path, monkeypatch: o
         get_engine().dispose()
         get_settings.cache_clear()
         get_engine.cache_clear()
+
+
+def test_the_demo_says_where_to_log_in() -> None:
+    """`make run` passes its address, so the printed hint is the one that answers."""
+    from tests.live import run_cli
+
+    with fresh_database(DB_KIND, "democli") as url:
+        env = {**os.environ, "BIMTEK_DATABASE_URL": url}
+        out = run_cli(["demo", "--url", "http://127.0.0.1:8899/", "--password",
+                       "demo-password-1"], env)
+        assert "log in at http://127.0.0.1:8899/login as admin@padang.demo" in out
+        again = run_cli(["demo", "--if-empty"], env)
+        assert "demo not seeded" in again
