@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 
+from service import log_redaction
 from service.db import get_engine
 from service.errors import install_error_handlers
 from service.middleware import (
@@ -54,6 +55,7 @@ def create_app(*, checkin_lane: bool = True) -> FastAPI:
     """The application. `checkin_lane=False` leaves out the check-in fast lane, whose own
     connections would write outside a test's rolled-back transaction."""
     settings = get_settings()
+    log_redaction.install()
     app = FastAPI(title="Bimtek", version="0.1.0", lifespan=lifespan,
                   docs_url="/api/docs", openapi_url="/api/openapi.json", redoc_url=None)
     install_error_handlers(app)
