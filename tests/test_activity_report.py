@@ -466,3 +466,25 @@ def test_a_door_scanner_may_not_read_the_report(client: TestClient, db: Session,
     r = client.get(f"/api/trainings/{pk(setup.training)}/report",
                    headers={"Authorization": f"Bearer {token}"})
     assert r.status_code == 403 and r.json()["code"] == "forbidden"
+
+
+def test_the_certificates_first_signatory_fills_the_signature_block(
+        client: TestClient, db: Session, org: Any, admin: Any, api_headers: dict[str, str]
+) -> None:
+    s = build(db, org)
+    db.commit()
+    login_page_client(client, admin.email)
+    page = client.get(f"/trainings/{pk(s.training)}/report").text
+    assert 'name="signer_name" maxlength="200" autocomplete="off" value=""' in page
+    r = client.put(f"/api/trainings/{pk(s.training)}/certificate-template", headers=api_headers,
+                   json={"signatories": [{"name": "dr. Hj. Rosa Rosita, M.Kes",
+                                          "title": "Kepala Dinas P3AP2KB Kota Padang",
+                                          "nip": "19680412 199003 2 004"},
+                                         {"name": "Hj. Ratna Dewi, S.Sos",
+                                          "title": "Ketua Panitia"}]})
+    assert r.status_code == 200, r.text
+    page = client.get(f"/trainings/{pk(s.training)}/report").text
+    assert 'name="signer_name"' in page and 'value="dr. Hj. Rosa Rosita, M.Kes"' in page
+    assert 'value="19680412 199003 2 004"' in page
+    assert 'value="Kepala Dinas P3AP2KB Kota Padang"' in page
+    assert "Ratna Dewi" not in page

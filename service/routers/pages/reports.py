@@ -16,6 +16,7 @@ from service.routers.deps import PageTraining
 from service.routers.pages.rendering import render
 from service.routers.pdf import pdf_response
 from service.services import activity_report as ar
+from service.services import certificate_template
 
 router = APIRouter(include_in_schema=False)
 
@@ -24,8 +25,12 @@ router = APIRouter(include_in_schema=False)
 def report_page(request: Request, training: PageTraining, db: DB) -> Response:
     """The activity report: the same figures as the PDF, as tables and bars."""
     report = ar.activity_report(db, training)
+    # The head of office usually signs the certificates too: the first signatory of the
+    # training's certificate template fills the signature block in, to be changed here.
+    signatories = certificate_template.current(db, training).signatories
     return render(request, "reports/page.html", {
         "training": training, "r": report, "num": fmt_number, "pct": fmt_percent,
+        "signer": signatories[0] if signatories else None,
         "GENDER_LABELS": GENDER_LABELS,
         "tz": TIMEZONES.get(training.timezone, training.timezone)})
 
