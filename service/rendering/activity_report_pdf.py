@@ -47,7 +47,7 @@ from reportlab.platypus import (
 from service.i18n import N_, gettext
 from service.i18n.formats import fmt_date, fmt_number, fmt_percent, fmt_range, fmt_time
 from service.models.trainings import KIND_LABELS, TIMEZONES
-from service.rendering.numbered_canvas import NumberedCanvas
+from service.rendering.numbered_canvas import NumberedCanvas, ellipsize
 
 if TYPE_CHECKING:
     from service.services.activity_report import ActivityReport, BatchAgenda, Breakdown
@@ -145,15 +145,6 @@ def _n(value: int) -> Paragraph:
     return Paragraph(fmt_number(value), _ST_NUM)
 
 
-def _fit(text: str, font: str, size: float, width: float) -> str:
-    """Shortened with an ellipsis to fit `width` (chart labels cannot wrap)."""
-    if pdfmetrics.stringWidth(text, font, size) <= width:
-        return text
-    while text and pdfmetrics.stringWidth(text + "…", font, size) > width:
-        text = text[:-1]
-    return text.rstrip() + "…"
-
-
 def _table(rows: list[list[Any]], widths: Sequence[float], total_rows: int = 0,
            extra: Sequence[tuple[Any, ...]] = ()) -> Table:
     """A grid table with a shaded header repeated on each page, and `total_rows`
@@ -173,33 +164,6 @@ def _table(rows: list[list[Any]], widths: Sequence[float], total_rows: int = 0,
     table = Table(rows, colWidths=list(widths), repeatRows=1, hAlign="LEFT")
     table.setStyle(TableStyle([*cmds, *extra]))
     return table
-
-
-# --- footer ------------------------------------------------------------------------------
-
-
-class _NumberedCanvas(NumberedCanvas):
-    """The report's footer: its title on the left, 'page X of Y' on the right."""
-
-    def __init__(self, *args: Any, footer: str, page_fmt: str, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._footer = footer
-        self._page_fmt = page_fmt
-
-    def draw_footer(self, total: int) -> None:
-        y = 1.2 * cm
-        self.saveState()
-        self.setStrokeColor(colors.HexColor("#999999"))
-        self.setLineWidth(0.5)
-        self.line(_MARGIN, y + 0.35 * cm, _PAGE_W - _MARGIN, y + 0.35 * cm)
-        self.setFont(_FONT, 7.5)
-        self.setFillColor(colors.HexColor("#444444"))
-        page = self._page_fmt.replace("{page}", str(self._pageNumber)).replace(
-            "{total}", str(total))
-        self.drawRightString(_PAGE_W - _MARGIN, y, page)
-        room = _W - pdfmetrics.stringWidth(page, _FONT, 7.5) - 0.8 * cm
-        self.drawString(_MARGIN, y, _fit(self._footer, _FONT, 7.5, room))
-        self.restoreState()
 
 
 # --- charts ------------------------------------------------------------------------------
@@ -237,7 +201,7 @@ def _bars(rows: Sequence[Breakdown], label: dict[str | None, str]) -> list[Drawi
         # Within a row the chart stacks its series bottom-up: registered goes on top.
         chart.data = [[r.present for r in part], [r.registered for r in part]]
         chart.categoryAxis.categoryNames = [
-            _fit(label.get(r.name, r.name or ""), _FONT, 7.5, label_w - 8) for r in part]
+            ellipsize(label.get(r.name, r.name or ""), _FONT, 7.5, label_w - 8) for r in part]
         chart.categoryAxis.labels.fontName = _FONT
         chart.categoryAxis.labels.fontSize = 7.5
         chart.categoryAxis.labels.boxAnchor = "e"
@@ -281,7 +245,7 @@ def _day_chart(report: ActivityReport) -> Drawing | None:
                      for b in batches])
     chart.data = data
     chart.categoryAxis.categoryNames = [
-        _fit(b.name, _FONT, 7.5, chart.width / len(batches) - 4) for b in batches]
+        ellipsize(b.name, _FONT, 7.5, chart.width / len(batches) - 4) for b in batches]
     chart.categoryAxis.labels.fontName = _FONT
     chart.categoryAxis.labels.fontSize = 7.5
     chart.categoryAxis.labels.boxAnchor = "n"
@@ -549,7 +513,7 @@ def render_activity_report_pdf(report: ActivityReport, signer: Signer | None = N
              *_breakdowns(report), *_agenda(report), *_certificates(report),
              _signature(report, signer or Signer())]
     maker = functools.partial(
-        _NumberedCanvas, footer=f"{_('Activity report')} · {report.title}",
-        page_fmt=_("Page {page} of {total}"))
+        NumberedCanvas, left=f"{_('Activity report')} · {report.title}",
+        page_fmt=_("Page {page} of {total}"), font=_FONT, size=7.5, margin=_MARGIN)
     doc.build(story, canvasmaker=maker)
     return buf.getvalue()

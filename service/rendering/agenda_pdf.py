@@ -240,41 +240,6 @@ def _row_jpl(row: AgendaRow) -> int:
     return 0 if row.kind == "break" else max(row.jpl, 0)
 
 
-# --- page footer -------------------------------------------------------------------------
-
-
-class _NumberedCanvas(NumberedCanvas):
-    """The agenda's footer: the organizer on the left, 'page X of Y' on the right."""
-
-    def __init__(self, *args: Any, footer_left: str, page_fmt: str, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._footer_left = footer_left
-        self._page_fmt = page_fmt
-
-    def draw_footer(self, total: int) -> None:
-        y = 1.25 * cm
-        self.saveState()
-        self.setStrokeColor(colors.HexColor("#999999"))
-        self.setLineWidth(0.5)
-        self.line(_MARGIN, y + 0.35 * cm, _PAGE_W - _MARGIN, y + 0.35 * cm)
-        self.setFont(_FONT, 8)
-        self.setFillColor(colors.HexColor("#444444"))
-        page_text = self._page_fmt.format(page=self._pageNumber, total=total)
-        self.drawRightString(_PAGE_W - _MARGIN, y, page_text)
-        room = _FRAME_W - pdfmetrics.stringWidth(page_text, _FONT, 8) - 0.8 * cm
-        self.drawString(_MARGIN, y, _truncate(self._footer_left, _FONT, 8, room))
-        self.restoreState()
-
-
-def _truncate(text: str, font: str, size: float, width: float) -> str:
-    # A very long organization name must not run into the page number.
-    if pdfmetrics.stringWidth(text, font, size) <= width:
-        return text
-    while text and pdfmetrics.stringWidth(text + "\u2026", font, size) > width:
-        text = text[:-1]
-    return text.rstrip() + "\u2026"
-
-
 # --- story -------------------------------------------------------------------------------
 
 
@@ -380,8 +345,7 @@ def render_agenda_pdf(doc: AgendaDoc) -> bytes:
         # Fixed timestamps and IDs: equal input gives equal bytes (cacheable, testable).
         invariant=1,
     )
-    maker = functools.partial(
-        _NumberedCanvas, footer_left=doc.organization, page_fmt=lab["page"]
-    )
+    maker = functools.partial(NumberedCanvas, left=doc.organization, page_fmt=lab["page"],
+                              font=_FONT, size=8, margin=_MARGIN)
     template.build(_story(doc, lab), canvasmaker=maker)
     return buf.getvalue()
