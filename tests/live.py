@@ -1,5 +1,6 @@
 """Real `bimtek serve` processes for tests that need several app processes or a browser."""
 
+import os
 import socket
 import subprocess
 import sys
@@ -10,7 +11,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
 import pytest
+
+from tests.conftest import DB_KIND
+from tests.dbutil import fresh_database, pg_available
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -71,3 +76,33 @@ def serve(env: dict[str, str], log: Path, workers: int = 1) -> Iterator[str]:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait(timeout=5)
+
+
+@contextmanager
+def live_app(label: str, email: str, password: str, *, workers: int = 1,
+             env: dict[str, str] | None = None, kind: str | None = None,
+             timeout: float = 60, max_connections: int = 16
+             ) -> Iterator[tuple[httpx.Client, str]]:
+    """A fresh database of the suite's kind (or `kind`), migrated, with one admin, served by
+    `workers` processes: (a client signed in as the admin with a bearer token, the
+    database URL). Skips when PostgreSQL does not answer, fails so under CI=true. The
+    server's log is test-artifacts/{label}-{kind}.log."""
+    kind = kind or DB_KIND
+    if kind == "postgresql" and not pg_available():
+        if os.environ.get("CI") == "true":
+            pytest.fail("PostgreSQL is required under CI=true")
+        pytest.skip("PostgreSQL is not running")
+    with fresh_database(kind, label) as url:
+        full_env = {**os.environ, "BIMTEK_DATABASE_URL": url, **(env or {})}
+        run_cli(["migrate"], full_env)
+        run_cli(["create-admin", email, "--password", password, "--org", label], full_env)
+        log = REPO / "test-artifacts" / f"{label}-{kind}.log"
+        log.parent.mkdir(exist_ok=True)
+        with serve(full_env, log, workers=workers) as base, httpx.Client(
+                base_url=base, timeout=timeout,
+                limits=httpx.Limits(max_connections=max_connections)) as client:
+            token = client.post("/api/auth/token", data={"username": email,
+                                                         "password": password})
+            assert token.status_code == 200, token.text
+            client.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
+            yield client, url

@@ -2,7 +2,6 @@
 app processes on one database (PostgreSQL in tests/run_postgres.py): every eligible
 person gets exactly one certificate, and no number is handed out twice or skipped."""
 
-import os
 import re
 from concurrent.futures import ThreadPoolExecutor
 
@@ -10,9 +9,7 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.conftest import DB_KIND
-from tests.dbutil import fresh_database, pg_available
-from tests.live import REPO, run_cli, serve
+from tests.live import live_app
 
 EMAIL, PASSWORD = "race@padang.test", "race-password-certificates"
 PEOPLE = 24
@@ -43,33 +40,18 @@ def _training(client: httpx.Client, n: int) -> int:
 
 @pytest.mark.postgres
 def test_concurrent_issuing_never_repeats_a_number() -> None:
-    if DB_KIND == "postgresql" and not pg_available():
-        if os.environ.get("CI") == "true":
-            pytest.fail("PostgreSQL is required under CI=true")
-        pytest.skip("PostgreSQL is not running")
-    with fresh_database(DB_KIND, "certrace") as url:
-        env = {**os.environ, "BIMTEK_DATABASE_URL": url}
-        run_cli(["migrate"], env)
-        run_cli(["create-admin", EMAIL, "--password", PASSWORD, "--org", "Race"], env)
-        log = REPO / "test-artifacts" / f"certificate-race-{DB_KIND}.log"
-        log.parent.mkdir(exist_ok=True)
-        with serve(env, log, workers=3) as base, \
-                httpx.Client(base_url=base, timeout=120,
-                             limits=httpx.Limits(max_connections=16)) as client:
-            token = client.post("/api/auth/token", data={"username": EMAIL,
-                                                         "password": PASSWORD})
-            client.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
-            trainings = [_training(client, n) for n in (1, 2)]
+    with live_app("certrace", EMAIL, PASSWORD, workers=3, timeout=120) as (client, url):
+        trainings = [_training(client, n) for n in (1, 2)]
 
-            # Whole-training issuings and small chunks of both trainings, all at once.
-            def issue(k: int) -> tuple[int, dict[str, int]]:
-                tid = trainings[k % 2]
-                query = "?limit=5" if k >= 4 else ""
-                r = client.post(f"/api/trainings/{tid}/certificates{query}")
-                return r.status_code, r.json()
+        # Whole-training issuings and small chunks of both trainings, all at once.
+        def issue(k: int) -> tuple[int, dict[str, int]]:
+            tid = trainings[k % 2]
+            query = "?limit=5" if k >= 4 else ""
+            r = client.post(f"/api/trainings/{tid}/certificates{query}")
+            return r.status_code, r.json()
 
-            with ThreadPoolExecutor(max_workers=12) as pool:
-                results = list(pool.map(issue, range(12)))
+        with ThreadPoolExecutor(max_workers=12) as pool:
+            results = list(pool.map(issue, range(12)))
 
         assert all(status == 200 for status, _ in results), results
         assert sum(body["issued"] for _, body in results) == 2 * PEOPLE

@@ -7,7 +7,6 @@ The lane marks its answers with a Server-Timing header; the first request of a t
 """
 
 import itertools
-import os
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -26,9 +25,8 @@ from service.routers.api.checkin_lane import CheckinLane
 from service.services.ticket_codes import generate_keypair
 from tests.checkin_setup import code_of
 from tests.conftest import DB_KIND
-from tests.dbutil import fresh_database, pg_available
 from tests.helpers import CSRF_RE
-from tests.live import REPO, run_cli, serve
+from tests.live import live_app
 from tests.test_checkin_fuzz import mutants
 
 EMAIL, PASSWORD = "lane@padang.test", "lane-password-checkin"
@@ -66,40 +64,26 @@ class Door:
 
 @pytest.fixture(scope="module")
 def door() -> Iterator[Door]:
-    if DB_KIND == "postgresql" and not pg_available():
-        if os.environ.get("CI") == "true":
-            pytest.fail("PostgreSQL is required under CI=true")
-        pytest.skip("PostgreSQL is not running")
-    with fresh_database(DB_KIND, "checkinlane") as url:
-        env = {**os.environ, "BIMTEK_DATABASE_URL": url}
-        run_cli(["migrate"], env)
-        run_cli(["create-admin", EMAIL, "--password", PASSWORD, "--org", "Lane"], env)
-        log = REPO / "test-artifacts" / f"checkin-lane-{DB_KIND}.log"
-        log.parent.mkdir(exist_ok=True)
-        # One process, so "remembered by the process" is the same for every request.
-        with serve(env, log, workers=1) as base, httpx.Client(base_url=base,
-                                                             timeout=30) as client:
-            token = client.post("/api/auth/token",
-                                data={"username": EMAIL, "password": PASSWORD})
-            client.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
-            t = client.post("/api/trainings", json={
-                "title": "Pelatihan Kader Kampung KB", "kind": "pelatihan",
-                "start_date": DAY1.isoformat(), "end_date": "2018-09-18"}).json()
-            batches = [client.post(f"/api/trainings/{t['id']}/batches", json={
-                "name": name, "start_date": DAY1.isoformat(), "end_date": "2018-09-13",
-                "capacity": 50}).json()["id"] for name in ("Angkatan I", "Angkatan II")]
-            ids = []
-            for n in range(13):
-                r = client.post(f"/api/trainings/{t['id']}/registrations", json={
-                    "name": f"Kader {n:02d} Nur'aini", "phone": f"0813600000{n:02d}",
-                    "batch_id": batches[0]})
-                assert r.status_code == 201, r.text
-                ids.append(r.json()["id"])
-            engine = make_engine(url)
-            with Session(engine) as db:
-                codes = [code_of(db, i) for i in ids]
-            engine.dispose()
-            yield Door(client, url, codes, ids, batches, t["id"], base)
+    # One process, so "remembered by the process" is the same for every request.
+    with live_app("checkinlane", EMAIL, PASSWORD, timeout=30) as (client, url):
+        t = client.post("/api/trainings", json={
+            "title": "Pelatihan Kader Kampung KB", "kind": "pelatihan",
+            "start_date": DAY1.isoformat(), "end_date": "2018-09-18"}).json()
+        batches = [client.post(f"/api/trainings/{t['id']}/batches", json={
+            "name": name, "start_date": DAY1.isoformat(), "end_date": "2018-09-13",
+            "capacity": 50}).json()["id"] for name in ("Angkatan I", "Angkatan II")]
+        ids = []
+        for n in range(13):
+            r = client.post(f"/api/trainings/{t['id']}/registrations", json={
+                "name": f"Kader {n:02d} Nur'aini", "phone": f"0813600000{n:02d}",
+                "batch_id": batches[0]})
+            assert r.status_code == 201, r.text
+            ids.append(r.json()["id"])
+        engine = make_engine(url)
+        with Session(engine) as db:
+            codes = [code_of(db, i) for i in ids]
+        engine.dispose()
+        yield Door(client, url, codes, ids, batches, t["id"], str(client.base_url))
 
 
 def _row(door: Door, registration_id: int) -> list[tuple[object, ...]]:

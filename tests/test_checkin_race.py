@@ -2,7 +2,6 @@
 database: exactly one check-in, 49 "already checked in", no errors. Then two gates'
 offline queues synced at once: each person checked in once, every scan accounted for."""
 
-import os
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -13,17 +12,13 @@ from sqlmodel import Session
 
 from service.db import make_engine
 from tests.checkin_setup import code_of
-from tests.conftest import DB_KIND
-from tests.dbutil import fresh_database, pg_available
-from tests.live import REPO, run_cli, serve
+from tests.live import live_app
 
 EMAIL, PASSWORD = "race@padang.test", "race-password-checkin"
 SCANS = 50
 
 
 def _setup(client: httpx.Client, url: str) -> tuple[list[str], int]:
-    token = client.post("/api/auth/token", data={"username": EMAIL, "password": PASSWORD})
-    client.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
     t = client.post("/api/trainings", json={
         "title": "Pelatihan Kader Kampung KB", "kind": "pelatihan",
         "start_date": "2018-09-12", "end_date": "2018-09-18"}).json()
@@ -45,40 +40,29 @@ def _setup(client: httpx.Client, url: str) -> tuple[list[str], int]:
 
 @pytest.mark.postgres
 def test_fifty_scans_of_one_ticket_at_once_check_in_once(tmp_path: Path) -> None:
-    if DB_KIND == "postgresql" and not pg_available():
-        if os.environ.get("CI") == "true":
-            pytest.fail("PostgreSQL is required under CI=true")
-        pytest.skip("PostgreSQL is not running")
-    with fresh_database(DB_KIND, "checkinrace") as url:
-        env = {**os.environ, "BIMTEK_DATABASE_URL": url}
-        run_cli(["migrate"], env)
-        run_cli(["create-admin", EMAIL, "--password", PASSWORD, "--org", "Race"], env)
-        log = REPO / "test-artifacts" / f"checkin-race-{DB_KIND}.log"
-        log.parent.mkdir(exist_ok=True)
-        with serve(env, log, workers=3) as base, \
-                httpx.Client(base_url=base, timeout=60,
-                             limits=httpx.Limits(max_connections=SCANS)) as client:
-            codes, _batch = _setup(client, url)
+    with live_app("checkinrace", EMAIL, PASSWORD, workers=3, max_connections=SCANS) as (
+            client, url):
+        codes, _batch = _setup(client, url)
 
-            def one(n: int) -> tuple[int, str]:
-                r = client.post("/api/checkins", json={
-                    "code": codes[0], "scanned_at": f"2018-09-12T01:{n:02d}:00Z",
-                    "nonce": f"door-{n}", "device_id": f"phone-{n % 5}"})
-                return r.status_code, r.json().get("status", r.text)
+        def one(n: int) -> tuple[int, str]:
+            r = client.post("/api/checkins", json={
+                "code": codes[0], "scanned_at": f"2018-09-12T01:{n:02d}:00Z",
+                "nonce": f"door-{n}", "device_id": f"phone-{n % 5}"})
+            return r.status_code, r.json().get("status", r.text)
 
-            with ThreadPoolExecutor(max_workers=SCANS) as pool:
-                results = list(pool.map(one, range(SCANS)))
+        with ThreadPoolExecutor(max_workers=SCANS) as pool:
+            results = list(pool.map(one, range(SCANS)))
 
-            # Two gates' offline queues over the same 19 people, synced at once, twice.
-            def gate(n: int) -> int:
-                scans = [{"code": c, "scanned_at": f"2018-09-12T00:{10 + i:02d}:{n % 2:02d}Z",
-                          "nonce": f"gate{n % 2}-{i}"} for i, c in enumerate(codes[1:])]
-                r = client.post("/api/checkins/sync",
-                                json={"device_id": f"gate-{n % 2}", "scans": scans})
-                return r.status_code
+        # Two gates' offline queues over the same 19 people, synced at once, twice.
+        def gate(n: int) -> int:
+            scans = [{"code": c, "scanned_at": f"2018-09-12T00:{10 + i:02d}:{n % 2:02d}Z",
+                      "nonce": f"gate{n % 2}-{i}"} for i, c in enumerate(codes[1:])]
+            r = client.post("/api/checkins/sync",
+                            json={"device_id": f"gate-{n % 2}", "scans": scans})
+            return r.status_code
 
-            with ThreadPoolExecutor(max_workers=4) as pool:
-                synced = list(pool.map(gate, range(4)))
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            synced = list(pool.map(gate, range(4)))
 
         assert sorted(results) == [(200, "already_checked_in")] * (SCANS - 1) + \
             [(201, "checked_in")]

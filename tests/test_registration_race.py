@@ -1,7 +1,6 @@
 """Capacity holds under concurrency: 1,000 registrations at once against a 421-seat training,
 through several real app processes on one database."""
 
-import os
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -9,9 +8,7 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.conftest import DB_KIND
-from tests.dbutil import fresh_database, pg_available
-from tests.live import REPO, run_cli, serve
+from tests.live import live_app
 
 EMAIL, PASSWORD = "race@padang.test", "race-password-421"
 SEATS = (106, 105, 105, 105)
@@ -19,8 +16,6 @@ REQUESTS = 1000
 
 
 def _setup(client: httpx.Client) -> int:
-    token = client.post("/api/auth/token", data={"username": EMAIL, "password": PASSWORD})
-    client.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
     t = client.post("/api/trainings", json={
         "title": "Pelatihan Kader Kampung KB", "kind": "pelatihan",
         "start_date": "2018-09-12", "end_date": "2018-09-18"}).json()
@@ -34,37 +29,26 @@ def _setup(client: httpx.Client) -> int:
 
 @pytest.mark.postgres
 def test_thousand_concurrent_registrations_fill_exactly_the_seats(tmp_path: Path) -> None:
-    if DB_KIND == "postgresql" and not pg_available():
-        if os.environ.get("CI") == "true":
-            pytest.fail("PostgreSQL is required under CI=true")
-        pytest.skip("PostgreSQL is not running")
-    with fresh_database(DB_KIND, "regrace") as url:
-        env = {**os.environ, "BIMTEK_DATABASE_URL": url, "BIMTEK_SELFREG_LIMIT": "100000"}
-        run_cli(["migrate"], env)
-        run_cli(["create-admin", EMAIL, "--password", PASSWORD, "--org", "Race"], env)
-        log = REPO / "test-artifacts" / f"race-{DB_KIND}.log"
-        log.parent.mkdir(exist_ok=True)
-        with serve(env, log, workers=3) as base, \
-                httpx.Client(base_url=base, timeout=120,
-                             limits=httpx.Limits(max_connections=64)) as client:
-            tid = _setup(client)
+    with live_app("regrace", EMAIL, PASSWORD, workers=3, timeout=120, max_connections=64,
+                  env={"BIMTEK_SELFREG_LIMIT": "100000"}) as (client, url):
+        tid = _setup(client)
 
-            def one(n: int) -> tuple[int, str]:
-                r = client.post(f"/api/trainings/{tid}/registrations", json={
-                    "name": f"Kader {n:04d}", "phone": f"0813{60000000 + n:08d}"})
-                return r.status_code, r.json().get("status", r.text)
+        def one(n: int) -> tuple[int, str]:
+            r = client.post(f"/api/trainings/{tid}/registrations", json={
+                "name": f"Kader {n:04d}", "phone": f"0813{60000000 + n:08d}"})
+            return r.status_code, r.json().get("status", r.text)
 
-            with ThreadPoolExecutor(max_workers=48) as pool:
-                results = list(pool.map(one, range(REQUESTS)))
+        with ThreadPoolExecutor(max_workers=48) as pool:
+            results = list(pool.map(one, range(REQUESTS)))
 
-            def same_person(_: int) -> int:
-                return client.post(f"/api/trainings/{tid}/registrations", json={
-                    "name": "Hj. Nur Aisyah", "nik": "1371015203850001",
-                    "phone": "0812 6634 1122"}).status_code
+        def same_person(_: int) -> int:
+            return client.post(f"/api/trainings/{tid}/registrations", json={
+                "name": "Hj. Nur Aisyah", "nik": "1371015203850001",
+                "phone": "0812 6634 1122"}).status_code
 
-            # One person sent twenty times at once: the unique constraints let one in.
-            with ThreadPoolExecutor(max_workers=20) as pool:
-                twice = sorted(pool.map(same_person, range(20)))
+        # One person sent twenty times at once: the unique constraints let one in.
+        with ThreadPoolExecutor(max_workers=20) as pool:
+            twice = sorted(pool.map(same_person, range(20)))
 
         assert twice == [201] + [409] * 19
         errors = [r for r in results if r[0] != 201]
