@@ -33,13 +33,13 @@ class AsyncPgPool:
         self.conninfo = conninfo(database_url)
         self.size = max(1, size)
         self._idle: list[AsyncConnection] = []
-        self._slots = asyncio.Semaphore(self.size)
+        self._slots: asyncio.Semaphore | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
 
     @asynccontextmanager
     async def connection(self) -> AsyncIterator[AsyncConnection]:
         loop = asyncio.get_running_loop()
-        if loop is not self._loop:
+        if loop is not self._loop or self._slots is None:
             # Connections and the semaphore belong to one event loop (a test client may
             # start another): begin afresh in this one.
             for stale in self._idle:
@@ -56,7 +56,3 @@ class AsyncPgPool:
                 await conn.close()
                 raise
             self._idle.append(conn)
-
-    async def close(self) -> None:
-        while self._idle:
-            await self._idle.pop().close()

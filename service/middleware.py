@@ -10,7 +10,7 @@ from service.i18n import gettext as _
 from service.i18n import pick_locale, set_locale
 
 
-def _cookie(scope: Scope, name: str) -> str | None:
+def cookie_value(scope: Scope, name: str) -> str | None:
     for key, value in scope.get("headers", []):
         if key == b"cookie":
             for part in value.decode("latin-1").split(";"):
@@ -20,7 +20,7 @@ def _cookie(scope: Scope, name: str) -> str | None:
     return None
 
 
-def _header(scope: Scope, name: bytes) -> str | None:
+def header_value(scope: Scope, name: bytes) -> str | None:
     for key, value in scope.get("headers", []):
         if key == name:
             return str(value.decode("latin-1"))
@@ -39,8 +39,8 @@ class LocaleMiddleware:
             query = dict(p.partition("=")[::2] for p in
                          scope.get("query_string", b"").decode("latin-1").split("&") if p)
             is_api = scope["path"].startswith("/api")
-            accept = _header(scope, b"accept-language") if is_api else None
-            set_locale(pick_locale(_cookie(scope, "lang"), accept, query.get("lang")))
+            accept = header_value(scope, b"accept-language") if is_api else None
+            set_locale(pick_locale(cookie_value(scope, "lang"), accept, query.get("lang")))
         await self.app(scope, receive, send)
 
 
@@ -69,7 +69,7 @@ class BodyLimitMiddleware:
             await self.app(scope, receive, send)
             return
         limit = self._limit(scope["path"])
-        declared = _header(scope, b"content-length")
+        declared = header_value(scope, b"content-length")
         if declared and declared.isdigit() and int(declared) > limit:
             await self._refuse(scope, send, limit)
             return
@@ -105,8 +105,8 @@ class BodyLimitMiddleware:
             from html import escape
 
             # Back to the form the file came from (a local page only), else home.
-            referer = _header(scope, b"referer") or ""
-            host = _header(scope, b"host") or ""
+            referer = header_value(scope, b"referer") or ""
+            host = header_value(scope, b"host") or ""
             back_label = _("Back")
             back = referer if host and referer.split("://", 1)[-1].startswith(host + "/") \
                 else "/"

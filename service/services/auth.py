@@ -9,7 +9,8 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, event
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, select
 
 from service.errors import DomainError, FieldError
@@ -95,7 +96,7 @@ def revoke_token(db: Session, token: AuthToken) -> None:
     token.revoked_at = utcnow()
     db.add(token)
     db.flush()
-    forget_principals()
+    forget_principals(db)
 
 
 @dataclass(frozen=True)
@@ -110,11 +111,6 @@ class Principal:
     # A browser session's CSRF secret (unsafe requests must echo it); None for API tokens.
     csrf_token: str | None = None
 
-    @classmethod
-    def of(cls, user: User) -> "Principal":
-        return cls(id=pk(user), organization_id=user.organization_id,
-                   training_id=user.training_id, name=user.name, role=user.role)
-
 
 PRINCIPAL_BY_TOKEN = (
     select(User.id, User.organization_id, User.training_id, User.name,  # type: ignore[call-overload]
@@ -128,10 +124,19 @@ _PRINCIPALS: dict[str, tuple[float, Principal]] = {}
 _PRINCIPALS_MAX = 10_000
 
 
-def forget_principals() -> None:
+def forget_principals(db: Session) -> None:
     """Drop every remembered token (this process): after a revocation or a change of
-    role, it takes effect here at once, and in other processes within the cache time."""
+    role, it takes effect here at once, and in other processes within the cache time.
+    Again when `db` commits: a scan between this flush and the commit may still read,
+    and remember, the row as it was."""
     _PRINCIPALS.clear()
+    db.info["forget_principals"] = True
+
+
+@event.listens_for(OrmSession, "after_commit")
+def _forget_after_commit(session: OrmSession) -> None:
+    if session.info.pop("forget_principals", False):
+        _PRINCIPALS.clear()
 
 
 def remembered_principal(raw: str, kind: str) -> Principal | None:

@@ -90,6 +90,13 @@ class ScanIn:
     offline: bool = False
     method: str | None = None
 
+    @classmethod
+    def of(cls, data: Any) -> "ScanIn":
+        """One scan as POST /api/checkins sends it (a CheckinRequest)."""
+        return cls(code=data.code, registration_id=data.registration_id,
+                   batch_id=data.batch_id, session_id=data.session_id,
+                   scanned_at=data.scanned_at, nonce=data.nonce, device_id=data.device_id)
+
 
 @dataclass(frozen=True)
 class Outcome:

@@ -57,7 +57,7 @@ def set_active(db: Session, actor: User, user: User, active: bool) -> User:
             token.revoked_at = utcnow()
             db.add(token)
     db.flush()
-    forget_principals()
+    forget_principals(db)
     return user
 
 
@@ -70,5 +70,5 @@ def set_role(db: Session, actor: User, user: User, role: str) -> User:
         user.training_id = None
     db.add(user)
     db.flush()
-    forget_principals()
+    forget_principals(db)
     return user

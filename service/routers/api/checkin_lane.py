@@ -16,6 +16,7 @@ same work in a fraction (bench/bench_checkins.py).
 
 import logging
 
+import anyio
 import anyio.to_thread
 import psycopg
 from pydantic import ValidationError
@@ -25,6 +26,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.async_pg import AsyncPgPool
 from service.db import get_engine, is_sqlite
+from service.middleware import cookie_value, header_value
 from service.models.base import utcnow
 from service.schemas.checkins import CheckinRequest
 from service.services import checkin_lane
@@ -39,17 +41,12 @@ LANE_HEADER = {"server-timing": 'checkin;desc="fast lane"'}
 
 def _credentials(scope: Scope, session_cookie: str) -> tuple[str, str, str | None] | None:
     """(token kind, raw token, CSRF header) of the request, or None without any."""
-    headers = dict(scope.get("headers", []))
-    authorization = headers.get(b"authorization")
+    authorization = header_value(scope, b"authorization")
     if authorization is not None:
-        scheme, _sep, raw = authorization.decode("latin-1").partition(" ")
+        scheme, _sep, raw = authorization.partition(" ")
         return ("api", raw.strip(), None) if scheme.lower() == "bearer" else None
-    for part in headers.get(b"cookie", b"").decode("latin-1").split(";"):
-        name, _sep, value = part.strip().partition("=")
-        if name == session_cookie:
-            csrf = headers.get(b"x-csrf-token")
-            return "session", value, csrf.decode("latin-1") if csrf is not None else None
-    return None
+    session = cookie_value(scope, session_cookie)
+    return ("session", session, header_value(scope, b"x-csrf-token")) if session else None
 
 
 class CheckinLane:
@@ -61,6 +58,10 @@ class CheckinLane:
         self.enabled = connections > 0
         self.pool = None if is_sqlite(database_url) or not self.enabled \
             else AsyncPgPool(database_url, connections)
+        # SQLite's lane takes worker threads but not the admission gate: one thread at a
+        # time, so admitted requests (the gate is smaller than the thread pool by more
+        # than one) always find a thread to finish on, and the write lock they hold.
+        self._sqlite_threads: anyio.CapacityLimiter | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (not self.enabled or scope["type"] != "http" or scope["path"] != PATH
@@ -84,10 +85,8 @@ class CheckinLane:
             data = CheckinRequest.model_validate_json(body)
         except ValidationError:
             return None  # the route explains what is wrong, in the user's language
-        scan = ScanIn(code=data.code, registration_id=data.registration_id,
-                      batch_id=data.batch_id, session_id=data.session_id,
-                      scanned_at=data.scanned_at, nonce=data.nonce, device_id=data.device_id)
-        decision = checkin_lane.steps(*credentials, self.token_cache_seconds, scan, utcnow())
+        decision = checkin_lane.steps(*credentials, self.token_cache_seconds, ScanIn.of(data),
+                                      utcnow())
         try:
             outcome = await self._run(decision)
         except (psycopg.Error, SQLAlchemyError, OSError) as exc:
@@ -102,8 +101,10 @@ class CheckinLane:
 
     async def _run(self, decision: checkin_lane.Steps) -> Outcome | None:
         if self.pool is None:
+            if self._sqlite_threads is None:
+                self._sqlite_threads = anyio.CapacityLimiter(1)
             return await anyio.to_thread.run_sync(checkin_lane.run_sqlite, get_engine(),
-                                                  decision)
+                                                  decision, limiter=self._sqlite_threads)
         async with self.pool.connection() as conn:
             return await checkin_lane.run_postgresql(conn, decision)
 

@@ -20,10 +20,7 @@ router = APIRouter(prefix="/api", tags=["check-in"])
 
 def _check_in(request: Request, db: Session, data: CheckinRequest) -> JSONResponse:
     user = scanner_of(request, db)
-    outcome = checkins.check_in(db, user, ScanIn(
-        code=data.code, registration_id=data.registration_id, batch_id=data.batch_id,
-        session_id=data.session_id, scanned_at=data.scanned_at, nonce=data.nonce,
-        device_id=data.device_id))
+    outcome = checkins.check_in(db, user, ScanIn.of(data))
     payload = outcome.payload()
     # The request's one commit, in this same thread call: get_db then ends the request
     # without another hop (and SQLite's write lock is released before the next one).
