@@ -47,7 +47,8 @@ from reportlab.platypus import (
 from service.i18n import N_, gettext
 from service.i18n.formats import fmt_date, fmt_number, fmt_percent, fmt_range, fmt_time
 from service.models.trainings import KIND_LABELS, TIMEZONES
-from service.rendering.numbered_canvas import NumberedCanvas, ellipsize
+from service.rendering.numbered_canvas import NumberedCanvas
+from service.rendering.pdf_sheet import clip
 
 if TYPE_CHECKING:
     from service.services.activity_report import ActivityReport, BatchAgenda, Breakdown
@@ -201,7 +202,7 @@ def _bars(rows: Sequence[Breakdown], label: dict[str | None, str]) -> list[Drawi
         # Within a row the chart stacks its series bottom-up: registered goes on top.
         chart.data = [[r.present for r in part], [r.registered for r in part]]
         chart.categoryAxis.categoryNames = [
-            ellipsize(label.get(r.name, r.name or ""), _FONT, 7.5, label_w - 8) for r in part]
+            clip(label.get(r.name, r.name or ""), _FONT, 7.5, label_w - 8) for r in part]
         chart.categoryAxis.labels.fontName = _FONT
         chart.categoryAxis.labels.fontSize = 7.5
         chart.categoryAxis.labels.boxAnchor = "e"
@@ -245,7 +246,7 @@ def _day_chart(report: ActivityReport) -> Drawing | None:
                      for b in batches])
     chart.data = data
     chart.categoryAxis.categoryNames = [
-        ellipsize(b.name, _FONT, 7.5, chart.width / len(batches) - 4) for b in batches]
+        clip(b.name, _FONT, 7.5, chart.width / len(batches) - 4) for b in batches]
     chart.categoryAxis.labels.fontName = _FONT
     chart.categoryAxis.labels.fontSize = 7.5
     chart.categoryAxis.labels.boxAnchor = "n"

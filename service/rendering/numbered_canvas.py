@@ -9,14 +9,7 @@ from reportlab.lib.units import cm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen import canvas as rl_canvas
 
-
-def ellipsize(text: str, font: str, size: float, width: float) -> str:
-    """`text` shortened with an ellipsis to fit `width` (one line, it cannot wrap)."""
-    if pdfmetrics.stringWidth(text, font, size) <= width:
-        return text
-    while text and pdfmetrics.stringWidth(text + "…", font, size) > width:
-        text = text[:-1]
-    return text.rstrip() + "…"
+from service.rendering.pdf_sheet import clip
 
 
 class NumberedCanvas(rl_canvas.Canvas):
@@ -54,5 +47,5 @@ class NumberedCanvas(rl_canvas.Canvas):
         page = self._page_fmt.format(page=self._pageNumber, total=total)
         self.drawRightString(width - margin, y, page)
         room = width - 2 * margin - pdfmetrics.stringWidth(page, font, size) - 0.8 * cm
-        self.drawString(margin, y, ellipsize(self._left, font, size, room))
+        self.drawString(margin, y, clip(self._left, font, size, room))
         self.restoreState()

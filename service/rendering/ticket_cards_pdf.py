@@ -35,6 +35,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from service.rendering.agenda_pdf import _FONT, _FONT_BOLD, _FONT_ITALIC, _register_fonts
+from service.rendering.pdf_sheet import clip
 from service.rendering.qr import draw_qr
 
 _register_fonts()  # idempotent; agenda_pdf registers on import already
@@ -107,17 +108,6 @@ def _clean(text: str | None) -> str:
     return " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
 
 
-def _ellipsize(text: str, font: str, size: float, width: float) -> str:
-    if stringWidth(text, font, size) <= width:
-        return text
-    # Start from a proportional guess so a pathological 10,000-character name costs a few
-    # measurements, not thousands.
-    keep = max(int(len(text) * width / stringWidth(text, font, size)), 1)
-    while keep > 0 and stringWidth(text[:keep].rstrip() + "\u2026", font, size) > width:
-        keep -= 1
-    return text[:keep].rstrip() + "\u2026"
-
-
 def _fit_size(text: str, font: str, max_size: float, min_size: float, width: float) -> float:
     """The largest size up to max_size at which text fits width (width scales linearly)."""
     unit = stringWidth(text, font, 1.0)
@@ -132,7 +122,7 @@ def _wrap(text: str, font: str, size: float, width: float, max_lines: int) -> li
     if len(lines) > max_lines:
         lines = lines[: max_lines - 1] + [" ".join(lines[max_lines - 1:])]
     # simpleSplit never breaks a word, so one long word can still be too wide.
-    return [_ellipsize(line, font, size, width) for line in lines]
+    return [clip(line, font, size, width) for line in lines]
 
 
 def _fit_wrapped(text: str, font: str, max_size: float, min_size: float, width: float,
@@ -163,7 +153,7 @@ def _draw_header(c: Canvas, card: TicketCard, left: float, top: float) -> float:
     c.setFillColor(_MUTED)
     org = _clean(card.organization).upper()
     size = _fit_size(org, _FONT, _ORG_SIZE, _ORG_MIN, _INNER_W)
-    org = _ellipsize(org, _FONT, size, _INNER_W)
+    org = clip(org, _FONT, size, _INNER_W)
     _draw_lines(c, [org], _FONT, size, left, top, size)
     title_top = top - _ORG_SIZE - 2.5
     size, lines = _fit_wrapped(_clean(card.training_title), _FONT_BOLD, _TITLE_MAX,
@@ -182,7 +172,7 @@ def _draw_name(c: Canvas, name: str, left: float, rule_y: float) -> float:
     """The name, one line however long; returns the y below its descenders."""
     text = _clean(name)
     size = _fit_size(text, _FONT_BOLD, _NAME_MAX, _NAME_MIN, _INNER_W)
-    text = _ellipsize(text, _FONT_BOLD, size, _INNER_W)  # only past _NAME_MIN
+    text = clip(text, _FONT_BOLD, size, _INNER_W)  # only past _NAME_MIN
     # A shorter name keeps the baseline of a full-size one, so cards line up.
     baseline = rule_y - 3.5 - _ASCENT * _NAME_MAX
     c.setFillColor(_INK)
@@ -207,7 +197,7 @@ def _draw_details(c: Canvas, card: TicketCard, left: float, top: float, bottom: 
     category = _clean(card.category)
     if category:
         c.setFillColor(_ACCENT)
-        line = _ellipsize(category, _FONT_BOLD, _CATEGORY_SIZE, _TEXT_W)
+        line = clip(category, _FONT_BOLD, _CATEGORY_SIZE, _TEXT_W)
         y = _draw_lines(c, [line], _FONT_BOLD, _CATEGORY_SIZE, left, y, _CATEGORY_SIZE) - 4
     fields = [(LABEL_BATCH, card.batch_name), (LABEL_DATES, card.dates),
               (LABEL_VENUE, card.venue)]
@@ -230,7 +220,7 @@ def _url_lines(url: str) -> tuple[float, list[str]]:
     cut = url.rfind("/", 0, len(url) - 1) + 1
     parts = [url[:cut], url[cut:]] if cut > 0 else [url]
     size = min(_fit_size(p, _FONT, _URL_SIZE, _URL_MIN, _QR) for p in parts)
-    return size, [_ellipsize(p, _FONT, size, _QR) for p in parts]
+    return size, [clip(p, _FONT, size, _QR) for p in parts]
 
 
 def _draw_qr_block(c: Canvas, card: TicketCard, right: float, bottom: float) -> None:
