@@ -488,3 +488,22 @@ def test_the_certificates_first_signatory_fills_the_signature_block(
     assert 'value="19680412 199003 2 004"' in page
     assert 'value="Kepala Dinas P3AP2KB Kota Padang"' in page
     assert "Ratna Dewi" not in page
+
+
+def test_the_pdf_draws_its_bar_charts(db: Session, setup: Setup) -> None:
+    """Charts, not only tables: the attendance chart's title, its value axis, a bar
+    label per day, and filled rectangles for the bars."""
+    report = activity_report(db, setup.training)
+    pdf = render_activity_report_pdf(report)
+    lines = [line.strip() for page in PdfReader(io.BytesIO(pdf)).pages
+             for line in page.extract_text().splitlines()]
+    assert "Tingkat kehadiran per angkatan dan hari" in lines
+    axis = ["0%", "25%", "50%", "75%", "100%"]  # only a chart's value axis prints these
+    assert any(lines[i:i + 5] == axis for i in range(len(lines))), lines
+    # One bar label per batch and day, above the axis, apart from the tables.
+    chart = lines[lines.index("Tingkat kehadiran per angkatan dan hari"):]
+    labels = [t for t in chart[:chart.index("0%")] if re.fullmatch(r"\d+,\d%", t)]
+    assert len(labels) == sum(len(b.days) for b in report.batches) > 0, chart[:20]
+    drawings = sum(page.get_contents().get_data().count(b" re ") for page in
+                   PdfReader(io.BytesIO(pdf)).pages)
+    assert drawings > 20  # the bars (and legend swatches) are filled rectangles

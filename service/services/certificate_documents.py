@@ -88,6 +88,7 @@ def issued(db: Session, training: Training, base_url: str, batch_id: int | None 
            ) -> list[IssuedRow]:
     """Issued certificates with everything to draw them, by batch then number."""
     plans = eligibility.batch_plans(db, training)
+    eligibility.check_batch(plans, batch_id)
     query = (select(Certificate, Registration, TrainingCategory)
              .join(Registration, col(Registration.id) == Certificate.registration_id)
              .outerjoin(TrainingCategory,

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, col, select
 
+from service.errors import NotFound
 from service.i18n import gettext as _
 from service.i18n.formats import fmt_date
 from service.models import (
@@ -130,10 +131,18 @@ def _judge(person: Person, template: CertificateTemplate, plan: BatchPlan, today
             person.why.append(_("Missed day {n} ({date})", n=number, date=fmt_date(day)))
 
 
+def check_batch(plans: dict[int, "BatchPlan"], batch_id: int | None) -> None:
+    """A batch asked for by id must be one of the training's own."""
+    if batch_id is not None and batch_id not in plans:
+        raise NotFound("Batch not found.")
+
+
 def review(db: Session, training: Training, template: CertificateTemplate,
            batch_id: int | None = None) -> list[Person]:
-    """Every confirmed registration with a batch, judged, by batch then name."""
+    """Every confirmed registration with a batch, judged, by batch then name (of one
+    batch of this training: NotFound for another)."""
     plans = batch_plans(db, training)
+    check_batch(plans, batch_id)
     query = (select(Registration, Participant, TrainingCategory)
              .join(Participant, col(Participant.id) == Registration.participant_id)
              .outerjoin(TrainingCategory,

@@ -36,7 +36,7 @@ from service.services import certificate_issuing as issuing
 from service.services import certificate_numbering as numbering
 from service.services import certificate_revoke as revoking
 from service.services import certificate_template as templates
-from service.services import registrations, trainings
+from service.services import registrations
 from service.services.certificate_template import Draft, Upload
 
 router = APIRouter(prefix="/api", tags=["certificates"])
@@ -159,8 +159,6 @@ def issue(training: ApiTraining, user: ApiPlanner, db: DB, batch: int | None = N
           limit: int | None = None) -> IssueResult:
     """Issue a numbered certificate to every eligible registration; those who already
     have one are skipped, never renumbered."""
-    if batch is not None:
-        trainings.get_batch(db, user.organization_id, batch)
     r = issuing.issue(db, training, user.id, batch, limit if limit and limit > 0 else None)
     return IssueResult(issued=r.issued, skipped=r.skipped, not_eligible=r.not_eligible,
                        remaining=r.remaining)
@@ -198,10 +196,8 @@ def registration_certificate(registration_id: int, user: ApiPlanner, db: DB,
     return one_pdf(_design(db, training), rows[0])
 
 
-def _batch_rows(db: DB, training: Training, user: User, request: Request,
+def _batch_rows(db: DB, training: Training, request: Request,
                 batch: int | None) -> list[documents.IssuedRow]:
-    if batch is not None:
-        trainings.get_batch(db, user.organization_id, batch)
     rows = documents.issued(db, training, public_base(request), batch)
     if not rows:
         raise NotFound("No certificate has been issued yet.", code="no_certificate")
@@ -212,7 +208,7 @@ def _batch_rows(db: DB, training: Training, user: User, request: Request,
 def merged(training: ApiTraining, user: ApiPlanner, db: DB, request: Request,
            batch: int | None = None) -> Response:
     """Every valid certificate of the training (or of `batch`) in one PDF, for printing."""
-    rows = _batch_rows(db, training, user, request, batch)
+    rows = _batch_rows(db, training, request, batch)
     name = f"sertifikat-{pk(training)}" + (f"-angkatan-{batch}" if batch else "") + ".pdf"
     return merged_pdf(_design(db, training), rows, name)
 
@@ -221,7 +217,7 @@ def merged(training: ApiTraining, user: ApiPlanner, db: DB, request: Request,
 def zipped(training: ApiTraining, user: ApiPlanner, db: DB, request: Request,
            batch: int | None = None) -> Response:
     """Every valid certificate as separate PDF files in one ZIP."""
-    rows = _batch_rows(db, training, user, request, batch)
+    rows = _batch_rows(db, training, request, batch)
     name = f"sertifikat-{pk(training)}" + (f"-angkatan-{batch}" if batch else "") + ".zip"
     return zip_file(_design(db, training), rows, name)
 
