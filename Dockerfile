@@ -7,11 +7,8 @@ FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 WEB_CONCURRENCY=2
 
-# DejaVu fonts so PDFs print every Latin name Indonesia writes.
-RUN apt-get update \
- && apt-get install -y --no-install-recommends fonts-dejavu-core \
- && rm -rf /var/lib/apt/lists/* \
- && useradd --create-home --uid 10001 bimtek
+# The PDFs' fonts ship inside the package (service/rendering/fonts).
+RUN useradd --create-home --uid 10001 bimtek
 
 WORKDIR /app
 COPY pyproject.toml README.md alembic.ini ./

@@ -12,14 +12,12 @@ from __future__ import annotations
 
 import functools
 import io
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
-import reportlab
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
 from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.shapes import Drawing
@@ -29,8 +27,6 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
@@ -49,6 +45,7 @@ from service.i18n.formats import fmt_date, fmt_number, fmt_percent, fmt_range, f
 from service.models.trainings import KIND_LABELS, TIMEZONES
 from service.rendering.numbered_canvas import NumberedCanvas
 from service.rendering.pdf_sheet import clip
+from service.rendering.sans_font import SANS, SANS_BOLD, SANS_ITALIC
 
 if TYPE_CHECKING:
     from service.services.activity_report import ActivityReport, BatchAgenda, Breakdown
@@ -69,27 +66,7 @@ class Signer:
 
 # --- fonts -------------------------------------------------------------------------------
 
-_FONT, _BOLD, _ITALIC = "ReportSans", "ReportSans-Bold", "ReportSans-Italic"
-_DEJAVU = "/usr/share/fonts/truetype/dejavu"
-_VERA = os.path.join(os.path.dirname(reportlab.__file__), "fonts")
-
-
-def _register_fonts() -> None:
-    """A TTF family once: the base-14 fonts print boxes for names like Ḥalimah."""
-    if _FONT in pdfmetrics.getRegisteredFontNames():
-        return
-    files = [os.path.join(_DEJAVU, f) for f in
-             ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSans-Oblique.ttf")]
-    if not all(os.path.exists(f) for f in files):
-        files = [os.path.join(_VERA, f) for f in ("Vera.ttf", "VeraBd.ttf", "VeraIt.ttf")]
-    pdfmetrics.registerFont(TTFont(_BOLD, files[1]))
-    pdfmetrics.registerFont(TTFont(_ITALIC, files[2]))
-    pdfmetrics.registerFont(TTFont(_FONT, files[0]))  # last: the guard above checks it
-    pdfmetrics.registerFontFamily(_FONT, normal=_FONT, bold=_BOLD, italic=_ITALIC,
-                                  boldItalic=_BOLD)
-
-
-_register_fonts()
+_FONT, _BOLD, _ITALIC = SANS, SANS_BOLD, SANS_ITALIC
 
 # --- page and styles ---------------------------------------------------------------------
 

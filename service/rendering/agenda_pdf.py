@@ -10,19 +10,15 @@ from __future__ import annotations
 import datetime
 import functools
 import io
-import os
 from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape
 
-import reportlab
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
@@ -36,6 +32,7 @@ from reportlab.platypus import (
 )
 
 from service.rendering.numbered_canvas import NumberedCanvas
+from service.rendering.sans_font import SANS, SANS_BOLD, SANS_ITALIC
 
 
 @dataclass(frozen=True)
@@ -107,39 +104,7 @@ _LABELS: dict[str, dict[str, Any]] = {
 
 # --- fonts -------------------------------------------------------------------------------
 
-_FONT = "AgendaSans"
-_FONT_BOLD = "AgendaSans-Bold"
-_FONT_ITALIC = "AgendaSans-Italic"
-
-_DEJAVU_DIR = "/usr/share/fonts/truetype/dejavu"
-_VERA_DIR = os.path.join(os.path.dirname(reportlab.__file__), "fonts")
-
-
-def _register_fonts() -> None:
-    """Register a TTF family once; the PDF base-14 fonts cannot print names like Ḥalimah."""
-    if _FONT in pdfmetrics.getRegisteredFontNames():
-        return
-    dejavu = os.path.join(_DEJAVU_DIR, "DejaVuSans.ttf")
-    dejavu_bold = os.path.join(_DEJAVU_DIR, "DejaVuSans-Bold.ttf")
-    if os.path.exists(dejavu) and os.path.exists(dejavu_bold):
-        regular, bold = dejavu, dejavu_bold
-        italic = os.path.join(_DEJAVU_DIR, "DejaVuSans-Oblique.ttf")
-    else:
-        regular = os.path.join(_VERA_DIR, "Vera.ttf")
-        bold = os.path.join(_VERA_DIR, "VeraBd.ttf")
-        italic = os.path.join(_VERA_DIR, "VeraIt.ttf")
-    if not os.path.exists(italic):
-        italic = regular
-    pdfmetrics.registerFont(TTFont(_FONT_BOLD, bold))
-    pdfmetrics.registerFont(TTFont(_FONT_ITALIC, italic))
-    # Registered last so the guard above only passes once the whole family exists.
-    pdfmetrics.registerFont(TTFont(_FONT, regular))
-    pdfmetrics.registerFontFamily(
-        _FONT, normal=_FONT, bold=_FONT_BOLD, italic=_FONT_ITALIC, boldItalic=_FONT_BOLD
-    )
-
-
-_register_fonts()
+_FONT, _FONT_BOLD, _FONT_ITALIC = SANS, SANS_BOLD, SANS_ITALIC
 
 # --- styles ------------------------------------------------------------------------------
 

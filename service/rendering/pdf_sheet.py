@@ -8,35 +8,18 @@ page count is known before the first page is drawn.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import reportlab
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 
-FONT = "SheetSans"
-FONT_BOLD = "SheetSans-Bold"
-_DEJAVU = "/usr/share/fonts/truetype/dejavu"
-_VERA = os.path.join(os.path.dirname(reportlab.__file__), "fonts")
+from service.rendering.sans_font import SANS, SANS_BOLD
+
+FONT = SANS
+FONT_BOLD = SANS_BOLD
 ELLIPSIS = "\u2026"
 
 
-def register_fonts() -> None:
-    """A TTF family once per process: the base-14 fonts print "Ḥalimah" as boxes."""
-    if FONT in pdfmetrics.getRegisteredFontNames():
-        return
-    regular = os.path.join(_DEJAVU, "DejaVuSans.ttf")
-    bold = os.path.join(_DEJAVU, "DejaVuSans-Bold.ttf")
-    if not (os.path.exists(regular) and os.path.exists(bold)):
-        regular, bold = os.path.join(_VERA, "Vera.ttf"), os.path.join(_VERA, "VeraBd.ttf")
-    pdfmetrics.registerFont(TTFont(FONT_BOLD, bold))
-    # Registered last, so the guard above passes only once both exist.
-    pdfmetrics.registerFont(TTFont(FONT, regular))
-
-
-register_fonts()
 
 
 def width_of(text: str, font: str, size: float) -> float:

@@ -34,11 +34,11 @@ from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
-from service.rendering.agenda_pdf import _FONT, _FONT_BOLD, _FONT_ITALIC, _register_fonts
 from service.rendering.pdf_sheet import clip
 from service.rendering.qr import draw_qr
+from service.rendering.sans_font import SANS, SANS_BOLD, SANS_ITALIC
 
-_register_fonts()  # idempotent; agenda_pdf registers on import already
+_FONT, _FONT_BOLD, _FONT_ITALIC = SANS, SANS_BOLD, SANS_ITALIC
 
 
 @dataclass(frozen=True)
