@@ -9,6 +9,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from service.errors import NotFound
 from service.i18n import use_locale
 from service.i18n.formats import fmt_date, fmt_range
 from service.models import (
@@ -23,6 +24,7 @@ from service.models.base import pk
 from service.rendering.certificate_pdf import CertificateDesign, CertificateFields, Signatory
 from service.services import certificate_eligibility as eligibility
 from service.services import certificate_numbering as numbering
+from service.services import certificate_template as templates
 from service.services.certificate_template import Draft
 
 SAMPLE_NAME = "Hj. Nur Aisyah Binti Muhammad Syafii, S.Pd., M.Pd."
@@ -51,6 +53,11 @@ def design(db: Session, training: Training, d: Draft) -> CertificateDesign:
 def _dates(batch: Batch) -> str:
     with use_locale("id"):
         return fmt_range(batch.start_date, batch.end_date)
+
+
+def saved_design(db: Session, training: Training) -> CertificateDesign:
+    """The design of the training's saved template (what downloads print)."""
+    return design(db, training, templates.current(db, training))
 
 
 def sample_fields(db: Session, training: Training, d: Draft, base_url: str) -> CertificateFields:
@@ -131,3 +138,16 @@ def named(rows: list[IssuedRow]) -> Iterator[tuple[str, CertificateFields]]:
             name = name[:-4] + f"-{r.certificate_id}.pdf"
         seen.add(name)
         yield name, r.fields
+
+
+def holder_row(db: Session, token: str, base_url: str) -> tuple[Training, IssuedRow]:
+    """The certificate of the ticket with this token, if issued and not revoked."""
+    reg = db.exec(select(Registration).where(Registration.ticket_token == token)).first()
+    if reg is None:
+        raise NotFound("This ticket does not exist. Check the link you received.")
+    training = db.get(Training, reg.training_id)
+    assert training is not None  # a registration's training is a foreign key
+    rows = issued(db, training, base_url, registration_id=pk(reg))
+    if not rows:
+        raise NotFound("No certificate has been issued to you yet.", code="no_certificate")
+    return training, rows[0]

@@ -179,10 +179,6 @@ def list_certificates(training: ApiTraining, db: DB, request: Request,
     return CertificateList(items=items)
 
 
-def _design(db: DB, training: Training) -> documents.CertificateDesign:
-    return documents.design(db, training, templates.current(db, training))
-
-
 @router.get("/registrations/{registration_id}/certificate.pdf")
 def registration_certificate(registration_id: int, user: ApiPlanner, db: DB,
                              request: Request) -> Response:
@@ -193,7 +189,7 @@ def registration_certificate(registration_id: int, user: ApiPlanner, db: DB,
     if not rows:
         raise NotFound("No certificate has been issued to this person.",
                        code="no_certificate")
-    return one_pdf(_design(db, training), rows[0])
+    return one_pdf(documents.saved_design(db, training), rows[0])
 
 
 def _batch_rows(db: DB, training: Training, request: Request,
@@ -210,7 +206,7 @@ def merged(training: ApiTraining, user: ApiPlanner, db: DB, request: Request,
     """Every valid certificate of the training (or of `batch`) in one PDF, for printing."""
     rows = _batch_rows(db, training, request, batch)
     name = f"sertifikat-{pk(training)}" + (f"-angkatan-{batch}" if batch else "") + ".pdf"
-    return merged_pdf(_design(db, training), rows, name)
+    return merged_pdf(documents.saved_design(db, training), rows, name)
 
 
 @router.get("/trainings/{training_id}/certificates.zip")
@@ -219,7 +215,7 @@ def zipped(training: ApiTraining, user: ApiPlanner, db: DB, request: Request,
     """Every valid certificate as separate PDF files in one ZIP."""
     rows = _batch_rows(db, training, request, batch)
     name = f"sertifikat-{pk(training)}" + (f"-angkatan-{batch}" if batch else "") + ".zip"
-    return zip_file(_design(db, training), rows, name)
+    return zip_file(documents.saved_design(db, training), rows, name)
 
 
 @router.post("/certificates/{certificate_id}/revoke")

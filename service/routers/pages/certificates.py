@@ -7,12 +7,11 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from sqlmodel import select
 from starlette.datastructures import UploadFile
 
 from service.db import DB
 from service.errors import DomainError, NotFound
-from service.models import TIMEZONES, Registration, Training, User
+from service.models import TIMEZONES, Training, User
 from service.models.base import pk
 from service.rendering.certificate_pdf import render_preview_png
 from service.routers.certificate_files import merged_pdf, one_pdf, zip_file
@@ -240,17 +239,13 @@ def email_links(request: Request, training: PageTraining, db: DB,
 
 # --- downloads --------------------------------------------------------------------------
 
-def _design(db: DB, training: Training) -> documents.CertificateDesign:
-    return documents.design(db, training, templates.current(db, training))
-
-
 @router.get("/trainings/{training_id}/certificates.pdf")
 def merged(request: Request, training: PageTraining, db: DB) -> Response:
     batch = _batch_param(db, training, request.query_params.get("batch"))
     rows = documents.issued(db, training, public_base(request), batch)
     if not rows:
         raise NotFound("No certificate has been issued yet.", code="no_certificate")
-    return merged_pdf(_design(db, training), rows, f"sertifikat-{pk(training)}.pdf")
+    return merged_pdf(documents.saved_design(db, training), rows, f"sertifikat-{pk(training)}.pdf")
 
 
 @router.get("/trainings/{training_id}/certificates.zip")
@@ -259,7 +254,7 @@ def zipped(request: Request, training: PageTraining, db: DB) -> Response:
     rows = documents.issued(db, training, public_base(request), batch)
     if not rows:
         raise NotFound("No certificate has been issued yet.", code="no_certificate")
-    return zip_file(_design(db, training), rows, f"sertifikat-{pk(training)}.zip")
+    return zip_file(documents.saved_design(db, training), rows, f"sertifikat-{pk(training)}.zip")
 
 
 @router.get("/registrations/{registration_id}/certificate.pdf")
@@ -269,7 +264,7 @@ def one(request: Request, registration_id: int, user: PagePlanner, db: DB) -> Re
                             registration_id=registration_id, include_revoked=True)
     if not rows:
         raise NotFound("No certificate has been issued to this person.", code="no_certificate")
-    return one_pdf(_design(db, training), rows[0])
+    return one_pdf(documents.saved_design(db, training), rows[0])
 
 
 @router.get("/t/{token}/certificate.pdf")
@@ -277,15 +272,7 @@ def holder_certificate(token: str, request: Request, db: DB) -> Response:
     """The ticket holder's own certificate, once issued (and not revoked)."""
     if not TOKEN.match(token):
         raise NotFound("This ticket does not exist. Check the link you received.")
-    reg = db.exec(select(Registration).where(Registration.ticket_token == token)).first()
-    if reg is None:
-        raise NotFound("This ticket does not exist. Check the link you received.")
-    training = db.get(Training, reg.training_id)
-    cert = revoking.for_registration(db, pk(reg))
-    if training is None or cert is None or cert.revoked_at is not None:
-        raise NotFound("No certificate has been issued to you yet.", code="no_certificate")
-    rows = documents.issued(db, training, public_base(request), registration_id=pk(reg))
-    response = one_pdf(_design(db, training), rows[0], attachment=True)
+    training, row = documents.holder_row(db, token, public_base(request))
+    response = one_pdf(documents.saved_design(db, training), row, attachment=True)
     response.headers.update(PRIVATE)
     return response
-
