@@ -55,3 +55,12 @@ def fmt_percent(share: float) -> str:
     tenths = int(share * 1000 + 1e-9)
     text = f"{tenths // 10}.{tenths % 10}%"
     return text.replace(".", ",") if get_locale() == "id" else text
+
+
+def fmt_phone(e164: str | None) -> str | None:
+    """+6281234567890 as people write it, 0812 3456 7890: also a text no spreadsheet
+    turns into a number (losing the 0) or a formula (the +). Other numbers as stored."""
+    if not e164 or not e164.startswith("+62"):
+        return e164
+    digits = "0" + e164[3:]
+    return " ".join(digits[i:i + 4] for i in range(0, len(digits), 4))

@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 from service.errors import Forbidden
 from service.i18n import N_
 from service.i18n import gettext as _
-from service.i18n.formats import fmt_date, fmt_range
+from service.i18n.formats import fmt_date, fmt_phone, fmt_range
 from service.models import (
     Batch,
     CheckIn,
@@ -126,17 +126,6 @@ def check_nik_access(user: User | None, nik: str | None) -> bool:
     return True
 
 
-def local_phone(e164: str | None) -> str | None:
-    """+6281234567890 as people write it, 0812 3456 7890: a text no spreadsheet turns
-    into a number (losing the 0) or a formula (the +)."""
-    if not e164:
-        return None
-    if e164.startswith("+62"):
-        digits = "0" + e164[3:]
-        return " ".join(digits[i:i + 4] for i in range(0, len(digits), 4))
-    return e164
-
-
 def _day_label(n: int, day: date) -> str:
     return f"{_('Day {n}', n=n)} ({day.day:02d}/{day.month:02d})"
 
@@ -155,7 +144,7 @@ def sheet(r: Roster, audience: Audience, full_nik: bool = False,
     for n, p in enumerate(r.rows, start=1):
         row: list[Cell] = [n, p.name]
         if committee:
-            row += [p.nik if full_nik else mask_nik(p.nik), local_phone(p.phone)]
+            row += [p.nik if full_nik else mask_nik(p.nik), fmt_phone(p.phone)]
         row += [p.category, p.institution, p.village, p.district]
         row += [PRESENT if here else ABSENT for here in p.present]
         rows.append(row)

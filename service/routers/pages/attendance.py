@@ -13,9 +13,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from service.db import DB
+from service.i18n.formats import fmt_phone
 from service.models import TIMEZONES, Batch, Training
 from service.routers.deps import PageTraining
-from service.routers.pages.registrations import local_phone
 from service.routers.pages.rendering import render
 from service.services import attendance as att
 from service.services import training_clock as clock
@@ -101,7 +101,7 @@ def _context(db: DB, training: Training, params: Mapping[str, str],
         a=a,
         page_url=f"/trainings/{tid}/attendance?{sel.query()}",
         screen_url=f"/trainings/{tid}/attendance/screen?{sel.query()}",
-        missing=[MissingView(m, local_phone(m.phone), m.phone,
+        missing=[MissingView(m, fmt_phone(m.phone), m.phone,
                              att.missing_whatsapp(m, training, sel.batch, sel.day))
                  for m in a.missing],
         today=clock.today(training))

@@ -14,6 +14,7 @@ from service.db import DB
 from service.errors import DomainError
 from service.i18n import N_
 from service.i18n import gettext as _
+from service.i18n.formats import fmt_phone
 from service.models import Batch, Training, User
 from service.routers.deps import PagePlanner, PageTraining
 from service.routers.pages.forms import errors_by_field, form_data, parse
@@ -92,14 +93,6 @@ class Filters:
             query.append(("page", str(page)))
         path = f"/trainings/{training_id}/registrations"
         return f"{path}?{urlencode(query)}" if query else path
-
-
-def local_phone(e164: str | None) -> str | None:
-    """+6281234567890 as people write it: 0812 3456 7890."""
-    if not e164 or not e164.startswith("+62"):
-        return e164
-    digits = "0" + e164[3:]
-    return " ".join(digits[i:i + 4] for i in range(0, len(digits), 4))
 
 
 def _batch_views(batches: list[Batch]) -> list[BatchView]:
@@ -204,7 +197,7 @@ def _list_context(request: Request, db: DB, training: Training, org_id: int,
     views = [RowView(
         id=r.registration.id or 0, name=r.participant.name,
         category=r.category.name if r.category else None,
-        nik=regs.mask_nik(r.participant.nik), phone=local_phone(r.participant.phone),
+        nik=regs.mask_nik(r.participant.nik), phone=fmt_phone(r.participant.phone),
         village=r.participant.village, district=r.participant.district,
         batch_id=r.registration.batch_id, batch=r.batch.name if r.batch else None,
         status=r.registration.status, ticket_url=f"/t/{r.registration.ticket_token}",
@@ -327,7 +320,7 @@ def edit_page(request: Request, registration_id: int, db: DB, user: PagePlanner,
     row = regs.registration_row(db, reg)
     person = row.participant
     values = {k: str(getattr(person, k) or "") for k in FORM_FIELDS if k != "category"}
-    values["phone"] = local_phone(person.phone) or ""
+    values["phone"] = fmt_phone(person.phone) or ""
     values["category"] = row.category.name if row.category else ""
     on_file = None
     if not _may_see_nik(user):
