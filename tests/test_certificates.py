@@ -362,3 +362,20 @@ def test_downloads_per_batch_and_another_trainings_batch_refused(api: TestClient
     for path in ("certificates.pdf", "certificates.zip"):
         r = api.get(f"/api/trainings/{s.tid}/{path}?batch={other}")
         assert r.status_code == 404 and r.json()["code"] == "not_found", path
+
+
+def test_a_break_counts_no_jpl_wherever_jpl_is_totalled(api: TestClient, db: Session) -> None:
+    s = make_setup(api, db)
+    attend(api, s)
+    batch = s.batches[0]["id"]
+    for title, kind, start, end, jpl in (("Materi", "material", "08:00", "10:00", 4),
+                                         ("Ishoma", "break", "12:00", "13:00", 2)):
+        r = api.post(f"/api/batches/{batch}/sessions", json={
+            "title": title, "kind": kind, "date": "2018-09-12", "start_time": start,
+            "end_time": end, "speaker_ids": [], "jpl": jpl})
+        assert r.status_code == 201, r.text
+    assert put_template(api, s, rule="jpl", min_percent=80).status_code == 200
+    person = eligibility(api, s)["Kader 01 Nur'aini"]
+    assert (person["jpl_attended"], person["jpl_total"]) == (4, 4)
+    t = api.get(f"/api/trainings/{s.tid}").json()
+    assert [b["total_jpl"] for b in t["batches"] if b["id"] == batch] == [4]

@@ -45,6 +45,12 @@ class AgendaSession(SQLModel, table=True):
     description: str | None = Field(default=None, max_length=2000)
     created_at: datetime = created_at_field()
 
+    @property
+    def counted_jpl(self) -> int:
+        """The session's JPL as totals count it: a break is never a training hour,
+        whatever was typed into it."""
+        return 0 if self.kind == "break" else max(self.jpl, 0)
+
 
 class SessionSpeaker(SQLModel, table=True):
     __tablename__ = "session_speaker"

@@ -345,7 +345,7 @@ def activity_report(db: Session, training: Training) -> ActivityReport:
                  for i in info.sessions]
         agenda.append(BatchAgenda(info.batch.name, lines))
         speaker_entries.append((info.batch.name, [
-            (display_name(s), s.institution, i.session.jpl if i.session.kind != "break" else 0)
+            (display_name(s), s.institution, i.session.counted_jpl)
             for i in info.sessions for s in i.speakers]))
 
     venues: list[str] = []

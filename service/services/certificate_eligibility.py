@@ -34,7 +34,7 @@ class BatchPlan:
 
     @property
     def total_jpl(self) -> int:
-        return sum(s.jpl for s in self.sessions)
+        return sum(s.counted_jpl for s in self.sessions)
 
 
 @dataclass
@@ -190,7 +190,7 @@ def review(db: Session, training: Training, template: CertificateTemplate,
             category=category.name if category else "",
             days_present=[d for d in plan.days if d in days],
             days_missed=[d for d in plan.days if d not in days],
-            jpl_attended=sum(s.jpl for s in attended), jpl_total=plan.total_jpl,
+            jpl_attended=sum(s.counted_jpl for s in attended), jpl_total=plan.total_jpl,
             meets_rule=False, decision=decisions.get(rid), certificate=certificates.get(rid))
         _judge(person, template, plan, today)
         people.append(person)

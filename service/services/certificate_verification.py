@@ -58,8 +58,8 @@ def verify(db: Session, code: str) -> Verification:
         raise UnknownCertificate()
     cert, reg, training, org = row
     batch = db.get(Batch, reg.batch_id) if reg.batch_id else None
-    jpl = sum(db.exec(select(col(AgendaSession.jpl))
-                      .where(AgendaSession.batch_id == batch.id)).all()) if batch else 0
+    jpl = sum(s.counted_jpl for s in db.exec(
+        select(AgendaSession).where(AgendaSession.batch_id == batch.id))) if batch else 0
     return Verification(
         valid=cert.revoked_at is None, name=cert.name, number=cert.number,
         training=training.title, organizer=org.name, batch=batch.name if batch else "",

@@ -36,7 +36,7 @@ class BatchInfo:
 
     @property
     def total_jpl(self) -> int:
-        return sum(i.session.jpl for i in self.sessions)
+        return sum(i.session.counted_jpl for i in self.sessions)
 
     def sessions_on(self, day: date) -> list[SessionItem]:
         return [i for i in self.sessions if i.session.date == day]
