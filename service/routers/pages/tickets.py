@@ -13,7 +13,13 @@ from service.errors import DomainError, FieldError, NotFound
 from service.models import Organization, Venue
 from service.rendering.qr import qr_png, qr_svg
 from service.routers.deps import PageTraining
-from service.routers.pages.forms import errors_by_field, form_data, render_form
+from service.routers.pages.forms import (
+    SubmittedForm,
+    errors_by_field,
+    form_data,
+    render_form,
+    submit,
+)
 from service.routers.pages.rendering import redirect, render
 from service.routers.urls import public_base
 from service.services import certificate_revoke, housekeeping, self_registration, tickets
@@ -79,7 +85,8 @@ def _client_address(request: Request) -> str:
 
 
 @router.post("/daftar/{code}")
-async def register_submit(code: str, request: Request, db: DB, aside: AsideDB) -> Response:
+def register_submit(code: str, request: Request, form: SubmittedForm, db: DB,
+                    aside: AsideDB) -> Response:
     """Register oneself; refused (4xx, nothing saved) for bots, duplicates, a closed window."""
     settings = get_settings()
     # Counted in its own transaction, so refused attempts count too.
@@ -89,19 +96,23 @@ async def register_submit(code: str, request: Request, db: DB, aside: AsideDB) -
     finally:
         aside.commit()
     training = self_registration.training_for_code(db, code)
-    data = await form_data(request)
+    data = form.values()
     stamp, honeypot = data.pop("stamp", ""), data.pop("website", "")
     raw_batch = data.pop("batch_id", "") or None
-    try:
+
+    def work() -> Any:
         self_registration.check_form(db, stamp, honeypot)
-        batch_id = _batch_id(raw_batch)
-        registration = self_registration.self_register(db, training, data, batch_id)
-    except DomainError as exc:
-        db.rollback()
+        return self_registration.self_register(db, training, data, _batch_id(raw_batch))
+
+    def refused(exc: DomainError) -> Response:
         context = {**_public_context(db, training), "values": {**data, "batch_id": raw_batch},
                    "errors": errors_by_field(exc)}
         return render(request, "public/register.html", context, exc.status)
-    return redirect(request, f"/t/{registration.ticket_token}?new=1")
+
+    return submit(db, work,
+                  lambda registration: redirect(request,
+                                                f"/t/{registration.ticket_token}?new=1"),
+                  refused)
 
 
 def _batch_id(raw: str | None) -> int | None:
