@@ -1,8 +1,8 @@
 """A few PostgreSQL connections for the event loop itself (psycopg's async API).
 
-Only the door's fast lane uses them (service/routers/api/checkin_lane.py): a check-in
-there is two statements in autocommit, awaited on the event loop, with no worker
-thread, no ORM session and no transaction to begin and commit. Everything else goes
+Only the door's fast lane uses them (service/middleware/checkin_lane.py): a batch of
+check-ins there is two statements in autocommit, awaited on the event loop, with no
+worker thread, no ORM session and no transaction to begin and commit. Everything else goes
 through SQLAlchemy's pool (service/db.py).
 """
 

@@ -3,19 +3,36 @@
 import argparse
 import secrets
 import sys
+from typing import Any
 
 from sqlmodel import func, select
 
 from service import migrate as migrations
 from service.db import open_session
 from service.errors import DomainError
-from service.settings import get_settings
+from service.settings import Settings, get_settings
 
 
 def cmd_migrate(_args: argparse.Namespace) -> int:
     migrations.upgrade()
     print("database is at the newest schema")
     return 0
+
+
+def uvicorn_options(settings: Settings) -> dict[str, Any]:
+    """How `serve` runs uvicorn, beyond host, port, workers and log level (the bench
+    serves its reference app with the same)."""
+    from service import access_log
+
+    trusted = settings.trusted_proxies.strip()
+    # X-Forwarded-For and -Proto only from the proxies named: believed from anyone (or
+    # any local process), a rotating header would reset every rate limit per address.
+    return {"proxy_headers": bool(trusted), "forwarded_allow_ips": trusted or None,
+            "log_config": access_log.log_config(),
+            # A process that does not answer uvicorn's ping within this is killed and
+            # replaced; 5 s (the default) killed processes still importing the app on a
+            # busy 2-core machine, over and over.
+            "timeout_worker_healthcheck": 30}
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -26,7 +43,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     print(f"Bimtek on http://{args.host}:{args.port} (database: "
           f"{settings.database_url.split('@')[-1]}, {args.workers} worker(s))", flush=True)
     uvicorn.run("service.main:create_app", factory=True, host=args.host, port=args.port,
-                workers=args.workers, log_level=args.log_level, proxy_headers=True)
+                workers=args.workers, log_level=args.log_level, **uvicorn_options(settings))
     return 0
 
 

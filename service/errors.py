@@ -4,13 +4,16 @@ One set of handlers renders them as JSON under /api and as a page or an HTMX
 fragment elsewhere. An expected failure is never a 500.
 """
 
+import sqlite3
 from typing import Any
 
+import psycopg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
-from sqlalchemy.exc import DataError, DBAPIError
+from sqlalchemy.exc import DataError, DBAPIError, InterfaceError
+from sqlalchemy.exc import TimeoutError as SATimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 
@@ -113,6 +116,10 @@ _PYDANTIC_MESSAGES: dict[str, str] = {
     "model_attributes_type": N_("The request body must be a JSON object."),
     "dict_type": N_("The request body must be a JSON object."),
     "email": N_("Not a valid email address."),
+    "control_character": N_("Holds an invisible control character (often copied along from "
+                            "another program): remove it."),
+    "string_unicode": N_("Holds an invisible control character (often copied along from "
+                         "another program): remove it."),
 }
 
 
@@ -134,12 +141,50 @@ def _wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api")
 
 
-def _render(request: Request, status: int, payload: dict[str, Any]) -> Response:
+def _render(request: Request, status: int, payload: dict[str, Any],
+            headers: dict[str, str] | None = None) -> Response:
     if _wants_json(request):
-        return JSONResponse(payload, status_code=status)
+        return JSONResponse(payload, status_code=status, headers=headers)
     from service.routers.pages.rendering import render_error
 
-    return render_error(request, status, payload)
+    response = render_error(request, status, payload)
+    response.headers.update(headers or {})
+    return response
+
+
+# Seconds a client should wait before it tries again after a 503: a restarting database
+# is back within a few seconds; a scanner phone keeps its scan queued meanwhile.
+RETRY_AFTER_SECONDS = 5
+# What SQLite says when it cannot be used just now (another process holds the write lock
+# past the busy timeout, the file or its folder is gone or unreadable), as opposed to
+# what it says about a wrong statement ("no such table"), which stays a 500: a bug.
+_SQLITE_UNAVAILABLE = ("database is locked", "database table is locked", "database is busy",
+                       "unable to open", "disk i/o error", "readonly database",
+                       "database disk image is malformed", "locking protocol")
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """Whether an exception means the database could not be reached or used just now (a
+    restart, a dropped connection, no free connection, a locked SQLite file)."""
+    if isinstance(exc, SATimeoutError):
+        return True  # no pooled connection came free in time
+    orig: BaseException | None = exc
+    if isinstance(exc, DBAPIError):
+        if exc.connection_invalidated or isinstance(exc, InterfaceError):
+            return True
+        orig = exc.orig
+    if isinstance(orig, sqlite3.OperationalError):
+        return any(words in str(orig).lower() for words in _SQLITE_UNAVAILABLE)
+    # psycopg's OperationalError: refused or lost connections, a server shutting down,
+    # and the conflicts a retry settles (deadlock, serialization failure).
+    return isinstance(orig, psycopg.OperationalError | psycopg.InterfaceError)
+
+
+def unavailable_response(request: Request) -> Response:
+    """503 with a retry hint in the user's language, as JSON under /api, else a page."""
+    return _render(request, 503, {"code": "database_unavailable", "message": _(
+        "The database did not answer. Try again in a moment.")},
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -159,14 +204,24 @@ def install_error_handlers(app: FastAPI) -> None:
             "The request holds a value that cannot be stored (for example an invisible "
             "control character or a number that is too large).")})
 
-    @app.exception_handler(DBAPIError)
-    async def _database(request: Request, exc: DBAPIError) -> Response:
-        if not exc.connection_invalidated:
+    async def _database(request: Request, exc: Exception) -> Response:
+        if not database_unavailable(exc):
             raise exc
-        # The database went away (a restart): the connection is dropped from the pool
-        # and the next request gets a fresh one. Scanner phones keep the scan and retry.
-        return _render(request, 503, {"code": "database_unavailable", "message": _(
-            "The database did not answer. Try again in a moment.")})
+        # The database went away (a restart, an outage) or is locked: a dead connection
+        # is dropped from the pool and a later request gets a fresh one. Scanner phones
+        # keep the scan and retry.
+        return unavailable_response(request)
+
+    for kind in (DBAPIError, SATimeoutError, sqlite3.OperationalError,
+                 psycopg.OperationalError, psycopg.InterfaceError):
+        app.add_exception_handler(kind, _database)
+
+    @app.exception_handler(OverflowError)
+    async def _overflow(request: Request, exc: OverflowError) -> Response:
+        # SQLite cannot even bind an integer beyond 64 bits (/api/trainings/2**63): no
+        # row has such an id, so whatever was asked for is not there. (PostgreSQL
+        # compares it as a numeric and finds nothing, or refuses to store it: DataError.)
+        return _render(request, 404, {"code": "not_found", "message": _("Not found.")})
 
     @app.exception_handler(ClientDisconnect)
     async def _gone(request: Request, exc: ClientDisconnect) -> Response:

@@ -28,14 +28,19 @@ class Settings(BaseSettings):
     # process that revoked, and within this many seconds in the others; 0 turns it off.
     token_cache_seconds: float = 3.0
     # PostgreSQL connections per process for the door's fast lane (async, on the event
-    # loop; routers/api/checkin_lane.py); on SQLite any number above 0 turns it on.
+    # loop; middleware/checkin_lane.py); on SQLite any number above 0 turns it on.
     # 0 sends every check-in through the ordinary route.
     checkin_lane_connections: int = 2
     session_cookie: str = "bimtek_session"
     session_days: int = 14
     api_token_days: int = 30
-    # Set in production behind TLS so the session cookie is never sent in clear.
+    # Cookies get Secure on requests that came over HTTPS (the scheme a trusted proxy
+    # reports); true sets it on every cookie, for a proxy that does not say.
     secure_cookies: bool = False
+    # Reverse proxies (addresses or networks, comma-separated, "*" for any) whose
+    # X-Forwarded-For and X-Forwarded-Proto `bimtek serve` believes: the client address
+    # that rate limits count, and https. Empty: none, the peer is the client.
+    trusted_proxies: str = ""
     max_body_bytes: int = 2 * 1024 * 1024
     # The address participants reach (ticket links in WhatsApp and email, QR on
     # certificates). Empty: the address the request came to.
@@ -47,6 +52,15 @@ class Settings(BaseSettings):
     # Generous: a village hall registers its cadres over one shared connection.
     selfreg_limit: int = 120
     selfreg_window_seconds: int = 600
+    # The door's manual search, per user and window: a busy door searches a few times a
+    # minute per phone; probing for NIK digits needs far more.
+    checkin_search_limit: int = 60
+    checkin_search_window_seconds: int = 60
+    # Failed logins before a lockout of login_window_seconds: per account, and (higher:
+    # a whole office may sit behind one address) per client address.
+    login_account_limit: int = 10
+    login_address_limit: int = 50
+    login_window_seconds: int = 900
     # Ticket email; nothing is sent while smtp_host is empty.
     smtp_host: str = ""
     smtp_port: int = 25
@@ -59,6 +73,9 @@ class Settings(BaseSettings):
     # Spreadsheet import limits, checked before parsing.
     import_max_bytes: int = 10 * 1024 * 1024
     import_max_rows: int = 20_000
+    # The work one upload may cost while it is read: cells parsed, CPU seconds.
+    import_max_cells: int = 2_000_000
+    import_max_seconds: float = 15.0
 
 
 @lru_cache

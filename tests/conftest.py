@@ -3,7 +3,9 @@
 BIMTEK_TEST_DB=postgresql runs the suite on PostgreSQL (tests/run_postgres.py does).
 """
 
+import asyncio
 import os
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -58,8 +60,33 @@ def db(engine: Engine) -> Iterator[Session]:
     connection.close()
 
 
+class BlockingOnEventLoop(AssertionError):
+    """A database statement ran on the thread of a running event loop."""
+
+
+def refuse_on_event_loop(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+    """before_cursor_execute: fail a statement that runs on the event loop.
+
+    A blocking call on the loop stalls every request of the process, and one that waits
+    for a lock held by another request on the same loop stops it for good (three public
+    registrations at once did). TestClient runs the app on a loop in a thread of its own
+    and sync routes in worker threads (no running loop there). The main thread is left
+    alone: the tests and fixtures work there, and Playwright's sync API keeps its own loop
+    marked as running in it between calls (browser tests earlier in the run)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return
+    if threading.current_thread() is threading.main_thread():
+        return
+    raise BlockingOnEventLoop(
+        "a database statement ran on the event loop: make the route (or dependency) a "
+        "plain `def`, or hand the work to anyio.to_thread.run_sync; statement: "
+        + statement[:120])
+
+
 @pytest.fixture
-def app(db: Session) -> Any:
+def app(db: Session, engine: Engine) -> Iterator[Any]:
     from service.db import get_aside_db, get_db
     from service.main import create_app
 
@@ -76,7 +103,12 @@ def app(db: Session) -> Any:
     application.dependency_overrides[get_db] = _test_db
     # Bookkeeping that commits on its own (rate limits) shares the test's transaction.
     application.dependency_overrides[get_aside_db] = lambda: db
-    return application
+    # Every router test fails on a blocking database call on the event loop.
+    event.listen(engine, "before_cursor_execute", refuse_on_event_loop)
+    try:
+        yield application
+    finally:
+        event.remove(engine, "before_cursor_execute", refuse_on_event_loop)
 
 
 @pytest.fixture
@@ -93,6 +125,32 @@ def org(db: Session) -> Any:
 
 
 PASSWORD = "correct-horse-battery"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "production_hashing: hash passwords at the production argon2 cost")
+
+
+@pytest.fixture(autouse=True)
+def _cheap_password_hashing(request: pytest.FixtureRequest,
+                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Passwords are hashed and checked by the same code and algorithm (argon2id) at
+    argon2's lowest cost: the production cost (~0.15 s a hash or a check here) was paid
+    by every test that makes a user or logs in, a minute or more of the suite. Both the
+    real hashes and the unknown-email dummy change together, so a login still takes as
+    long whether or not the account exists. Only this process: live servers keep the
+    production cost. A test about the cost itself is marked production_hashing."""
+    if request.node.get_closest_marker("production_hashing"):
+        return
+    from argon2 import PasswordHasher
+
+    from service.services import auth
+
+    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    # raising=False: should auth's names change, the suite runs at full cost, not fails.
+    monkeypatch.setattr(auth, "_hasher", cheap, raising=False)
+    monkeypatch.setattr(auth, "_DUMMY_HASH", cheap.hash("not-a-real-password"), raising=False)
 
 
 @pytest.fixture

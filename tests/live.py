@@ -57,14 +57,16 @@ def _wait_healthy(base_url: str, proc: subprocess.Popen[bytes], log: Path,
 
 
 @contextmanager
-def serve(env: dict[str, str], log: Path, workers: int = 1) -> Iterator[str]:
-    """Run `bimtek serve` (migrated already) and yield its base URL; stop it afterwards."""
+def serve(env: dict[str, str], log: Path, workers: int = 1, log_level: str = "warning",
+          command: list[str] | None = None) -> Iterator[str]:
+    """Run `bimtek serve` (migrated already), or `command` taking the same options, and
+    yield its base URL; stop it afterwards."""
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     with log.open("wb") as out:
         proc = subprocess.Popen(  # noqa: S603
-            [*bimtek_command(), "serve", "--host", "127.0.0.1", "--port", str(port),
-             "--workers", str(workers), "--log-level", "warning"],
+            [*(command or [*bimtek_command(), "serve"]), "--host", "127.0.0.1",
+             "--port", str(port), "--workers", str(workers), "--log-level", log_level],
             env=env, cwd=REPO, stdout=out, stderr=subprocess.STDOUT)
         try:
             _wait_healthy(base_url, proc, log)

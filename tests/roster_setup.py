@@ -1,9 +1,12 @@
 """A training for roster tests: two batches, two narasumber (one per batch), confirmed
 people with awkward names in the first batch, and check-ins on some days.
 
-Participants are inserted directly: some names hold spreadsheet formulas, which the
-registration form refuses but older data or another path could still carry, and the
-exports must make them harmless whatever the source.
+The training, batches, narasumber and sessions come from tests/factories.py (the
+services). Participants and check-ins are inserted directly: some names hold
+spreadsheet formulas, which the registration form refuses but older data or another
+path could still carry, and the exports must make them harmless whatever the source;
+the check-ins fall on days to come (the batches run a week from now), which the door
+refuses to record.
 """
 
 import secrets
@@ -23,14 +26,8 @@ from service.models import (
     TrainingCategory,
 )
 from service.models.base import pk
-from service.schemas.planning import (
-    BatchCreate,
-    CategoryIn,
-    SessionCreate,
-    SpeakerCreate,
-    TrainingCreate,
-)
-from service.services import agenda, speakers, trainings, venues
+from service.services import trainings, venues
+from tests import factories
 
 # name, NIK, phone, institution (Ani and Budi come first: the check-ins below use them)
 PEOPLE: tuple[tuple[str, str | None, str | None, str | None], ...] = (
@@ -87,29 +84,16 @@ def make_roster_setup(db: Session, org: Any, start: date | None = None,
     org_id = pk(org)
     start = start or date.today() + timedelta(days=7)
     venue = venues.find_or_create_venue(db, org_id, "Hotel Pangeran Beach")
-    training = trainings.create_training(db, org_id, TrainingCreate(
-        title="Pelatihan Kader Kampung KB Kota Padang", kind="pelatihan", start_date=start,
-        end_date=start + timedelta(days=10), venue_id=venue.id,
-        categories=[CategoryIn(name="Kader BKB"), CategoryIn(name="PKB")]))
-    batch = trainings.create_batch(db, training, BatchCreate(
-        name="Angkatan I", start_date=start, end_date=start + timedelta(days=1), capacity=50))
-    other = trainings.create_batch(db, training, BatchCreate(
-        name="Angkatan II", start_date=start + timedelta(days=5),
-        end_date=start + timedelta(days=6), capacity=50))
-    third = trainings.create_batch(db, training, BatchCreate(
-        name="Angkatan III", start_date=start + timedelta(days=9),
-        end_date=start + timedelta(days=10), capacity=50))
-    a = speakers.create_speaker(db, org_id, SpeakerCreate(
-        name="Dr. Siti Rahma", title="M.Kes.", institution="Dinas Kesehatan",
-        phone="081277001122"))
-    b = speakers.create_speaker(db, org_id, SpeakerCreate(name="Drs. Syahrul",
-                                                          institution="BKKBN Sumbar"))
-    agenda.save_session(db, org_id, batch, training, SessionCreate(
-        title="Kesehatan Reproduksi Remaja", date=start, start_time=time(8),
-        end_time=time(9, 30), jpl=2, speaker_ids=[pk(a)]))
-    agenda.save_session(db, org_id, other, training, SessionCreate(
-        title="Kebijakan Program Bangga Kencana", date=other.start_date, start_time=time(8),
-        end_time=time(9, 30), jpl=2, speaker_ids=[pk(b)]))
+    training = factories.training(db, org, title="Pelatihan Kader Kampung KB Kota Padang",
+                                  start=start, venue_id=venue.id)
+    batch = factories.batch(db, training, "Angkatan I")
+    other = factories.batch(db, training, "Angkatan II", start=start + timedelta(days=5))
+    third = factories.batch(db, training, "Angkatan III", start=start + timedelta(days=9))
+    a = factories.speaker(db, org, "Dr. Siti Rahma", title="M.Kes.",
+                          institution="Dinas Kesehatan", phone="081277001122")
+    b = factories.speaker(db, org, "Drs. Syahrul", institution="BKKBN Sumbar")
+    factories.session(db, training, batch, "Kesehatan Reproduksi Remaja", teachers=[a])
+    factories.session(db, training, other, "Kebijakan Program Bangga Kencana", teachers=[b])
     cats = trainings.list_categories(db, pk(training))
     setup = RosterSetup(training, batch, other, third, a, b,
                         days=[start, start + timedelta(days=1)])

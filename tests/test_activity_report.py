@@ -28,10 +28,15 @@ from service.models import (
     Training,
 )
 from service.models.base import pk, utcnow
-from service.rendering.activity_report_pdf import Signer, render_activity_report_pdf
+from service.rendering.activity_report_pdf import (
+    ActivityReport,
+    Breakdown,
+    Signer,
+    render_activity_report_pdf,
+)
 from service.schemas.planning import BatchCreate, CategoryIn, TrainingCreate
 from service.services import registrations, trainings
-from service.services.activity_report import ActivityReport, Breakdown, activity_report
+from service.services.activity_report import activity_report
 from tests.conftest import PASSWORD
 from tests.helpers import login_page_client
 

@@ -13,9 +13,9 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from service.services import certificate_issuing
-from tests.checkin_setup import Setup, make_setup
+from tests.checkin_setup import Setup, check_in, make_setup
 from tests.helpers import login_page_client
-from tests.test_certificates import check_in, forged_png, png, put_template
+from tests.test_certificates import forged_png, png, saved_template
 from tests.test_mailer import Inbox, free_port
 
 
@@ -23,8 +23,8 @@ from tests.test_mailer import Inbox, free_port
 def setup(api: TestClient, db: Session, admin: Any) -> tuple[Setup, str]:
     s = make_setup(api, db)
     for person in (0, 1, 2):
-        check_in(api, s, person, 0)
-        check_in(api, s, person, 1)
+        check_in(db, s, person, 0)
+        check_in(db, s, person, 1)
     csrf = login_page_client(api, admin.email)
     return s, csrf
 
@@ -80,10 +80,11 @@ def test_live_preview_fragment(api: TestClient, setup: tuple[Setup, str]) -> Non
     assert bad.status_code == 422 and 'id="preview-error"' in bad.text
 
 
-def test_review_decide_issue_in_chunks_and_revoke(api: TestClient, setup: tuple[Setup, str],
+def test_review_decide_issue_in_chunks_and_revoke(api: TestClient, db: Session,
+                                                  setup: tuple[Setup, str],
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     s, csrf = setup
-    put_template(api, s)
+    saved_template(db, s)
     page = api.get(f"/trainings/{s.tid}/certificates").text
     assert "Tidak hadir hari ke-1 (12 September 2018)" in page
     rid = s.people[3]["id"]
@@ -142,7 +143,7 @@ def test_links_by_email_and_whatsapp(api: TestClient, db: Session, setup: tuple[
     person = db.get(Participant, reg.participant_id)  # type: ignore[union-attr]
     person.email = "kader01@example.org"  # type: ignore[union-attr]
     db.flush()
-    put_template(api, s)
+    saved_template(db, s)
     api.post(f"/api/trainings/{s.tid}/certificates")
     r = api.post(f"/api/trainings/{s.tid}/certificates/email")
     assert r.status_code == 200, r.text
@@ -185,3 +186,12 @@ def test_issue_without_javascript_issues_all_and_redirects(api: TestClient,
                  follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"].endswith("issued=3")
     assert "Selesai: 3 sertifikat diterbitkan." in api.get(r.headers["location"]).text
+
+
+def test_a_batch_parameter_that_is_no_batch_id_shows_every_batch(
+        api: TestClient, setup: tuple[Setup, str]) -> None:
+    s, _csrf = setup
+    for raw in ("²", "١", "abc", "9999999999", str(s.batches[1]["id"] + 1000)):
+        r = api.get(f"/trainings/{s.tid}/certificates", params={"batch": raw})
+        assert r.status_code == 200, raw
+        assert "Kader 01 Nur&#39;aini" in r.text, raw

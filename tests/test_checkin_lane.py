@@ -1,4 +1,4 @@
-"""The check-in fast lane (routers/api/checkin_lane.py), through a real server on
+"""The check-in fast lane (middleware/checkin_lane.py), through a real server on
 SQLite and on PostgreSQL: it answers the common scan itself and hands every other one to
 the ordinary route, so what a scanner is told never depends on which path answered.
 
@@ -21,12 +21,12 @@ from sqlmodel import Session, select
 
 from service.async_pg import APPLICATION_NAME
 from service.db import make_engine
+from service.middleware.checkin_lane import CheckinLane
 from service.models import CheckIn
-from service.routers.api.checkin_lane import CheckinLane
 from service.services.ticket_codes import generate_keypair
 from tests.checkin_setup import code_of
 from tests.conftest import DB_KIND
-from tests.helpers import CSRF_RE, run_async
+from tests.helpers import CSRF_RE, post_login, run_async
 from tests.live import live_app
 from tests.test_checkin_fuzz import mutants
 
@@ -151,8 +151,7 @@ def test_a_repeat_a_replay_and_refusals_take_the_route(door: Door) -> None:
 def test_the_scanner_page_session_goes_through_the_lane_with_its_csrf_header(
         door: Door) -> None:
     with httpx.Client(base_url=door.base, timeout=30) as browser:
-        r = browser.post("/login", data={"email": EMAIL, "password": PASSWORD,
-                                         "next": "/trainings"}, follow_redirects=False)
+        r = post_login(browser, EMAIL, PASSWORD)
         assert r.status_code == 303, r.text
         match = CSRF_RE.search(browser.get("/trainings").text)
         assert match

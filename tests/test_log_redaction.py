@@ -34,3 +34,31 @@ def test_the_app_filters_uvicorns_access_log(caplog: pytest.LogCaptureFixture) -
         logger.info('%s - "%s %s HTTP/%s" %d', "10.0.0.7:5000", "GET",
                     "/t/AbCdEfGhIjKlMnOp/certificate.pdf", "1.1", 200)
     assert caplog.messages == ['10.0.0.7:5000 - "GET /t/AbCd…/certificate.pdf HTTP/1.1" 200']
+
+
+@pytest.mark.parametrize(("path", "logged"), [
+    ("/daftar/Xk3jH4k5j6hQ", "/daftar/Xk3j…"),
+    ("/lang/en?next=/t/AbCdEfGhIjKlMnOp", "/lang/en?next=/t/AbCd…"),
+    ("/lang/id?next=%2Ft%2FAbCdEfGhIjKlMnOp%2Fcertificate.pdf",
+     "/lang/id?next=/t/AbCd…/certificate.pdf"),
+    ("/login?next=/n/Yye6nqewgHGjeT_egNQyYh/batches/3", "/login?next=/n/Yye6…/batches/3"),
+])
+def test_public_codes_and_secrets_inside_next_are_cut(path: str, logged: str) -> None:
+    assert redact(path) == logged
+
+
+@pytest.mark.parametrize("query", [
+    "q=6171015203850001", "q=%2B6281234567890", "q=0812-3456-7890", "q=0812%203456%207890",
+    "q=+62 812 3456 7890", "nik=1371015203850001&page=2",
+])
+def test_no_query_holds_a_nik_or_phone_whole(query: str) -> None:
+    logged = redact(f"/api/batches/3/checkin-search?{query}")
+    digits = "".join(ch for ch in logged if ch.isdigit())
+    # "3" of the path, at most 2 digits of the number (and "2" of page=2) remain.
+    assert len(digits) <= 4, logged
+    assert "…" in logged
+
+
+def test_days_and_words_in_queries_are_kept() -> None:
+    assert redact("/api/batches/3/checkin-search?q=Nur%20Aini&day=2018-09-12") == \
+        "/api/batches/3/checkin-search?q=Nur%20Aini&day=2018-09-12"

@@ -1,5 +1,6 @@
 """Committee pages through the test client: login, CSRF, forms, escaping, isolation, language."""
 
+from datetime import time
 from typing import Any
 
 import pytest
@@ -7,7 +8,8 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, func, select
 
 from service.models import Batch, Training
-from tests.helpers import login_page_client
+from tests import factories
+from tests.helpers import login_form_token, login_page_client, post_login
 
 FORM = {"title": "Bimtek Pengelola Kampung KB Kota Pontianak", "kind": "bimtek",
         "start_date": "2018-10-01", "end_date": "2018-10-02", "timezone": "Asia/Pontianak",
@@ -31,7 +33,8 @@ def test_pages_need_login(client: TestClient) -> None:
 
 
 def test_wrong_password_is_refused_in_indonesian(client: TestClient, admin: Any) -> None:
-    r = client.post("/login", data={"email": admin.email, "password": "wrong-password-1"})
+    r = client.post("/login", data={"email": admin.email, "password": "wrong-password-1",
+                                    "csrf_token": login_form_token(client)})
     assert r.status_code == 401 and "Email atau kata sandi salah" in r.text
     assert "bimtek_session" not in r.cookies
 
@@ -39,8 +42,7 @@ def test_wrong_password_is_refused_in_indonesian(client: TestClient, admin: Any)
 def test_open_redirect_after_login_is_refused(client: TestClient, admin: Any) -> None:
     from tests.conftest import PASSWORD
 
-    r = client.post("/login", data={"email": admin.email, "password": PASSWORD,
-                                    "next": "//evil.example/x"}, follow_redirects=False)
+    r = post_login(client, admin.email, PASSWORD, next="//evil.example/x")
     assert r.headers["location"] == "/trainings"
 
 
@@ -134,55 +136,44 @@ def test_language_switch(client: TestClient, csrf: str) -> None:
 
 
 def test_timetable_add_session_conflict_names_the_clash(client: TestClient, csrf: str,
-                                                        api_headers: dict[str, str]) -> None:
-    t = client.post("/api/trainings", headers=api_headers, json={
-        "title": "Pelatihan", "kind": "pelatihan", "start_date": "2018-09-12",
-        "end_date": "2018-09-13"}).json()
-    one = client.post(f"/api/trainings/{t['id']}/batches", headers=api_headers, json={
-        "name": "Angkatan I", "start_date": "2018-09-12", "end_date": "2018-09-13",
-        "capacity": 105}).json()
-    two = client.post(f"/api/trainings/{t['id']}/batches", headers=api_headers, json={
-        "name": "Angkatan II", "start_date": "2018-09-12", "end_date": "2018-09-13",
-        "capacity": 105}).json()
-    sp = client.post("/api/speakers", headers=api_headers,
-                     json={"name": "dr. Ferimulyani", "institution": "Dinas Kesehatan"}).json()
+                                                        api_headers: dict[str, str],
+                                                        db: Session, org: Any) -> None:
+    t = factories.training(db, org, title="Pelatihan", days=2, categories=())
+    one, two = (factories.batch(db, t, name, capacity=105)
+                for name in ("Angkatan I", "Angkatan II"))
+    sp = factories.speaker(db, org, "dr. Ferimulyani", institution="Dinas Kesehatan")
+    factories.committed(db)
     form = {"title": "Kesehatan Reproduksi", "date": "2018-09-12", "start_time": "08:00",
-            "end_time": "09:30", "jpl": "2", "kind": "material", "speaker_ids": [str(sp["id"])],
+            "end_time": "09:30", "jpl": "2", "kind": "material", "speaker_ids": [str(sp.id)],
             "csrf_token": csrf}
-    assert client.post(f"/batches/{one['id']}/sessions", data=form).status_code == 200
-    r = client.post(f"/batches/{two['id']}/sessions", data={**form, "start_time": "09:00",
+    assert client.post(f"/batches/{one.id}/sessions", data=form).status_code == 200
+    r = client.post(f"/batches/{two.id}/sessions", data={**form, "start_time": "09:00",
                                                            "end_time": "10:00"},
                     headers={"HX-Request": "true"})
     assert r.status_code == 409
     assert ("dr. Ferimulyani sudah mengajar pada jam itu: Kesehatan Reproduksi "
             "(Angkatan I, 12 September 2018 08.00–09.30)") in r.text
     assert r.text.lstrip().startswith('<div id="timetable">')  # an HTMX fragment, not a page
-    listed = client.get(f"/api/batches/{two['id']}/sessions", headers=api_headers).json()
+    listed = client.get(f"/api/batches/{two.id}/sessions", headers=api_headers).json()
     assert listed == []
 
 
 def test_overview_query_count_does_not_grow_with_the_agenda(
-        client: TestClient, csrf: str, api_headers: dict[str, str],
+        client: TestClient, csrf: str, db: Session, org: Any,
         count_queries: list[str]) -> None:
-    t = client.post("/api/trainings", headers=api_headers, json={
-        "title": "Pelatihan", "kind": "pelatihan", "start_date": "2018-09-12",
-        "end_date": "2018-09-18", "venue": "Hotel"}).json()
+    t = factories.training(db, org, title="Pelatihan", days=7, categories=(), venue="Hotel")
 
     def add_batch(n: int) -> None:
-        b = client.post(f"/api/trainings/{t['id']}/batches", headers=api_headers, json={
-            "name": f"Angkatan {n}", "start_date": "2018-09-12", "end_date": "2018-09-13",
-            "capacity": 100}).json()
+        b = factories.batch(db, t, f"Angkatan {n}", capacity=100)
         for hour in range(8, 12):
-            sp = client.post("/api/speakers", headers=api_headers,
-                             json={"name": f"Narasumber {n}-{hour}"}).json()
-            client.post(f"/api/batches/{b['id']}/sessions", headers=api_headers, json={
-                "title": f"Materi {hour}", "date": "2018-09-12", "start_time": f"{hour:02}:00",
-                "end_time": f"{hour:02}:50", "speaker_ids": [sp["id"]], "room": f"R{n}",
-                "jpl": 1})
+            sp = factories.speaker(db, org, f"Narasumber {n}-{hour}")
+            factories.session(db, t, b, f"Materi {hour}", start=time(hour),
+                              end=time(hour, 50), teachers=[sp], room=f"R{n}", jpl=1)
+        factories.committed(db)
 
     def queries_for_overview() -> int:
         count_queries.clear()
-        assert client.get(f"/trainings/{t['id']}").status_code == 200
+        assert client.get(f"/trainings/{t.id}").status_code == 200
         return len(count_queries)
 
     add_batch(1)
@@ -202,14 +193,11 @@ def test_every_form_carries_the_csrf_token(client: TestClient, csrf: str, path: 
 
 
 def test_add_session_without_javascript_redirects_and_says_so(
-        client: TestClient, csrf: str, api_headers: dict[str, str]) -> None:
-    t = client.post("/api/trainings", headers=api_headers, json={
-        "title": "Pelatihan", "kind": "pelatihan", "start_date": "2018-09-12",
-        "end_date": "2018-09-13"}).json()
-    b = client.post(f"/api/trainings/{t['id']}/batches", headers=api_headers, json={
-        "name": "Angkatan I", "start_date": "2018-09-12", "end_date": "2018-09-13",
-        "capacity": 105}).json()
-    r = client.post(f"/batches/{b['id']}/sessions", data={
+        client: TestClient, csrf: str, db: Session, org: Any) -> None:
+    t = factories.training(db, org, title="Pelatihan", days=2, categories=())
+    b = factories.batch(db, t, capacity=105)
+    factories.committed(db)
+    r = client.post(f"/batches/{b.id}/sessions", data={
         "title": "Pembukaan", "date": "2018-09-13", "start_time": "08:00", "end_time": "08:45",
         "kind": "opening", "jpl": "", "csrf_token": csrf}, follow_redirects=False)
     assert r.status_code == 303 and "?added=" in r.headers["location"]

@@ -11,20 +11,37 @@ from fastapi.testclient import TestClient
 from PIL import Image
 from sqlmodel import Session
 
-from service.models import Training
-from service.services import self_registration
+from service.models import Organization, Registration, Training
+from service.services import registrations, self_registration
+from tests import factories
+from tests.checkin_setup import user_of
 from tests.helpers import login_page_client
-from tests.test_api_planning import make_batch, make_training
-from tests.test_registrations import AISYAH, person, register, setup_training
+from tests.test_api_planning import PADANG
+from tests.test_registrations import AISYAH, person, setup_training
 
 
 def _token(reg: dict[str, Any]) -> str:
     return str(reg["ticket_url"].rsplit("/t/", 1)[1])
 
 
-def test_ticket_page_shows_the_person_batch_and_a_light_qr(api: TestClient) -> None:
-    t = setup_training(api)
-    reg = register(api, t["id"], AISYAH).json()
+def _registered(db: Session, t: dict[str, Any], fields: dict[str, Any]) -> dict[str, Any]:
+    """Registered through the service, as the API reads the registration."""
+    training = db.get(Training, t["id"])
+    assert training is not None
+    reg = factories.register(db, training, None, **fields)
+    factories.committed(db)
+    return factories.registration_json(db, reg)
+
+
+def _row(db: Session, reg: dict[str, Any]) -> Registration:
+    row = db.get(Registration, reg["id"])
+    assert row is not None
+    return row
+
+
+def test_ticket_page_shows_the_person_batch_and_a_light_qr(api: TestClient, db: Session) -> None:
+    t = setup_training(api, db)
+    reg = _registered(db, t, AISYAH)
     r = api.get(f"/t/{_token(reg)}")
     assert r.status_code == 200
     assert "Hj. Nur Aisyah, S.Pd." in r.text and "Angkatan 1" in r.text
@@ -33,9 +50,9 @@ def test_ticket_page_shows_the_person_batch_and_a_light_qr(api: TestClient) -> N
     assert r.headers["referrer-policy"] == "no-referrer"
 
 
-def test_ticket_qr_png_decodes_to_a_code_the_server_accepts(api: TestClient) -> None:
-    t = setup_training(api)
-    reg = register(api, t["id"], AISYAH).json()
+def test_ticket_qr_png_decodes_to_a_code_the_server_accepts(api: TestClient, db: Session) -> None:
+    t = setup_training(api, db)
+    reg = _registered(db, t, AISYAH)
     png = api.get(f"/t/{_token(reg)}/qr.png")
     assert png.headers["content-type"] == "image/png"
     found = zxingcpp.read_barcodes(Image.open(io.BytesIO(png.content)))
@@ -45,24 +62,28 @@ def test_ticket_qr_png_decodes_to_a_code_the_server_accepts(api: TestClient) -> 
     assert r.json()["registration_id"] == reg["id"]
 
 
-def test_cancelled_ticket_has_no_qr_and_its_code_is_refused(api: TestClient) -> None:
-    t = setup_training(api)
-    reg = register(api, t["id"], AISYAH).json()
+def test_cancelled_ticket_has_no_qr_and_its_code_is_refused(api: TestClient, db: Session) -> None:
+    t = setup_training(api, db)
+    reg = _registered(db, t, AISYAH)
     png = api.get(f"/t/{_token(reg)}/qr.png").content
     code = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))[0].text
-    api.post(f"/api/registrations/{reg['id']}/cancel")
+    registrations.cancel(db, _row(db, reg))
+    factories.committed(db)
     page = api.get(f"/t/{_token(reg)}")
     assert page.status_code == 200 and "<svg" not in page.text
     r = api.post("/api/tickets/verify", json={"code": code})
     assert r.status_code == 409 and r.json()["code"] == "cancelled"
 
 
-def test_moved_participants_old_code_is_superseded(api: TestClient) -> None:
-    t = setup_training(api)
-    reg = register(api, t["id"], AISYAH).json()
+def test_moved_participants_old_code_is_superseded(api: TestClient, db: Session) -> None:
+    t = setup_training(api, db)
+    reg = _registered(db, t, AISYAH)
     png = api.get(f"/t/{_token(reg)}/qr.png").content
     old = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))[0].text
-    api.post(f"/api/registrations/{reg['id']}/move", json={"batch_id": t["batches"][1]["id"]})
+    training = db.get(Training, t["id"])
+    assert training is not None
+    registrations.move(db, training, _row(db, reg), t["batches"][1]["id"])
+    factories.committed(db)
     r = api.post("/api/tickets/verify", json={"code": old})
     assert r.status_code == 409 and r.json()["code"] == "wrong_batch"
 
@@ -72,10 +93,10 @@ def test_forged_code_is_refused(api: TestClient) -> None:
     assert r.status_code == 422 and r.json()["code"] == "invalid_ticket"
 
 
-def test_waitlisted_ticket_explains_the_waiting_list(api: TestClient) -> None:
-    t = setup_training(api, capacities=(1,))
-    register(api, t["id"], person(1))
-    reg = register(api, t["id"], person(2)).json()
+def test_waitlisted_ticket_explains_the_waiting_list(api: TestClient, db: Session) -> None:
+    t = setup_training(api, db, capacities=(1,))
+    _registered(db, t, person(1))
+    reg = _registered(db, t, person(2))
     page = api.get(f"/t/{_token(reg)}")
     assert "<svg" not in page.text and "daftar tunggu" in page.text.lower()
     assert api.get(f"/t/{_token(reg)}/qr.png").status_code == 404
@@ -88,15 +109,19 @@ def test_unknown_ticket_is_404(client: TestClient) -> None:
 
 # --- self-registration -------------------------------------------------------------------
 
-def future_training(api: TestClient) -> dict[str, Any]:
-    """Self-registration closes when a training is over: these tests need one ahead."""
-    start = datetime.now().date() + timedelta(days=30)
-    end = start + timedelta(days=6)
-    t = make_training(api, start_date=start.isoformat(), end_date=end.isoformat())
-    t["batches"] = [make_batch(api, t["id"], f"Angkatan {n}", start.isoformat(),
-                               (start + timedelta(days=1)).isoformat(), capacity=2)
-                    for n in (1, 2)]
-    return t
+def future_training(api: TestClient, db: Session) -> dict[str, Any]:
+    """Self-registration closes when a training is over: these tests need one ahead (in
+    the organization of `api`'s user, with two batches of 2 seats)."""
+    org = db.get(Organization, user_of(api, db).organization_id)
+    assert org is not None
+    training = factories.training(db, org, title=PADANG["title"], days=7,
+                                  start=datetime.now().date() + timedelta(days=30),
+                                  categories=(("Kader BKB", 100), "PKB"),
+                                  venue=PADANG["venue"], timezone=PADANG["timezone"])
+    for n in (1, 2):
+        factories.batch(db, training, f"Angkatan {n}", capacity=2)
+    factories.committed(db)
+    return factories.training_json(db, training)
 
 
 def _open(client: TestClient, admin: Any, tid: int, **fields: str) -> str:
@@ -118,7 +143,7 @@ def _form(db: Session, **over: str) -> dict[str, str]:
 
 def test_self_registration_creates_a_ticket(api: TestClient, client: TestClient,
                                             admin: Any, db: Session) -> None:
-    t = future_training(api)
+    t = future_training(api, db)
     code = _open(client, admin, t["id"])
     assert "Daftar" in client.get(f"/daftar/{code}").text
     r = client.post(f"/daftar/{code}", data=_form(db), follow_redirects=False)
@@ -130,7 +155,7 @@ def test_self_registration_creates_a_ticket(api: TestClient, client: TestClient,
 
 def test_self_registration_refuses_a_duplicate_clearly(api: TestClient, client: TestClient,
                                                        admin: Any, db: Session) -> None:
-    t = future_training(api)
+    t = future_training(api, db)
     code = _open(client, admin, t["id"])
     client.post(f"/daftar/{code}", data=_form(db), follow_redirects=False)
     r = client.post(f"/daftar/{code}", data=_form(db, name="SUKARNI"))
@@ -140,7 +165,7 @@ def test_self_registration_refuses_a_duplicate_clearly(api: TestClient, client: 
 
 def test_honeypot_and_speed_guard_refuse_bots(api: TestClient, client: TestClient,
                                               admin: Any, db: Session) -> None:
-    t = future_training(api)
+    t = future_training(api, db)
     code = _open(client, admin, t["id"])
     assert client.post(f"/daftar/{code}", data=_form(db, website="http://spam")).status_code \
         == 400
@@ -154,7 +179,7 @@ def test_honeypot_and_speed_guard_refuse_bots(api: TestClient, client: TestClien
 
 def test_closed_registration_says_so_and_refuses(api: TestClient, client: TestClient,
                                                  admin: Any, db: Session) -> None:
-    t = future_training(api)
+    t = future_training(api, db)
     yesterday = (datetime.now() - timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
     code = _open(client, admin, t["id"], closes_at=yesterday)
     assert "ditutup" in client.get(f"/daftar/{code}").text
@@ -166,7 +191,7 @@ def test_self_registration_is_rate_limited(api: TestClient, client: TestClient, 
                                            db: Session, monkeypatch: Any) -> None:
     from service.settings import get_settings
 
-    t = future_training(api)
+    t = future_training(api, db)
     code = _open(client, admin, t["id"])
     monkeypatch.setattr(get_settings(), "selfreg_limit", 2)
     statuses = [client.post(f"/daftar/{code}", data=_form(db, name=f"Kader {n}",
@@ -181,7 +206,7 @@ def test_unknown_registration_link_is_404(client: TestClient) -> None:
 
 def test_batch_choice_only_when_allowed(api: TestClient, client: TestClient, admin: Any,
                                         db: Session) -> None:
-    t = future_training(api)
+    t = future_training(api, db)
     b2 = t["batches"][1]["id"]
     code = _open(client, admin, t["id"])
     client.post(f"/daftar/{code}", data=_form(db, batch_id=str(b2)))
@@ -189,3 +214,41 @@ def test_batch_choice_only_when_allowed(api: TestClient, client: TestClient, adm
     assert rows[0]["batch_id"] == t["batches"][0]["id"]
     training = db.get(Training, t["id"])
     assert training is not None and not training.registration_batch_choice
+
+
+def test_one_form_stamp_makes_one_registration(api: TestClient, client: TestClient,
+                                               admin: Any, db: Session) -> None:
+    t = future_training(api, db)
+    code = _open(client, admin, t["id"])
+    form = _form(db)
+    assert client.post(f"/daftar/{code}", data=form, follow_redirects=False).status_code == 303
+    # The same stamp again (a bot replaying one form, or Back and send): refused, the form
+    # comes back with what was typed and a new stamp, and nothing is saved.
+    again = client.post(f"/daftar/{code}", data={**form, "name": "Sutini",
+                                                 "phone": "0812 7777 9876"})
+    assert again.status_code == 409
+    assert "sudah dipakai untuk satu pendaftaran" in again.text
+    assert 'value="Sutini"' in again.text and form["stamp"] not in again.text
+    total = api.get(f"/api/trainings/{t['id']}/registrations").json()["total"]
+    assert total == 1
+
+
+def test_a_duplicate_on_the_public_form_names_nobody(api: TestClient, client: TestClient,
+                                                     admin: Any, db: Session) -> None:
+    t = future_training(api, db)
+    code = _open(client, admin, t["id"])
+    nik, phone = "1371015203850001", "0812 6634 1122"
+    by_committee = f"/api/trainings/{t['id']}/registrations"
+    assert api.post(by_committee, json={"name": "Peserta Dua", "nik": nik,
+                                        "phone": phone}).status_code == 201
+    by_nik = client.post(f"/daftar/{code}", data=_form(db, name="Orang Lain", nik=nik))
+    by_phone = client.post(f"/daftar/{code}", data=_form(db, name="PESERTA DUA", phone=phone))
+    for r, said in ((by_nik, "Data ini tidak cocok dengan data yang dimiliki panitia"),
+                    (by_phone, "Data ini sudah terdaftar di pelatihan ini")):
+        assert r.status_code == 409
+        assert said in r.text
+        # The name on file: the message used to say "Peserta Dua sudah terdaftar ...".
+        assert "Peserta Dua" not in r.text
+    # The committee's own API still says who it is.
+    dup = api.post(by_committee, json={"name": "Orang Lain", "nik": nik})
+    assert dup.status_code == 409 and "Peserta Dua" in dup.json()["message"]

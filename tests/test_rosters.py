@@ -16,6 +16,7 @@ from service.models import RosterLink, User
 from service.models.base import utcnow
 from service.rendering.spreadsheet_safety import FORMULA_STARTS, neutralise
 from service.services import auth, roster_links
+from tests import factories
 from tests.conftest import PASSWORD
 from tests.roster_setup import (
     FORMULAS,
@@ -228,9 +229,10 @@ def test_new_link_replaces_the_old_and_only_a_hash_is_stored(
 
 def test_link_refused_for_a_speaker_without_sessions_or_a_long_past_training(
         api: TestClient, db: Session, org: Any, setup: RosterSetup) -> None:
-    r = api.post("/api/speakers", json={"name": "Ir. Tanpa Sesi"})
+    idle = factories.speaker(db, org, "Ir. Tanpa Sesi")
+    factories.committed(db)
     r = api.post(f"/api/trainings/{setup.training.id}/roster-links",
-                 json={"speaker_id": r.json()["id"]})
+                 json={"speaker_id": idle.id})
     assert r.status_code == 422 and r.json()["code"] == "speaker_not_in_training"
     old = make_roster_setup(db, org, start=setup.training.start_date - timedelta(days=400),
                             people=False)

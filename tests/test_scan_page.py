@@ -14,6 +14,7 @@ from service.models import User
 from service.routers.pages.scan import ASSETS, MANIFEST_URL, asset_paths
 from service.services.auth import create_user, get_or_create_organization
 from tests.conftest import PASSWORD
+from tests.helpers import post_login
 
 CONFIG_RE = re.compile(r'<script type="application/json" id="scan-config">(.*?)</script>', re.S)
 
@@ -52,8 +53,7 @@ def _user(db: Session, org: Any, email: str, role: str, training_id: int | None 
 
 def _login(client: TestClient, email: str) -> None:
     client.cookies.clear()
-    r = client.post("/login", data={"email": email, "password": PASSWORD, "next": "/scan"},
-                    follow_redirects=False)
+    r = post_login(client, email, next="/scan")
     assert r.status_code == 303, r.text
 
 

@@ -10,27 +10,32 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from service.models import AuthToken, Batch, CheckIn, Participant, Registration, Training, User
+from service.models import (
+    AuthToken,
+    Batch,
+    CheckIn,
+    Organization,
+    Participant,
+    Registration,
+    Training,
+    User,
+)
 from service.services import scanner_logins
+from tests import factories
 from tests.conftest import PASSWORD
-from tests.helpers import login_page_client
+from tests.helpers import login_page_client, post_login
 
 
-def _training(api: TestClient, title: str = "Pelatihan Kader Kampung KB Kota Padang",
-              start_in: int = 10, days: int = 2, **extra: Any) -> dict[str, Any]:
-    start = date.today() + timedelta(days=start_in)
-    end = start + timedelta(days=days - 1)
-    r = api.post("/api/trainings", json={"title": title, "kind": "pelatihan",
-                                         "start_date": start.isoformat(),
-                                         "end_date": end.isoformat(), **extra})
-    assert r.status_code == 201, r.text
-    t = r.json()
-    b = api.post(f"/api/trainings/{t['id']}/batches", json={
-        "name": "Angkatan I", "start_date": start.isoformat(), "end_date": end.isoformat(),
-        "capacity": 110})
-    assert b.status_code == 201, b.text
-    t["batch_id"] = b.json()["id"]
-    return t
+def _training(db: Session, org: Organization,
+              title: str = "Pelatihan Kader Kampung KB Kota Padang", start_in: int = 10,
+              days: int = 2) -> dict[str, Any]:
+    """A training `start_in` days from today with one batch over all its `days`, as the
+    API reads it, with "batch_id" (built through the services)."""
+    training = factories.training(db, org, title=title, days=days, categories=(),
+                                  start=date.today() + timedelta(days=start_in))
+    batch = factories.batch(db, training, days=days, capacity=110)
+    factories.committed(db)
+    return {**factories.training_json(db, training), "batch_id": batch.id}
 
 
 def _door_login(api: TestClient, training_id: int, name: str = "Gerbang 2") -> dict[str, Any]:
@@ -58,8 +63,8 @@ def _sign_in(phone: TestClient, login_url: str) -> Any:
 
 
 def test_committee_creates_a_door_login_with_a_one_time_link(api: TestClient,
-                                                            db: Session) -> None:
-    t = _training(api)
+                                                            db: Session, org: Any) -> None:
+    t = _training(db, org)
     created = _door_login(api, t["id"], "  Meja registrasi ")
     assert created["name"] == "Meja registrasi"
     assert re.fullmatch(r"http://testserver/scan/login/[A-Za-z0-9_-]{40,}", created["login_url"])
@@ -81,8 +86,8 @@ def test_committee_creates_a_door_login_with_a_one_time_link(api: TestClient,
     assert listed[0]["link_expires_at"] is not None
 
 
-def test_the_link_expires_with_the_training(api: TestClient) -> None:
-    t = _training(api, start_in=0, days=1)  # today only: over at midnight after tomorrow
+def test_the_link_expires_with_the_training(api: TestClient, db: Session, org: Any) -> None:
+    t = _training(db, org, start_in=0, days=1)  # today only: over at midnight after tomorrow
     created = _door_login(api, t["id"])
     expires = datetime.fromisoformat(created["expires_at"])
     assert expires - datetime.now(UTC) <= timedelta(days=2, hours=8)
@@ -92,7 +97,7 @@ def test_a_committee_member_may_add_door_logins(client: TestClient, db: Session,
                                                 api: TestClient) -> None:
     from service.services.auth import create_user
 
-    t = _training(api)
+    t = _training(db, org)
     create_user(db, email="panitia@padang.test", password=PASSWORD, name="Panitia",
                 role="committee", organization=org)
     token = client.post("/api/auth/token", data={"username": "panitia@padang.test",
@@ -106,8 +111,8 @@ def test_a_committee_member_may_add_door_logins(client: TestClient, db: Session,
 
 
 def test_the_link_signs_a_phone_in_once(api: TestClient, phone: TestClient,
-                                        db: Session) -> None:
-    t = _training(api)
+                                        db: Session, org: Any) -> None:
+    t = _training(db, org)
     created = _door_login(api, t["id"])
     confirm = phone.get(_path(created["login_url"]))
     assert confirm.status_code == 200 and "Gerbang 2" in confirm.text
@@ -137,12 +142,12 @@ def test_the_link_signs_a_phone_in_once(api: TestClient, phone: TestClient,
 
 
 def test_an_unknown_or_expired_link_gives_a_clear_page(api: TestClient, phone: TestClient,
-                                                      db: Session) -> None:
+                                                      db: Session, org: Any) -> None:
     unknown = phone.get("/scan/login/not-a-real-link")
     assert unknown.status_code == 404 and "tidak berlaku" in unknown.text
     assert phone.get("/scan/login/" + "x" * 300).status_code == 404
 
-    t = _training(api)
+    t = _training(db, org)
     created = _door_login(api, t["id"])
     token = db.exec(select(AuthToken).where(AuthToken.user_id == created["id"])).one()
     token.expires_at = datetime.now(UTC) - timedelta(minutes=1)
@@ -154,8 +159,9 @@ def test_an_unknown_or_expired_link_gives_a_clear_page(api: TestClient, phone: T
     assert not phone.cookies.get("bimtek_session")
 
 
-def test_a_new_link_replaces_the_old_one(api: TestClient, phone: TestClient) -> None:
-    t = _training(api)
+def test_a_new_link_replaces_the_old_one(api: TestClient, phone: TestClient, db: Session,
+                                         org: Any) -> None:
+    t = _training(db, org)
     first = _door_login(api, t["id"])
     second = api.post(f"/api/scanner-logins/{first['id']}/link")
     assert second.status_code == 201 and second.json()["login_url"] != first["login_url"]
@@ -163,8 +169,9 @@ def test_a_new_link_replaces_the_old_one(api: TestClient, phone: TestClient) -> 
     assert _sign_in(phone, second.json()["login_url"]).status_code == 303
 
 
-def test_revoking_stops_the_phone_at_once(api: TestClient, phone: TestClient) -> None:
-    t = _training(api)
+def test_revoking_stops_the_phone_at_once(api: TestClient, phone: TestClient, db: Session,
+                                          org: Any) -> None:
+    t = _training(db, org)
     created = _door_login(api, t["id"])
     spare = api.post(f"/api/scanner-logins/{created['id']}/link").json()  # an unused link
     _sign_in(phone, created["login_url"])  # replaced: refused
@@ -185,16 +192,18 @@ def test_revoking_stops_the_phone_at_once(api: TestClient, phone: TestClient) ->
     assert api.delete(f"/api/scanner-logins/{created['id']}").status_code == 204  # idempotent
 
 
-def test_a_revoked_logins_unused_link_says_so(api: TestClient, phone: TestClient) -> None:
-    t = _training(api)
+def test_a_revoked_logins_unused_link_says_so(api: TestClient, phone: TestClient, db: Session,
+                                              org: Any) -> None:
+    t = _training(db, org)
     created = _door_login(api, t["id"])
     api.delete(f"/api/scanner-logins/{created['id']}")
     page = phone.get(_path(created["login_url"]))
     assert page.status_code == 410 and "dicabut" in page.text
 
 
-def test_a_scanner_sees_only_its_training(api: TestClient, phone: TestClient) -> None:
-    mine, other = _training(api), _training(api, title="Bimtek Pengelola Kampung KB")
+def test_a_scanner_sees_only_its_training(api: TestClient, phone: TestClient, db: Session,
+                                          org: Any) -> None:
+    mine, other = _training(db, org), _training(db, org, title="Bimtek Pengelola Kampung KB")
     created = _door_login(api, mine["id"])
     _sign_in(phone, created["login_url"])
     # The committee's pages and API are closed to a scanner, whatever the training.
@@ -208,10 +217,10 @@ def test_a_scanner_sees_only_its_training(api: TestClient, phone: TestClient) ->
 
 
 def test_another_organization_gets_404(api: TestClient, client: TestClient, db: Session,
-                                       admin: Any) -> None:
+                                       admin: Any, org: Any) -> None:
     from service.services.auth import create_admin
 
-    t = _training(api)
+    t = _training(db, org)
     created = _door_login(api, t["id"])
     create_admin(db, "admin@pontianak.test", PASSWORD, "DP3AP2KB Kota Pontianak")
     token = client.post("/api/auth/token", data={"username": "admin@pontianak.test",
@@ -232,8 +241,8 @@ def test_another_organization_gets_404(api: TestClient, client: TestClient, db: 
 # --- bad input -----------------------------------------------------------------------------
 
 
-def test_bad_input_is_a_422_in_indonesian(api: TestClient) -> None:
-    t = _training(api)
+def test_bad_input_is_a_422_in_indonesian(api: TestClient, db: Session, org: Any) -> None:
+    t = _training(db, org)
     url = f"/api/trainings/{t['id']}/scanner-logins"
     missing = api.post(url, json={})
     assert missing.status_code == 422 and "Isian ini wajib diisi" in missing.json()["message"]
@@ -253,8 +262,8 @@ def test_bad_input_is_a_422_in_indonesian(api: TestClient) -> None:
     assert api.post("/api/scanner-logins/abc/link").status_code == 422
 
 
-def test_no_door_login_after_the_training_is_over(api: TestClient) -> None:
-    t = _training(api, start_in=-10)
+def test_no_door_login_after_the_training_is_over(api: TestClient, db: Session, org: Any) -> None:
+    t = _training(db, org, start_in=-10)
     r = api.post(f"/api/trainings/{t['id']}/scanner-logins", json={"name": "Gerbang 1"})
     assert r.status_code == 409 and r.json()["code"] == "training_over"
     assert "sudah selesai" in r.json()["message"]
@@ -264,8 +273,8 @@ def test_no_door_login_after_the_training_is_over(api: TestClient) -> None:
 
 
 def test_door_logins_page_escapes_names_and_shows_the_qr(client: TestClient, admin: Any,
-                                                         api_headers: dict[str, str]) -> None:
-    t = _training(TestClient(client.app, headers=api_headers))
+                                                         db: Session, org: Any) -> None:
+    t = _training(db, org)
     csrf = login_page_client(client, admin.email)
     empty = client.get(f"/trainings/{t['id']}/scanners")
     assert empty.status_code == 200 and 'id="add-login"' in empty.text
@@ -296,9 +305,9 @@ def test_door_logins_page_escapes_names_and_shows_the_qr(client: TestClient, adm
 
 
 def test_page_new_link_and_revoke(client: TestClient, admin: Any, db: Session,
-                                  api_headers: dict[str, str]) -> None:
+                                  api_headers: dict[str, str], org: Any) -> None:
     api = TestClient(client.app, headers=api_headers)
-    t, other = _training(api), _training(api, title="Workshop Kampung KB")
+    t, other = _training(db, org), _training(db, org, title="Workshop Kampung KB")
     created = _door_login(api, t["id"], "Gerbang 3")
     csrf = login_page_client(client, admin.email)
     fresh = client.post(f"/trainings/{t['id']}/scanners/{created['id']}/link",
@@ -318,9 +327,9 @@ def test_page_new_link_and_revoke(client: TestClient, admin: Any, db: Session,
 
 def test_users_page_limits_a_scanner_to_one_training(client: TestClient, admin: Any,
                                                      api_headers: dict[str, str],
-                                                     db: Session) -> None:
+                                                     db: Session, org: Any) -> None:
     api = TestClient(client.app, headers=api_headers)
-    t = _training(api, title="Workshop Kampung KB Palembang")
+    t = _training(db, org, title="Workshop Kampung KB Palembang")
     csrf = login_page_client(client, admin.email)
     page = client.get("/users")
     assert f'<option value="{t["id"]}">Workshop Kampung KB Palembang</option>' in page.text
@@ -349,8 +358,7 @@ def test_users_page_limits_a_scanner_to_one_training(client: TestClient, admin: 
 
     # Logging in through /login, the scanner lands on the scanner set to its training.
     gate = TestClient(client.app)
-    r = gate.post("/login", data={"email": "pintu@padang.test", "password": "a-good-password",
-                                  "next": "/trainings"}, follow_redirects=False)
+    r = post_login(gate, "pintu@padang.test", "a-good-password")
     assert r.status_code == 303 and r.headers["location"] == f"/scan?training={t['id']}"
     r = gate.get("/trainings")
     assert r.status_code == 403
@@ -371,11 +379,9 @@ def test_login_keeps_a_scan_target_for_a_scanner(client: TestClient, db: Session
 
     create_user(db, email="pindai@padang.test", password=PASSWORD, name="Pindai",
                 role="scanner", organization=org)
-    r = client.post("/login", data={"email": "pindai@padang.test", "password": PASSWORD,
-                                    "next": "/scan?batch=4"}, follow_redirects=False)
+    r = post_login(client, "pindai@padang.test", next="/scan?batch=4")
     assert r.headers["location"] == "/scan?batch=4"
-    r = client.post("/login", data={"email": "pindai@padang.test", "password": PASSWORD,
-                                    "next": "https://evil.example/scan"}, follow_redirects=False)
+    r = post_login(client, "pindai@padang.test", next="https://evil.example/scan")
     assert r.headers["location"] == "/scan"
 
 
@@ -383,8 +389,8 @@ def test_login_keeps_a_scan_target_for_a_scanner(client: TestClient, db: Session
 
 
 def test_deleting_a_training_asks_to_revoke_its_door_logins_first(api: TestClient,
-                                                                  db: Session) -> None:
-    t = _training(api)
+                                                                  db: Session, org: Any) -> None:
+    t = _training(db, org)
     created = _door_login(api, t["id"])
     refused = api.delete(f"/api/trainings/{t['id']}")
     assert refused.status_code == 409 and "cabut" in refused.json()["message"]
@@ -398,9 +404,12 @@ def test_deleting_a_training_asks_to_revoke_its_door_logins_first(api: TestClien
 
 
 def test_checkin_mode_through_the_api(api: TestClient) -> None:
-    t = _training(api)
+    start = (date.today() + timedelta(days=10)).isoformat()
+    body = {"kind": "pelatihan", "start_date": start, "end_date": start}
+    t = api.post("/api/trainings", json={**body, "title": "Pelatihan Kader"}).json()
     assert t["checkin_mode"] == "day"
-    s = _training(api, title="Pembinaan per sesi", checkin_mode="session")
+    s = api.post("/api/trainings", json={**body, "title": "Pembinaan per sesi",
+                                         "checkin_mode": "session"}).json()
     assert api.get(f"/api/trainings/{s['id']}").json()["checkin_mode"] == "session"
     body = {k: s[k] for k in ("title", "kind", "start_date", "end_date")}
     r = api.put(f"/api/trainings/{s['id']}", json={**body, "checkin_mode": "day"})
@@ -433,7 +442,7 @@ def test_checkin_mode_through_the_form(client: TestClient, admin: Any, db: Sessi
 
 def test_checkin_mode_is_locked_once_people_are_checked_in(api: TestClient, db: Session,
                                                           org: Any) -> None:
-    t = _training(api)
+    t = _training(db, org)
     person = Participant(organization_id=org.id, name="Siti Aminah")
     db.add(person)
     db.flush()
@@ -453,10 +462,10 @@ def test_checkin_mode_is_locked_once_people_are_checked_in(api: TestClient, db: 
                    ).status_code == 200
 
 
-def test_a_link_is_redeemed_only_once(api: TestClient, db: Session) -> None:
+def test_a_link_is_redeemed_only_once(api: TestClient, db: Session, org: Any) -> None:
     from service.services.scanner_logins import LinkUsed
 
-    t = _training(api)
+    t = _training(db, org)
     raw = _door_login(api, t["id"])["login_url"].rsplit("/", 1)[1]
     scanner_logins.redeem_link(db, raw)
     with pytest.raises(LinkUsed):

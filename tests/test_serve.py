@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 
 from tests.conftest import DB_KIND
 from tests.dbutil import fresh_database
+from tests.helpers import post_login
 
 
 def test_health_endpoints(client: TestClient) -> None:
@@ -95,8 +96,7 @@ def test_error_pages_render_with_the_real_session(tmp_path: Path, monkeypatch: o
             create_admin(db, "admin@errors.test", "a-long-password", "Dinas")
             db.commit()
         with TestClient(create_app()) as client:
-            client.post("/login", data={"email": "admin@errors.test",
-                                        "password": "a-long-password"})
+            post_login(client, "admin@errors.test", "a-long-password")
             r = client.get("/trainings/999999")
             assert r.status_code == 404 and "Pelatihan tidak ditemukan" in r.text
             assert 'href="/users"' in r.text  # the top bar still knows the admin

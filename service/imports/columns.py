@@ -148,3 +148,9 @@ def apply_mapping(auto: ColumnMapping, overrides: Mapping[str, str]) -> ColumnMa
                             unrecognised=tuple(unrecognised))
     mapping.check()
     return mapping
+
+
+def header_mapping(headers: Sequence[str], overrides: Mapping[str, str]) -> ColumnMapping:
+    """The one check of a file's header row: recognise the columns, apply the committee's
+    choices, and refuse (ColumnProblem) a header an import cannot use."""
+    return apply_mapping(match_headers(headers), overrides)

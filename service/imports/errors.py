@@ -81,3 +81,23 @@ def format_size(size: int, *, round_up: bool = False) -> str:
         unit = "KB"
     text = f"{value:.1f}".removesuffix(".0")
     return f"{text} {unit}"
+
+
+class TooManyCells(ImportRefused):
+    code, status = "too_many_cells", 413
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(N_("The file holds more than {limit} cells, far more than a "
+                            "participant list. Delete the rows, columns and sheets it does "
+                            "not need, or split the list, and upload it again."),
+                         params={"limit": f"{limit:,}".replace(",", ".")})
+
+
+class ReadTooLong(ImportRefused):
+    code, status = "read_too_long", 413
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(N_("Reading this file took more than {seconds} seconds, far longer "
+                            "than a participant list needs, so it was stopped. Save only the "
+                            "participant list, without other sheets or formatting, and "
+                            "upload it again."), params={"seconds": f"{seconds:g}"})

@@ -2,20 +2,25 @@
 
 Everything a stranger's file can do wrong is refused before or while parsing, as an
 `ImportRefused`: too big, not a spreadsheet, a zip bomb, too many rows, nothing in it,
-damaged. No other exception escapes `read_table`, whatever the bytes are.
+damaged, too heavy to read (cells, CPU seconds: `Budget`). No other exception escapes
+`read_table`, whatever the bytes are.
+
+The header row is found first and handed to the caller's check, which may refuse the
+file (a missing name column) before any row under it is parsed.
 """
 
 import csv
 import io
 import math
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import PurePath
 
 from service.i18n import N_
+from service.imports.budget import MAX_CELLS, MAX_SECONDS, Budget
 from service.imports.errors import (
     EmptyFile,
     FileTooLarge,
@@ -44,6 +49,8 @@ _PDF_MAGIC = b"%PDF"
 _UTF8_BOM = b"\xef\xbb\xbf"
 # ASCII "unit separator": never typed, so a one-column CSV is never split.
 _NEVER_IN_TEXT = "\x1f"
+# A CSV's rows are charged to the budget in groups (a clock read per row would cost more).
+_CHARGE_EVERY_ROWS = 500
 
 
 @dataclass
@@ -53,21 +60,31 @@ class Table:
     rows: list[tuple[int, list[str]]]
 
 
-def read_table(content: bytes, filename: str, *, max_bytes: int, max_rows: int) -> Table:
-    """Read the first sheet of an .xlsx, or a .csv, refusing anything unsafe or unreadable."""
+HeaderCheck = Callable[[list[str]], object]
+
+
+def read_table(content: bytes, filename: str, *, max_bytes: int, max_rows: int,
+               check_header: HeaderCheck | None = None, max_cells: int = MAX_CELLS,
+               max_seconds: float = MAX_SECONDS) -> Table:
+    """Read the first sheet of an .xlsx, or a .csv, refusing anything unsafe or unreadable.
+
+    `check_header` gets the header cells as soon as they are read, and refuses the file by
+    raising an ImportRefused; at most `max_cells` cells and `max_seconds` of CPU are spent."""
     if len(content) > max_bytes:
         raise FileTooLarge(len(content), max_bytes)
     if not content:
         raise EmptyFile()
     kind = _file_kind(content, filename)
+    budget = Budget(max_cells, max_seconds)
     try:
         if kind == "xlsx":
             _check_archive(content)
             # The list may well sit on a later tab; say which one is read.
-            return _build_table(_xlsx_rows(content), max_rows, N_(
+            return _build_table(_xlsx_rows(content, budget), max_rows, N_(
                 "The first sheet of this workbook is empty. Put the participant list on the "
-                "first sheet, with the column names in its first row."))
-        return _build_table(_csv_rows(content), max_rows, EmptyFile.message)
+                "first sheet, with the column names in its first row."), check_header)
+        return _build_table(_csv_rows(content, budget), max_rows, EmptyFile.message,
+                            check_header)
     except ImportRefused:
         raise
     except Exception as exc:  # noqa: BLE001
@@ -138,13 +155,13 @@ def _ratio_too_high(info: zipfile.ZipInfo) -> bool:
     return info.file_size > MAX_COMPRESSION_RATIO * max(info.compress_size, 1)
 
 
-def _xlsx_rows(content: bytes) -> Iterator[tuple[int, Sequence[object]]]:
+def _xlsx_rows(content: bytes, budget: Budget) -> Iterator[tuple[int, Sequence[object]]]:
     """Raw cell values of the first worksheet, numbered as Excel numbers its rows.
 
     The first tab, not the active one: a committee member may save the template while
     looking at its "Petunjuk" (instructions) tab."""
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
-        for number, row in iter_first_sheet(archive, MAX_COLUMNS):
+        for number, row in iter_first_sheet(archive, MAX_COLUMNS, budget):
             if number > EXCEL_MAX_ROWS:
                 raise UnreadableFile()
             yield number, row
@@ -187,11 +204,17 @@ def _float_text(value: float) -> str:
 
 # --- csv --------------------------------------------------------------------------------
 
-def _csv_rows(content: bytes) -> Iterator[tuple[int, Sequence[object]]]:
+def _csv_rows(content: bytes, budget: Budget) -> Iterator[tuple[int, Sequence[object]]]:
     text = _decode(content)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text))
     # Excel counts records, not lines: a quoted cell with a line break stays on one row.
-    yield from enumerate(reader, start=1)
+    cells = 0
+    for number, row in enumerate(reader, start=1):
+        cells += len(row) or 1
+        if number % _CHARGE_EVERY_ROWS == 0:
+            budget.charge(cells)
+            cells = 0
+        yield number, row
 
 
 def _decode(content: bytes) -> str:
@@ -224,15 +247,29 @@ def _sniff_delimiter(text: str) -> str:
 
 # --- shared -----------------------------------------------------------------------------
 
+def _header_row(rows: Iterator[tuple[int, Sequence[object]]]) -> list[str] | None:
+    """The header cells, read from `rows` up to the header row and no further: the first
+    non-empty row. None when every row is empty. (Where to look for the header is decided
+    here and only here.)"""
+    for _number, values in rows:
+        headers = _header_cells(values)
+        if headers is not None:
+            return headers
+    return None
+
+
 def _build_table(rows: Iterable[tuple[int, Sequence[object]]], max_rows: int,
-                 empty_message: str) -> Table:
-    """Header = first non-empty row; data = later non-empty rows, at most max_rows of them."""
-    headers: list[str] | None = None
+                 empty_message: str, check_header: HeaderCheck | None = None) -> Table:
+    """Header (see _header_row), checked before anything else is read; data = later
+    non-empty rows, at most max_rows of them."""
+    rows = iter(rows)
+    headers = _header_row(rows)
+    if headers is None:
+        raise EmptyFile(empty_message)
+    if check_header is not None:
+        check_header(headers)
     data: list[tuple[int, list[str]]] = []
     for number, values in rows:
-        if headers is None:
-            headers = _header_cells(values)
-            continue
         # Only cells under a header are read: others cannot be imported, and converting
         # openpyxl's padding for every row would cost more than the rest of the read.
         cells = [cell_text(v) for v in values[:len(headers)]]
@@ -243,8 +280,6 @@ def _build_table(rows: Iterable[tuple[int, Sequence[object]]], max_rows: int,
             raise TooManyRows(max_rows)
         cells.extend([""] * (len(headers) - len(cells)))
         data.append((number, cells))
-    if headers is None:
-        raise EmptyFile(empty_message)
     if not data:
         raise EmptyFile(N_("The file has a header row but no participant rows below it."))
     return Table(headers=headers, rows=data)

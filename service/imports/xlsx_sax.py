@@ -9,18 +9,25 @@ anything.
 
 Numbers come back as float (or int), booleans as bool, text as str, and numbers in a
 date format as date or datetime (read from the styles part, as Excel shows them).
+
+The shared strings are parsed only as far as the cells read so far need them, so the
+header row is known, and can be refused, before the rest of a large file is parsed; every
+cell and string parsed is charged to the upload's `Budget`.
 """
 
 import posixpath
 import re
 import zipfile
 from collections.abc import Iterator
+from contextlib import AbstractContextManager, nullcontext
 from datetime import date, datetime, timedelta
 from typing import IO, Any
 from xml.sax.handler import ContentHandler
 
 import defusedxml.ElementTree as SafeTree
 from defusedxml import sax as safe_sax
+
+from service.imports.budget import Budget
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -91,6 +98,7 @@ class _Strings(ContentHandler):
     def __init__(self) -> None:
         super().__init__()
         self.values: list[str] = []
+        self.count = 0  # strings started, for the budget
         self._parts: list[str] = []
         self._in_text = False
         self._phonetic = 0
@@ -99,6 +107,7 @@ class _Strings(ContentHandler):
                        attrs: Any) -> None:  # AttributesNSImpl: keys are (ns, name)
         local = name[1]
         if local == "si":
+            self.count += 1
             self._parts = []
         elif local == "rPh":
             self._phonetic += 1
@@ -122,10 +131,11 @@ class _Strings(ContentHandler):
 class _Sheet(ContentHandler):
     """Collects finished rows; the caller drains them between fed chunks."""
 
-    def __init__(self, strings: list[str], max_columns: int,
+    def __init__(self, strings: "_LazyStrings", max_columns: int,
                  date_styles: frozenset[int]) -> None:
         super().__init__()
         self.strings, self.max_columns = strings, max_columns
+        self.count = 0  # cells started, for the budget
         self.date_styles = date_styles
         self._style = 0
         self.done: list[Row] = []
@@ -140,6 +150,7 @@ class _Sheet(ContentHandler):
                        attrs: Any) -> None:  # AttributesNSImpl: keys are (ns, name)
         local = name[1]
         if local == "c":
+            self.count += 1
             ref = attrs.get((None, "r"))
             match = _CELL_REF.match(ref) if ref else None
             self._column = _column_index(match.group(1)) if match else len(self._row)
@@ -196,28 +207,49 @@ def _column_index(letters: str) -> int:
     return index - 1
 
 
-def _feed(handler: ContentHandler, stream: IO[bytes]) -> Iterator[None]:
-    """Parse `stream` chunk by chunk, pausing after each so rows can be taken early."""
+def _feed(handler: _Strings | _Sheet, stream: IO[bytes], budget: Budget) -> Iterator[None]:
+    """Parse `stream` chunk by chunk, pausing after each so rows can be taken early, and
+    charging what each chunk held to the budget."""
     parser = safe_sax.make_parser()
     parser.setFeature("http://xml.org/sax/features/namespaces", True)
     parser.setContentHandler(handler)
+    charged = 0
     while chunk := stream.read(CHUNK):
         parser.feed(chunk)
+        budget.charge(handler.count - charged)
+        charged = handler.count
         yield
     parser.close()
     yield
 
 
-def iter_first_sheet(archive: zipfile.ZipFile, max_columns: int) -> Iterator[Row]:
+class _LazyStrings:
+    """The shared strings table, parsed only as far as the cells read so far need it."""
+
+    def __init__(self, stream: IO[bytes] | None, budget: Budget) -> None:
+        self._handler = _Strings()
+        self._feeding = _feed(self._handler, stream, budget) if stream else None
+
+    def __getitem__(self, index: int) -> str:
+        values = self._handler.values
+        while index >= len(values) and self._feeding is not None:
+            if next(self._feeding, StopIteration) is StopIteration:
+                self._feeding = None
+        return values[index]  # IndexError for a damaged file: the reader refuses it
+
+
+def iter_first_sheet(archive: zipfile.ZipFile, max_columns: int,
+                     budget: Budget | None = None) -> Iterator[Row]:
     """(row number as Excel shows it, raw cell values) of the workbook's first sheet."""
+    budget = budget or Budget()
     sheet_path, strings_path = _first_sheet_and_strings(archive)
-    strings = _Strings()
-    if strings_path and strings_path in archive.namelist():
-        with archive.open(strings_path) as stream:
-            for _ in _feed(strings, stream):
-                pass
-    sheet = _Sheet(strings.values, max_columns, _date_styles(archive))
-    with archive.open(sheet_path) as stream:
-        for _ in _feed(sheet, stream):
+    strings_part: AbstractContextManager[IO[bytes] | None] = (
+        archive.open(strings_path) if strings_path and strings_path in archive.namelist()
+        else nullcontext(None))
+    # Both parts open at once: zipfile reads each member through its own position.
+    with strings_part as strings_stream, archive.open(sheet_path) as stream:
+        strings = _LazyStrings(strings_stream, budget)
+        sheet = _Sheet(strings, max_columns, _date_styles(archive))
+        for _ in _feed(sheet, stream, budget):
             yield from sheet.done
             sheet.done.clear()

@@ -11,18 +11,23 @@ from service.models.certificates import (
     CertificateTemplate,
     Counter,
 )
-from service.models.housekeeping import AppSecret, ImportUpload, RateLimit
-from service.models.participants import REGISTRATION_STATUSES, Participant, Registration
+from service.models.housekeeping import AppSecret, ImportUpload, RateLimit, UsedFormStamp
+from service.models.participants import (
+    GENDER_LABELS,
+    REGISTRATION_STATUSES,
+    Participant,
+    Registration,
+)
 from service.models.roster_links import RosterLink
 from service.models.trainings import KINDS, TIMEZONES, Batch, Training, TrainingCategory
 from service.models.venues import Room, Venue
 
 __all__ = [
-    "KINDS", "REGISTRATION_STATUSES", "ROLES", "SESSION_KINDS", "TIMEZONES",
+    "GENDER_LABELS", "KINDS", "REGISTRATION_STATUSES", "ROLES", "SESSION_KINDS", "TIMEZONES",
     "AgendaSession", "AppSecret", "AuthToken", "Batch", "Certificate", "CertificateDecision",
     "CertificateSignatory", "CertificateTemplate", "CheckIn", "Counter",
     "ImportUpload", "Organization", "Participant", "RateLimit", "Registration", "Room",
     "RosterLink", "Scan",
     "SessionSpeaker",
-    "Speaker", "Training", "TrainingCategory", "User", "Venue",
+    "Speaker", "Training", "TrainingCategory", "UsedFormStamp", "User", "Venue",
 ]

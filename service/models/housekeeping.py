@@ -24,6 +24,17 @@ class AppSecret(SQLModel, table=True):
     value: str = Field(max_length=200)
 
 
+class UsedFormStamp(SQLModel, table=True):
+    """A self-registration form stamp that made a registration: its nonce is the key, so
+    of two posts of one stamp only one can commit (one stamp, one registration). Rows
+    older than a stamp may live are of no use and get deleted now and then."""
+
+    __tablename__ = "used_form_stamp"
+
+    nonce: str = Field(primary_key=True, max_length=32)
+    used_at: datetime = Field(sa_type=DateTime(timezone=True), index=True)
+
+
 class ImportUpload(SQLModel, table=True):
     """A spreadsheet kept between its preview and the committee's confirmation."""
 

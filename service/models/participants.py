@@ -2,12 +2,16 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint, event
 from sqlmodel import Field, SQLModel
 
+from service.i18n import N_
+from service.i18n.names import sort_key
 from service.models.base import created_at_field, timestamp_field
 
 REGISTRATION_STATUSES = ("confirmed", "waitlisted", "cancelled")
+# Participant.gender as the registration form and imports store it, in display order.
+GENDER_LABELS = {"L": N_("Male"), "P": N_("Female")}
 
 
 class Participant(SQLModel, table=True):
@@ -23,13 +27,25 @@ class Participant(SQLModel, table=True):
     phone: str | None = Field(default=None, max_length=20, index=True)
     email: str | None = Field(default=None, max_length=254)
     institution: str | None = Field(default=None, max_length=200)
-    position: str | None = Field(default=None, max_length=200)
+    position: str | None = Field(default=None, max_length=200)  # jabatan
+    rank: str | None = Field(default=None, max_length=60)  # pangkat/golongan
+    # A civil servant's 18-digit NIP (officials at provincial events give it, not a NIK).
+    nip: str | None = Field(default=None, max_length=18, index=True)
     village: str | None = Field(default=None, max_length=120)
     district: str | None = Field(default=None, max_length=120)
     regency: str | None = Field(default=None, max_length=120)
     province: str | None = Field(default=None, max_length=120)
     kampung_kb: str | None = Field(default=None, max_length=200)
+    # The name as lists are ordered: front titles ("dr.", "Hj.") left out
+    # (i18n/names.sort_key); kept in step with `name` by a mapper event.
+    sort_name: str = Field(default="", max_length=240)
     created_at: datetime = created_at_field()
+
+
+@event.listens_for(Participant, "before_insert")
+@event.listens_for(Participant, "before_update")
+def _keep_sort_name(_mapper: object, _connection: object, person: Participant) -> None:
+    person.sort_name = sort_key(person.name)
 
 
 class Registration(SQLModel, table=True):

@@ -14,6 +14,8 @@ KIND_LABELS = {"pelatihan": N_("Training (pelatihan)"), "bimtek": N_("Technical 
                "pertemuan": N_("Meeting (pertemuan)")}
 # WIB, WITA, WIT: Indonesia spans three time zones.
 TIMEZONES = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
+REGION_LEVELS = {"district": N_("Kecamatan (district)"),
+                 "regency": N_("Kabupaten/kota (regency or city)")}
 
 
 class Training(SQLModel, table=True):
@@ -26,6 +28,9 @@ class Training(SQLModel, table=True):
     timezone: str = Field(default="Asia/Jakarta", max_length=40)
     venue_id: int | None = Field(default=None, foreign_key="venue.id")
     description: str | None = Field(default=None, max_length=5000)
+    # Which region a list shows and groups by: "district" (kecamatan) for a city's
+    # cadres, "regency" (kabupaten/kota) for a provincial event's officials.
+    region_level: str = Field(default="district", max_length=10)
     # "day": one check-in per batch day; "session": each session takes attendance.
     checkin_mode: str = Field(default="day", max_length=10)
     # Self-registration window (public page), used by the participants capability.

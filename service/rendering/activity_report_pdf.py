@@ -3,7 +3,8 @@ with the organizer, the summary, attendance per batch and day with a bar chart, 
 breakdowns by category, gender, kecamatan and kabupaten/kota (tables and horizontal bar
 charts), the agenda with its narasumber, the certificates, and the signature block.
 
-Pure: an `ActivityReport` in, PDF bytes out; never touches the database. Words go
+Pure: an `ActivityReport` (defined here; service.services.activity_report builds it)
+in, PDF bytes out; never touches the database. Words go
 through gettext and numbers and dates through service.i18n.formats, so the PDF speaks
 the language of the request (Indonesian by default).
 """
@@ -14,8 +15,8 @@ import functools
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
-from typing import TYPE_CHECKING, Any
+from datetime import date, time
+from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
@@ -40,19 +41,172 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from service.i18n import N_, gettext
+from service.i18n import gettext
 from service.i18n.formats import fmt_date, fmt_number, fmt_percent, fmt_range, fmt_time
+from service.models.participants import GENDER_LABELS
 from service.models.trainings import KIND_LABELS, TIMEZONES
 from service.rendering.numbered_canvas import NumberedCanvas
 from service.rendering.pdf_sheet import clip
 from service.rendering.sans_font import SANS, SANS_BOLD, SANS_ITALIC
 
-if TYPE_CHECKING:
-    from service.services.activity_report import ActivityReport, BatchAgenda, Breakdown
-
 _ = gettext
 
-GENDER_LABELS = {"L": N_("Male"), "P": N_("Female")}
+
+# --- the report: built by service.services.activity_report, read here, by the page and
+# by the JSON API ----------------------------------------------------------------------
+
+def ratio(part: int, whole: int) -> float:
+    """part / whole, 0 for an empty whole: an empty training never divides by zero."""
+    return part / whole if whole > 0 else 0.0
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """Registered (confirmed) and attended for one category, gender, kecamatan or
+    kabupaten. name None: not filled in (gender: the code "L" or "P")."""
+
+    name: str | None
+    registered: int
+    present: int
+
+    @property
+    def rate(self) -> float:
+        return ratio(self.present, self.registered)
+
+
+@dataclass(frozen=True)
+class DayCount:
+    day: date
+    expected: int
+    present: int
+
+    @property
+    def rate(self) -> float:
+        return ratio(self.present, self.expected)
+
+
+@dataclass(frozen=True)
+class BatchFigures:
+    id: int
+    name: str
+    start_date: date
+    end_date: date
+    venue: str | None
+    capacity: int
+    registered: int
+    days: list[DayCount]
+    attended: int  # present on at least one day
+    complete: int  # present on every day of the batch
+
+    @property
+    def expected_days(self) -> int:
+        return self.registered * len(self.days)
+
+    @property
+    def present_days(self) -> int:
+        return sum(d.present for d in self.days)
+
+    @property
+    def rate(self) -> float:
+        return ratio(self.present_days, self.expected_days)
+
+
+@dataclass(frozen=True)
+class AgendaLine:
+    date: date
+    start_time: time
+    end_time: time
+    title: str
+    kind: str
+    jpl: int
+    speakers: list[str]  # "Dr. Siti Rahma, M.Kes. (BKKBN Sumbar)"
+
+
+@dataclass(frozen=True)
+class BatchAgenda:
+    batch: str
+    lines: list[AgendaLine]
+
+    @property
+    def total_jpl(self) -> int:
+        # A break is never a training hour, whatever was typed into it.
+        return sum(line.jpl for line in self.lines if line.kind != "break")
+
+
+@dataclass(frozen=True)
+class SpeakerLine:
+    name: str
+    institution: str | None
+    sessions: int
+    jpl: int
+    batches: list[str]
+
+
+@dataclass(frozen=True)
+class ActivityReport:
+    training_id: int
+    organization: str
+    organization_city: str | None
+    logo_png: bytes | None
+    title: str
+    kind: str
+    start_date: date
+    end_date: date
+    timezone: str
+    checkin_mode: str
+    venues: list[str]
+    confirmed: int
+    waitlisted: int
+    cancelled: int
+    batches: list[BatchFigures]
+    days: list[DayCount]  # every calendar day of any batch, all batches together
+    by_category: list[Breakdown]
+    by_gender: list[Breakdown]
+    by_district: list[Breakdown]
+    by_regency: list[Breakdown]
+    agenda: list[BatchAgenda]
+    speakers: list[SpeakerLine]
+    certificates_issued: int  # every certificate row, revoked ones included
+    certificates_revoked: int
+    place: str  # for the signature block: the organization's city, else the venue's
+    report_date: date  # today where the training happens
+    unassigned: int = 0  # confirmed without a batch (cannot be expected on any day)
+
+    @property
+    def attended(self) -> int:
+        return sum(b.attended for b in self.batches)
+
+    @property
+    def complete(self) -> int:
+        return sum(b.complete for b in self.batches)
+
+    @property
+    def expected_days(self) -> int:
+        return sum(b.expected_days for b in self.batches)
+
+    @property
+    def present_days(self) -> int:
+        return sum(b.present_days for b in self.batches)
+
+    @property
+    def rate(self) -> float:
+        return ratio(self.present_days, self.expected_days)
+
+    @property
+    def certificates_valid(self) -> int:
+        return self.certificates_issued - self.certificates_revoked
+
+    @property
+    def total_jpl(self) -> int:
+        """The most JPL any batch offers (batches repeat one programme)."""
+        return max((a.total_jpl for a in self.agenda), default=0)
+
+    def in_every_batch(self, speaker: SpeakerLine) -> bool:
+        """Teaches in every batch that has sessions (and there are several): printed as
+        "All batches" rather than the list of four angkatan."""
+        teaching = {a.batch for a in self.agenda if a.lines}
+        return len(teaching) > 1 and set(speaker.batches) >= teaching
+
 
 
 @dataclass(frozen=True)

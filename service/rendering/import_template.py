@@ -15,6 +15,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from service.rendering.spreadsheet_safety import sheet_text
+
 DEFAULT_CATEGORY = "Kader BKB"
 # Rows prepared with dropdowns; typing below them still works, just without the list.
 PREPARED_ROWS = 1000
@@ -161,6 +163,7 @@ def _add_list(sheet: Worksheet, columns: list[TemplateColumn], header: str,
 
 
 def _put_text(cell: Cell, value: str) -> None:
-    """Write a value as plain text: a category named "=1+1" must not become a formula."""
-    cell.value = value
+    """Write a value as plain text: a category named "=1+1" must not become a formula,
+    and one stored with a control character must not make the workbook fail."""
+    cell.value = sheet_text(value)
     cell.data_type = "s"

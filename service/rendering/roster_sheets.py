@@ -16,7 +16,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from service.rendering.spreadsheet_safety import neutralise
+from service.rendering.spreadsheet_safety import neutralise, sheet_text
 
 Cell = str | int | None
 
@@ -64,7 +64,8 @@ def roster_csv(sheet: Sheet) -> bytes:
 
 def _sheet_name(name: str) -> str:
     # Excel forbids []:*?/\ in sheet names and cuts them at 31 characters.
-    cleaned = "".join(ch for ch in name if ch not in "[]:*?/\\").strip("'") or "Sheet"
+    cleaned = "".join(ch for ch in sheet_text(name)
+                      if ch not in "[]:*?/\\").strip("'") or "Sheet"
     return cleaned[:31]
 
 

@@ -3,14 +3,16 @@
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 from sqlmodel import Session
 
 from service.db import DB, SAFE_METHODS
 from service.errors import DomainError, Forbidden, Unauthorized
 from service.i18n import N_
+from service.middleware.headers import credentials
 from service.models import AuthToken, Batch, Training, User
 from service.models.accounts import SCANNER_ROLES
+from service.rendering.activity_report_pdf import Signer
 from service.services import auth, trainings
 from service.settings import get_settings
 
@@ -26,6 +28,12 @@ class LoginRequired(DomainError):
 class CsrfFailed(DomainError):
     code, status, message = "csrf_failed", 403, N_(
         "This form has expired. Reload the page and try again.")
+
+
+def client_address(request: Request) -> str:
+    """The client's address, as rate limits count it (behind a trusted proxy, the one it
+    reports: the front middleware sets it)."""
+    return request.client.host if request.client else "unknown"
 
 
 def api_user(request: Request, db: DB) -> User:
@@ -88,24 +96,20 @@ def scanner_of(request: Request, db: Session) -> auth.Principal:
 
     A plain function, so the check-in route can run it in the same thread call as its
     work; a bearer token's user is remembered for a few seconds (token_cache_seconds)."""
-    header = request.headers.get("authorization")
-    cache = get_settings().token_cache_seconds
-    if header:
-        scheme, _, raw = header.partition(" ")
-        if scheme.lower() != "bearer" or not raw:
-            raise Unauthorized()
-        found = auth.resolve_principal(db, raw.strip(), "api", cache)
-        if found is None:
+    settings = get_settings()
+    # The same parser as the check-in fast lane's, so both agree on who is asking.
+    sent = credentials(request.scope, settings.session_cookie)
+    if sent is None:
+        raise Unauthorized()
+    found = auth.resolve_principal(db, sent.token, sent.kind, settings.token_cache_seconds)
+    if found is None:
+        if sent.kind == "api":
             raise Unauthorized("Your token is invalid or has expired.", code="invalid_token")
-    else:
-        # The scanner page: its session cookie, and the CSRF header on unsafe methods.
-        cookie = request.cookies.get(get_settings().session_cookie)
-        found = auth.resolve_principal(db, cookie, "session", cache) if cookie else None
-        if found is None:
-            raise Unauthorized()
-        if request.method not in SAFE_METHODS and not auth.csrf_matches(
-                request.headers.get("x-csrf-token"), found.csrf_token):
-            raise CsrfFailed()
+        raise Unauthorized()
+    # The scanner page's session: the CSRF header on unsafe methods.
+    if sent.kind == "session" and request.method not in SAFE_METHODS \
+            and not auth.csrf_matches(sent.csrf, found.csrf_token):
+        raise CsrfFailed()
     if found.role not in SCANNER_ROLES:
         raise Forbidden()
     return found
@@ -172,3 +176,15 @@ ApiTraining = Annotated[Training, Depends(api_training)]
 PageTraining = Annotated[Training, Depends(page_training)]
 ApiBatch = Annotated[tuple[Batch, Training], Depends(api_batch)]
 PageBatch = Annotated[tuple[Batch, Training], Depends(page_batch)]
+
+
+def report_signer(signer_name: Annotated[str, Query(max_length=200)] = "",
+                  signer_nip: Annotated[str, Query(max_length=40)] = "",
+                  signer_position: Annotated[str, Query(max_length=200)] = "") -> Signer:
+    """The head of office who signs the activity report: optional, printed under the
+    place and date (the API and the page's PDF take the same query)."""
+    return Signer(name=signer_name.strip(), nip=signer_nip.strip(),
+                  position=signer_position.strip())
+
+
+ReportSigner = Annotated[Signer, Depends(report_signer)]

@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
-from service.schemas.common import Name, OptInt
+from service.schemas.common import Name, OptInt, SingleLine
 
 Role = Literal["admin", "committee", "scanner"]
 
@@ -14,10 +14,12 @@ class UserCreate(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     email: Annotated[str, StringConstraints(strip_whitespace=True, max_length=254,
-                                            pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+                                            pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"),
+                     SingleLine]
     name: Name
     role: Role = "committee"
-    password: Annotated[str, StringConstraints(min_length=10, max_length=256)]
+    # Length and strength are checked by services.passwords, which says what is wrong.
+    password: Annotated[str, StringConstraints(min_length=1, max_length=256)]
     # Limits a door scanner to one training; ignored for other roles.
     training_id: OptInt = None
 
@@ -36,13 +38,16 @@ class UserRead(BaseModel):
     role: str
     is_active: bool
     training_id: int | None = None
+    # Locked out by failed logins until it passes, or an admin unlocks it.
+    locked: bool = False
 
 
 class ScannerLoginCreate(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     # Shown beside each check-in it records, e.g. "Gerbang 1" or "Meja registrasi".
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80),
+                    SingleLine]
 
 
 class ScannerLoginLink(BaseModel):
@@ -60,3 +65,11 @@ class ScannerLoginRead(BaseModel):
     created_at: datetime
     last_sign_in_at: datetime | None
     link_expires_at: datetime | None
+
+
+class PasswordChange(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    current_password: Annotated[str, StringConstraints(min_length=1, max_length=1024)]
+    # Length and strength are checked by services.passwords, which says what is wrong.
+    new_password: Annotated[str, StringConstraints(min_length=1, max_length=256)]

@@ -5,10 +5,11 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
-from service.schemas.common import _blank_to_none
+from service.schemas.common import MultiLine, SingleLine, _blank_to_none
 
-Line = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
-Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=500)]
+Line = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200), SingleLine]
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=500),
+                   MultiLine]
 OptDate = Annotated[date | None, BeforeValidator(_blank_to_none)]
 
 
@@ -16,7 +17,7 @@ class SignatoryIn(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
-                                           max_length=200)]
+                                           max_length=200), SingleLine]
     title: Line = ""  # the position: "Kepala Dinas P3AP2KB Kota Padang"
     nip: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40,
                                           pattern=r"^[0-9 .]*$")] = ""
@@ -29,14 +30,15 @@ class TemplateUpdate(BaseModel):
 
     orientation: Literal["landscape", "portrait"] = "landscape"
     title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
-                                            max_length=120)] = "SERTIFIKAT"
+                                            max_length=120), SingleLine] = "SERTIFIKAT"
     given_to: Line = "diberikan kepada"
-    wording: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)] = \
-        "sebagai peserta"
-    place: Annotated[str, StringConstraints(strip_whitespace=True, max_length=120)] = ""
+    wording: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000),
+                       MultiLine] = "sebagai peserta"
+    place: Annotated[str, StringConstraints(strip_whitespace=True, max_length=120),
+                     SingleLine] = ""
     issue_date: OptDate = None
     numbering_pattern: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
-                                                        max_length=120)] = \
+                                                        max_length=120), SingleLine] = \
         "{seq:03}/SERT/{roman_month}/{year}"
     rule: Literal["all_days", "days", "jpl"] = "all_days"
     min_percent: int = Field(default=100, ge=1, le=100)

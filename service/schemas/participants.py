@@ -1,11 +1,15 @@
 """Shapes for registrations: what a committee, the API or the public form sends, and reads."""
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
-from service.schemas.common import OptInt, _blank_to_none
+from service.schemas.common import Id, OptInt, _blank_to_none
+from service.services.registrations import mask_nik
+
+if TYPE_CHECKING:
+    from service.services.registrations import RegistrationRow
 
 # Raw text: the real checks (NIK, +62 phone, names) happen in participant_fields, which
 # reports every problem at once and is shared with the spreadsheet import.
@@ -37,7 +41,7 @@ class RegistrationCreate(BaseModel):
 
 
 class MoveRequest(BaseModel):
-    batch_id: int
+    batch_id: Id
 
 
 class AssignRequest(BaseModel):
@@ -83,3 +87,20 @@ class RegistrationPage(BaseModel):
     page: int
     pages: int
     per_page: int
+
+
+def registration_read(row: "RegistrationRow", base_url: str, full_nik: bool = False
+                      ) -> RegistrationRead:
+    reg, person = row.registration, row.participant
+    return RegistrationRead(
+        id=reg.id or 0, participant_id=person.id or 0, training_id=reg.training_id,
+        batch_id=reg.batch_id, batch=row.batch.name if row.batch else None,
+        preferred_batch_id=reg.preferred_batch_id, status=reg.status,
+        name=person.name, nik_masked=mask_nik(person.nik),
+        nik=person.nik if full_nik else None, gender=person.gender,
+        phone=person.phone, email=person.email,
+        category=row.category.name if row.category else None,
+        institution=person.institution, position=person.position, village=person.village,
+        district=person.district, regency=person.regency, kampung_kb=person.kampung_kb,
+        source=reg.source, ticket_url=f"{base_url}/t/{reg.ticket_token}",
+        created_at=reg.created_at, cancelled_at=reg.cancelled_at)

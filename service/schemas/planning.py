@@ -1,11 +1,12 @@
 """Shapes for planning a training: trainings, categories, batches, sessions, speakers, venues."""
 
 from datetime import date, time
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from service.schemas.common import (
+    Id,
     Name,
     OptEmail,
     OptInt,
@@ -17,6 +18,10 @@ from service.schemas.common import (
     Title,
     _blank_to_none,
 )
+
+if TYPE_CHECKING:  # the services import these shapes: only the type checker goes back
+    from service.models import Room, Speaker, Venue
+    from service.services.overview import BatchInfo, SessionItem, TrainingOverview
 
 Kind = Literal["pelatihan", "bimtek", "workshop", "pembinaan", "pertemuan"]
 SessionKind = Literal["opening", "material", "field_visit", "break", "closing"]
@@ -79,12 +84,12 @@ class SessionCreate(Input):
     jpl: Annotated[int, Field(ge=0, le=24), BeforeValidator(_blank_to_zero)] = 0
     room: OptShort = None
     room_id: OptInt = None
-    speaker_ids: list[int] = Field(default_factory=list, max_length=20)
+    speaker_ids: list[Id] = Field(default_factory=list, max_length=20)
     description: OptText = None
 
 
 class CopyAgenda(Input):
-    target_batch_id: int
+    target_batch_id: Id
     replace: bool = False
 
 
@@ -185,3 +190,45 @@ class VenueRead(BaseModel):
     address: str | None
     city: str | None
     rooms: list[RoomRead]
+
+
+# --- from the planning services' read models ------------------------------------------
+
+def speaker_read(s: "Speaker") -> SpeakerRead:
+    return SpeakerRead.model_validate(s, from_attributes=True)
+
+
+def session_read(item: "SessionItem") -> SessionRead:
+    s = item.session
+    return SessionRead(
+        id=s.id or 0, batch_id=s.batch_id, title=s.title, date=s.date, start_time=s.start_time,
+        end_time=s.end_time, kind=s.kind, jpl=s.jpl, room_id=s.room_id,
+        room=item.room.name if item.room else None, description=s.description,
+        speaker_ids=[sp.id or 0 for sp in item.speakers],
+        speakers=[speaker_read(sp) for sp in item.speakers])
+
+
+def batch_read(info: "BatchInfo") -> BatchRead:
+    b = info.batch
+    return BatchRead(id=b.id or 0, training_id=b.training_id, name=b.name,
+                     start_date=b.start_date, end_date=b.end_date, days=info.days,
+                     capacity=b.capacity, confirmed=b.confirmed_count, venue_id=b.venue_id,
+                     venue=info.venue.name if info.venue else None, total_jpl=info.total_jpl)
+
+
+def training_read(ov: "TrainingOverview") -> TrainingRead:
+    t = ov.training
+    return TrainingRead(
+        id=t.id or 0, title=t.title, kind=t.kind, start_date=t.start_date, end_date=t.end_date,
+        timezone=t.timezone, timezone_label=ov.timezone_label, venue_id=t.venue_id,
+        venue=ov.venue.name if ov.venue else None, description=t.description,
+        checkin_mode=t.checkin_mode,
+        categories=[CategoryRead(id=c.id or 0, name=c.name, quota=c.quota)
+                    for c in ov.categories],
+        batches=[batch_read(b) for b in ov.batches])
+
+
+def venue_read(venue: "Venue", rooms: "list[Room]") -> VenueRead:
+    return VenueRead(id=venue.id or 0, name=venue.name, address=venue.address, city=venue.city,
+                     rooms=[RoomRead(id=r.id or 0, name=r.name, capacity=r.capacity)
+                            for r in rooms])

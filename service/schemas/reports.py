@@ -1,10 +1,11 @@
-"""Shape of a training's activity report as the API returns it."""
+"""Shape of a training's activity report as the API returns it (from the report the
+service builds and the PDF renderer reads)."""
 
 from datetime import date, time
 
 from pydantic import BaseModel
 
-from service.services import activity_report as ar
+from service.rendering import activity_report_pdf as ar
 
 
 class ReportTraining(BaseModel):

@@ -3,7 +3,8 @@ came on each day of each batch, the breakdowns by category, gender, kecamatan an
 kabupaten/kota, the agenda with its narasumber, and the certificates issued.
 
 Pure queries: a fixed number of them whatever the number of participants, aggregated
-here into plain dataclasses that the page, the JSON API and the PDF all read.
+here into the renderer's plain dataclasses (service.rendering.activity_report_pdf owns
+them, as every renderer owns its input), which the page and the JSON API read too.
 
 Definitions (the same everywhere the report is shown):
 - registered: confirmed registrations (waitlisted and cancelled are counted apart);
@@ -15,13 +16,13 @@ Definitions (the same everywhere the report is shown):
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date, time
+from datetime import date
 
 from sqlalchemy import and_, case, func
 from sqlmodel import Session, col, select
 
 from service.models import (
+    GENDER_LABELS,
     Batch,
     Certificate,
     CheckIn,
@@ -31,164 +32,19 @@ from service.models import (
     Training,
     TrainingCategory,
 )
-from service.rendering.activity_report_pdf import GENDER_LABELS
+from service.rendering.activity_report_pdf import (
+    ActivityReport,
+    AgendaLine,
+    BatchAgenda,
+    BatchFigures,
+    Breakdown,
+    DayCount,
+    SpeakerLine,
+)
 from service.services import registrations
 from service.services.overview import training_overview
 from service.services.speakers import display_name
 from service.services.training_clock import today
-
-
-def ratio(part: int, whole: int) -> float:
-    """part / whole, 0 for an empty whole: an empty training never divides by zero."""
-    return part / whole if whole > 0 else 0.0
-
-
-@dataclass(frozen=True)
-class Breakdown:
-    """Registered (confirmed) and attended for one category, gender, kecamatan or
-    kabupaten. name None: not filled in (gender: the code "L" or "P")."""
-
-    name: str | None
-    registered: int
-    present: int
-
-    @property
-    def rate(self) -> float:
-        return ratio(self.present, self.registered)
-
-
-@dataclass(frozen=True)
-class DayCount:
-    day: date
-    expected: int
-    present: int
-
-    @property
-    def rate(self) -> float:
-        return ratio(self.present, self.expected)
-
-
-@dataclass(frozen=True)
-class BatchFigures:
-    id: int
-    name: str
-    start_date: date
-    end_date: date
-    venue: str | None
-    capacity: int
-    registered: int
-    days: list[DayCount]
-    attended: int  # present on at least one day
-    complete: int  # present on every day of the batch
-
-    @property
-    def expected_days(self) -> int:
-        return self.registered * len(self.days)
-
-    @property
-    def present_days(self) -> int:
-        return sum(d.present for d in self.days)
-
-    @property
-    def rate(self) -> float:
-        return ratio(self.present_days, self.expected_days)
-
-
-@dataclass(frozen=True)
-class AgendaLine:
-    date: date
-    start_time: time
-    end_time: time
-    title: str
-    kind: str
-    jpl: int
-    speakers: list[str]  # "Dr. Siti Rahma, M.Kes. (BKKBN Sumbar)"
-
-
-@dataclass(frozen=True)
-class BatchAgenda:
-    batch: str
-    lines: list[AgendaLine]
-
-    @property
-    def total_jpl(self) -> int:
-        # A break is never a training hour, whatever was typed into it.
-        return sum(line.jpl for line in self.lines if line.kind != "break")
-
-
-@dataclass(frozen=True)
-class SpeakerLine:
-    name: str
-    institution: str | None
-    sessions: int
-    jpl: int
-    batches: list[str]
-
-
-@dataclass(frozen=True)
-class ActivityReport:
-    training_id: int
-    organization: str
-    organization_city: str | None
-    logo_png: bytes | None
-    title: str
-    kind: str
-    start_date: date
-    end_date: date
-    timezone: str
-    checkin_mode: str
-    venues: list[str]
-    confirmed: int
-    waitlisted: int
-    cancelled: int
-    batches: list[BatchFigures]
-    days: list[DayCount]  # every calendar day of any batch, all batches together
-    by_category: list[Breakdown]
-    by_gender: list[Breakdown]
-    by_district: list[Breakdown]
-    by_regency: list[Breakdown]
-    agenda: list[BatchAgenda]
-    speakers: list[SpeakerLine]
-    certificates_issued: int  # every certificate row, revoked ones included
-    certificates_revoked: int
-    place: str  # for the signature block: the organization's city, else the venue's
-    report_date: date  # today where the training happens
-    unassigned: int = 0  # confirmed without a batch (cannot be expected on any day)
-
-    @property
-    def attended(self) -> int:
-        return sum(b.attended for b in self.batches)
-
-    @property
-    def complete(self) -> int:
-        return sum(b.complete for b in self.batches)
-
-    @property
-    def expected_days(self) -> int:
-        return sum(b.expected_days for b in self.batches)
-
-    @property
-    def present_days(self) -> int:
-        return sum(b.present_days for b in self.batches)
-
-    @property
-    def rate(self) -> float:
-        return ratio(self.present_days, self.expected_days)
-
-    @property
-    def certificates_valid(self) -> int:
-        return self.certificates_issued - self.certificates_revoked
-
-    @property
-    def total_jpl(self) -> int:
-        """The most JPL any batch offers (batches repeat one programme)."""
-        return max((a.total_jpl for a in self.agenda), default=0)
-
-    def in_every_batch(self, speaker: SpeakerLine) -> bool:
-        """Teaches in every batch that has sessions (and there are several): printed as
-        "All batches" rather than the list of four angkatan."""
-        teaching = {a.batch for a in self.agenda if a.lines}
-        return len(teaching) > 1 and set(speaker.batches) >= teaching
 
 
 def _clean(name: str | None) -> str:
@@ -287,6 +143,11 @@ def _speakers(agenda: Iterable[tuple[str, list[tuple[str, str | None, int]]]]
             for (name, inst), (n, jpl) in sorted(found.items(),
                                                  key=lambda kv: (kv[0][0].casefold(),
                                                                  kv[0][1] or ""))]
+
+
+def filename(report: ActivityReport) -> str:
+    """The PDF's file name: laporan-kegiatan- and the start of the training's title."""
+    return f"laporan-kegiatan-{report.title[:60]}.pdf"
 
 
 def activity_report(db: Session, training: Training) -> ActivityReport:

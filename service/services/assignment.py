@@ -27,6 +27,15 @@ from service.services.assignment_plan import (
     summarize,
 )
 
+# A breakdown table's row: the category or kecamatan, its count per batch (in batch
+# order) after the assignment, and the total.
+MixRow = tuple[str, list[int], int]
+
+
+def _mix(keys: list[str], counts: list[dict[str, int]]) -> list[MixRow]:
+    return [(key, [c.get(key, 0) for c in counts], sum(c.get(key, 0) for c in counts))
+            for key in keys]
+
 
 @dataclass
 class AssignmentPreview:
@@ -52,6 +61,23 @@ class AssignmentPreview:
 
     def districts(self) -> list[str]:
         return sorted({k for s in self.summaries for k in s.by_district}, key=_blank_last)
+
+    @property
+    def confirmed(self) -> int:
+        """Confirmed in any batch before this assignment."""
+        return sum(s.confirmed_before for s in self.summaries)
+
+    @property
+    def room(self) -> int:
+        """Seats free in the batches before this assignment."""
+        return sum(max(0, s.capacity - s.confirmed_before) for s in self.summaries)
+
+    def mix_by_category(self) -> list[MixRow]:
+        return _mix(self.categories(), [s.by_category for s in self.summaries])
+
+    def mix_by_district(self) -> list[MixRow]:
+        return _mix(self.districts(), [s.by_district for s in self.summaries])
+
 
 
 def _blank_last(value: str) -> tuple[bool, str]:

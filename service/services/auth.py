@@ -1,6 +1,7 @@
 """Accounts: password hashing, login, browser sessions and API tokens."""
 
 import hashlib
+import hmac
 import secrets
 import time
 from dataclasses import dataclass
@@ -9,14 +10,16 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import bindparam, event
+from sqlalchemy import bindparam, event, update
 from sqlalchemy.orm import Session as OrmSession
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from service.errors import DomainError, FieldError
 from service.i18n import N_
 from service.models import AuthToken, Organization, User
 from service.models.base import pk, utcnow
+from service.services.housekeeping import shared_secret
+from service.services.passwords import check_password
 
 _hasher = PasswordHasher()
 # Verified when the email is unknown, so a login takes as long whether or not it exists.
@@ -42,6 +45,26 @@ def token_hash(raw: str) -> str:
 def csrf_matches(sent: str | None, expected: str | None) -> bool:
     """Whether an unsafe request echoes its session's CSRF secret."""
     return bool(sent and expected) and secrets.compare_digest(str(sent), str(expected))
+
+
+def new_login_nonce() -> str:
+    """A random value for a visitor's pre-login cookie; the login form's CSRF token is
+    bound to it (login_form_token), since there is no session to hold one yet."""
+    return secrets.token_urlsafe(24)
+
+
+def login_form_token(db: Session, nonce: str) -> str:
+    """The login form's CSRF token for a pre-login cookie: signed with the shared secret,
+    so another site can neither read it nor make one for a cookie it planted."""
+    key = shared_secret(db, "login-form").encode()
+    return hmac.new(key, nonce.encode(), hashlib.sha256).hexdigest()
+
+
+def login_form_valid(db: Session, nonce: str | None, sent: str | None) -> bool:
+    """Whether a login post carries the token of its own pre-login cookie."""
+    if not nonce or not sent or len(nonce) > 100:
+        return False
+    return secrets.compare_digest(login_form_token(db, nonce), str(sent))
 
 
 def normalize_email(email: str) -> str:
@@ -110,6 +133,16 @@ class Principal:
     role: str
     # A browser session's CSRF secret (unsafe requests must echo it); None for API tokens.
     csrf_token: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    """What a request presents (parsed by middleware.headers.credentials): an API bearer
+    token, or a page's session cookie with the CSRF header unsafe requests must send."""
+
+    kind: str  # "api" (Authorization: Bearer) or "session" (the session cookie)
+    token: str
+    csrf: str | None = None  # X-CSRF-Token, for a session
 
 
 PRINCIPAL_BY_TOKEN = (
@@ -187,10 +220,41 @@ def create_user(db: Session, *, email: str, password: str, name: str, role: str,
     if db.exec(select(User).where(User.email == email)).first():
         raise FieldError("email", "An account with this email already exists.",
                          code="email_taken")
+    check_password(password, email=email, organization=organization.name)
     user = User(email=email, name=name, role=role, organization_id=pk(organization),
                 password_hash=hash_password(password))
     db.add(user)
     db.flush()
+    return user
+
+
+def verify_current_password(user: User, current: str) -> None:
+    """Before a password change: the user's current password, or a FieldError."""
+    try:
+        _hasher.verify(user.password_hash, current)
+    except (VerificationError, InvalidHashError):
+        raise FieldError("current_password", N_("The current password is not right."),
+                         code="wrong_password") from None
+
+
+def set_password(db: Session, user: User, new: str, keep: AuthToken | None = None) -> User:
+    """Set a new password (checked by services.passwords); every other session and token
+    of the user stops working, `keep` (the one making the change) excepted."""
+    org = db.get(Organization, user.organization_id)
+    try:
+        check_password(new, email=user.email, organization=org.name if org else "")
+    except FieldError as weak:
+        weak.field = "new_password"
+        raise
+    user.password_hash = _hasher.hash(new)
+    db.add(user)
+    others = update(AuthToken).where(col(AuthToken.user_id) == user.id,
+                                     col(AuthToken.revoked_at).is_(None))
+    if keep is not None:
+        others = others.where(col(AuthToken.id) != keep.id)
+    db.execute(others.values(revoked_at=utcnow()))
+    db.flush()
+    forget_principals(db)
     return user
 
 

@@ -21,8 +21,11 @@ from service.models import (
     Registration,
     Training,
     TrainingCategory,
+    User,
 )
 from service.models.base import pk
+from service.services import certificate_delivery as delivery
+from service.services import certificate_template as templates
 from service.services import training_clock as clock
 
 
@@ -138,10 +141,12 @@ def check_batch(plans: dict[int, "BatchPlan"], batch_id: int | None) -> None:
 
 
 def review(db: Session, training: Training, template: CertificateTemplate,
-           batch_id: int | None = None) -> list[Person]:
+           batch_id: int | None = None, plans: dict[int, BatchPlan] | None = None
+           ) -> list[Person]:
     """Every confirmed registration with a batch, judged, by batch then name (of one
-    batch of this training: NotFound for another)."""
-    plans = batch_plans(db, training)
+    batch of this training: NotFound for another). `plans`: the training's batch plans,
+    when the caller has them already."""
+    plans = batch_plans(db, training) if plans is None else plans
     check_batch(plans, batch_id)
     query = (select(Registration, Participant, TrainingCategory)
              .join(Participant, col(Participant.id) == Registration.participant_id)
@@ -198,3 +203,72 @@ def review(db: Session, training: Training, template: CertificateTemplate,
     people.sort(key=lambda p: (order.get(pk(p.batch), 0), p.participant.name.casefold(),
                                pk(p.registration)))
     return people
+
+
+@dataclass(frozen=True)
+class Counts:
+    eligible: int
+    not_eligible: int
+    issued: int  # valid certificates (revoked ones apart)
+    revoked: int
+    to_issue: int  # eligible without a certificate yet
+
+
+@dataclass(frozen=True)
+class Review:
+    """Everything the review page (and the API's eligibility list) shows."""
+
+    template: CertificateTemplate  # its rule; an unsaved one with the defaults until saved
+    saved: bool  # a template has been saved (else the built-in design prints)
+    batches: list[Batch]
+    batch_id: int | None  # the batch shown, None for all
+    people: list[Person]
+    deciders: dict[int, str]  # user id -> name, for every decision shown
+    counts: Counts
+    # The holders' links, when asked for with a base URL: registration id -> wa.me link
+    # to the certificate, and the ids of valid holders with an email address.
+    whatsapp: dict[int, str | None]
+    with_email: set[int]
+
+
+def counts(people: list[Person]) -> Counts:
+    return Counts(
+        eligible=sum(1 for p in people if p.eligible),
+        not_eligible=sum(1 for p in people if not p.eligible),
+        issued=sum(1 for p in people if p.certificate and p.certificate.revoked_at is None),
+        revoked=sum(1 for p in people if p.certificate and p.certificate.revoked_at is not None),
+        to_issue=sum(1 for p in people if p.eligible and p.certificate is None))
+
+
+def _deciders(db: Session, people: list[Person]) -> dict[int, str]:
+    ids = {p.decision.user_id for p in people if p.decision and p.decision.user_id}
+    if not ids:
+        return {}
+    return {pk(u): u.name for u in db.exec(select(User).where(col(User.id).in_(ids)))}
+
+
+def review_summary(db: Session, training: Training, batch_id: int | None = None,
+                   base_url: str | None = None, *, unknown_batch_is_all: bool = False
+                   ) -> Review:
+    """The review of the training (or of one batch) with its counts, the names of who
+    decided, and the holders' links: a fixed number of queries, however many people.
+
+    A batch not of this training is NotFound, or with unknown_batch_is_all (a stale
+    link on the page) the whole training."""
+    plans = batch_plans(db, training)
+    if unknown_batch_is_all and batch_id not in plans:
+        batch_id = None
+    stored = templates.stored(db, training)
+    template = stored or CertificateTemplate(training_id=pk(training))
+    people = review(db, training, template, batch_id, plans)
+    whatsapp: dict[int, str | None] = {}
+    with_email: set[int] = set()
+    if base_url is not None:
+        for r in delivery.recipients(db, training):
+            whatsapp[r.registration_id] = delivery.whatsapp_url(training, r, base_url)
+            if r.email:
+                with_email.add(r.registration_id)
+    return Review(template=template, saved=stored is not None,
+                  batches=[p.batch for p in plans.values()], batch_id=batch_id,
+                  people=people, deciders=_deciders(db, people), counts=counts(people),
+                  whatsapp=whatsapp, with_email=with_email)

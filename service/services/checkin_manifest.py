@@ -16,6 +16,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import and_, func, or_, select
 from sqlmodel import Session, col
 
+from service.errors import FieldError
+from service.i18n import N_
 from service.models import (
     AgendaSession,
     Batch,
@@ -34,6 +36,12 @@ from service.services.trainings import days_between
 
 MANIFEST_VERSION = 1
 SEARCH_LIMIT = 20
+# How many last digits of a phone or NIK a search may give: enough to tell people apart
+# at the door, too few to rebuild the number by probing.
+SEARCH_DIGITS = (4, 6)
+TOO_MANY_SEARCHES = N_("Too many searches. Please wait {minutes} minutes and try again.")
+# Digits with the separators people type into a phone number; anything else is a name.
+_NUMBER_LIKE = re.compile(r"[+(\d][\d\s().\-]*")
 
 
 def _tail(value: str | None) -> str | None:
@@ -101,17 +109,35 @@ def _like(term: str) -> str:
     return f"%{escaped}%"
 
 
+def _digit_query(term: str) -> str | None:
+    """The digits of a query typed as a number ("1234", "+62 812-34"), else None (a name)."""
+    if not _NUMBER_LIKE.fullmatch(term):
+        return None
+    digits = re.sub(r"\D", "", term)
+    if not SEARCH_DIGITS[0] <= len(digits) <= SEARCH_DIGITS[1]:
+        raise FieldError("q", N_("Type the last 4 to 6 digits of the phone number or NIK, "
+                                 "or part of the name."), code="search_digits")
+    return digits
+
+
 def search(db: Session, batch: Batch, q: str, day: date) -> list[dict[str, Any]]:
-    """Confirmed people of the batch by part of their name, or the last digits (4 or
-    more) of their phone or NIK; with whether they are checked in on `day`."""
+    """Confirmed people of the batch by part of their name, or the last 4 to 6 digits of
+    their phone or NIK; with whether they are checked in on `day`.
+
+    Digits match only as the exact end of the number, and never more than 6 of them:
+    with longer strings, or a match anywhere, a scanner could recover a whole NIK one
+    digit at a time (16 digits in 49 requests)."""
     term = " ".join(q.split())
     if not term:
         return []
-    digits = re.sub(r"\D", "", term)
-    conditions = [func.lower(Participant.name).like(_like(term.lower()), escape="\\")]
-    if len(digits) >= 4 and len(digits) == len(term.replace(" ", "").lstrip("+")):
-        conditions += [Participant.phone.like(f"%{digits}"),  # type: ignore[union-attr]
-                       Participant.nik.like(f"%{digits}")]  # type: ignore[union-attr]
+    digits = _digit_query(term)
+    if digits is None:
+        conditions = [func.lower(Participant.name).like(_like(term.lower()), escape="\\")]
+    else:
+        # Phones are stored as +62..., NIKs as 16 digits; "%1234" is the exact end of the
+        # number (digits hold no LIKE wildcard).
+        conditions = [col(Participant.phone).like(f"%{digits}"),
+                      col(Participant.nik).like(f"%{digits}")]
     rows = db.execute(
         select(Registration.id, Participant.name, TrainingCategory.name,  # type: ignore[call-overload]
                Participant.institution, Participant.district, Participant.phone,

@@ -23,8 +23,9 @@ def _upsert(db: Session) -> type[postgresql.Insert] | type[sqlite.Insert]:
 
 
 def hit(db: Session, key: str, limit: int, window_seconds: int,
-        now: datetime | None = None) -> None:
-    """Count one attempt for `key` in the current fixed window; RateLimited past `limit`.
+        now: datetime | None = None, message: str | None = None) -> None:
+    """Count one attempt for `key` in the current fixed window; RateLimited past `limit`
+    (with `message`, a msgid with {minutes}, instead of the default).
 
     Run it in a session that commits on its own (see db.AsideDB), so refused attempts
     still count."""
@@ -45,7 +46,7 @@ def hit(db: Session, key: str, limit: int, window_seconds: int,
             col(RateLimit.window_start) < start - timedelta(days=1)))
     if count > limit:
         minutes = max(1, round((start.timestamp() + window_seconds - now.timestamp()) / 60))
-        raise RateLimited(params={"minutes": minutes})
+        raise RateLimited(message, params={"minutes": minutes})
 
 
 def shared_secret(db: Session, name: str) -> str:

@@ -18,7 +18,8 @@ from sqlmodel import Session, col, select
 
 from service.errors import Conflict, DomainError, NotFound
 from service.i18n import N_
-from service.imports.columns import ColumnMapping, apply_mapping, match_headers
+from service.i18n.names import sort_key
+from service.imports.columns import ColumnMapping, header_mapping
 from service.imports.reader import Table, read_table
 from service.imports.validate import ImportedRow, RowError, ValidatedImport, validate_rows
 from service.models import ImportUpload, Participant, Registration, Training, User
@@ -79,10 +80,15 @@ def check_file(db: Session, training: Training, content: bytes, filename: str,
                overrides: Mapping[str, str] | None = None) -> ImportCheck:
     """Read and validate a file; raises ImportRefused for a file that cannot be read."""
     settings = get_settings()
+    chosen = overrides or {}
+    # The header is checked as soon as it is read: a file without a name column is
+    # refused before the rest of it costs anything.
     table = read_table(content, filename, max_bytes=settings.import_max_bytes,
-                       max_rows=settings.import_max_rows)
-    auto = match_headers(table.headers)
-    mapping = apply_mapping(auto, overrides or {})
+                       max_rows=settings.import_max_rows,
+                       check_header=lambda headers: header_mapping(headers, chosen),
+                       max_cells=settings.import_max_cells,
+                       max_seconds=settings.import_max_seconds)
+    mapping = header_mapping(table.headers, chosen)
     niks, contacts = _existing(db, pk(training))
     categories = {c.name.casefold(): c.name for c in categories_of(db, pk(training))}
     result = validate_rows(table, mapping, categories=categories, existing_niks=niks,
@@ -121,7 +127,8 @@ def _insert_people(db: Session, org_id: int, rows: Sequence[ImportedRow]) -> lis
     if not rows:
         return []
     now = utcnow()
-    values = [{"organization_id": org_id, "created_at": now,
+    # Core inserts skip the model's events: the sort name is set here.
+    values = [{"organization_id": org_id, "created_at": now, "sort_name": sort_key(r.fields.name),
                **{k: getattr(r.fields, k) for k in PARTICIPANT_FIELDS}} for r in rows]
     # Core, not the ORM's bulk path (which ran one statement per few rows here).
     table = Participant.__table__  # type: ignore[attr-defined]

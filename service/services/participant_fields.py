@@ -28,11 +28,11 @@ PROVINCE_CODES = frozenset({
 GENDERS = {"l": "L", "lk": "L", "laki-laki": "L", "laki laki": "L", "lakilaki": "L",
            "pria": "L", "m": "L", "male": "L", "p": "P", "pr": "P", "perempuan": "P",
            "wanita": "P", "f": "P", "female": "P"}
-TEXT_LIMITS = {"name": 200, "institution": 200, "position": 200, "village": 120,
+TEXT_LIMITS = {"name": 200, "institution": 200, "position": 200, "rank": 60, "village": 120,
                "district": 120, "regency": 120, "province": 120, "kampung_kb": 200,
                "category": 120, "email": 254}
-OPTIONAL_TEXT = ("institution", "position", "village", "district", "regency", "province",
-                 "kampung_kb")
+OPTIONAL_TEXT = ("institution", "position", "rank", "village", "district", "regency",
+                 "province", "kampung_kb")
 _EMAIL = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\".]{2,}$")
 _SPACES = re.compile(r"\s+")
 _PHONE_PUNCTUATION = re.compile(r"[\s\-.()]")
@@ -58,7 +58,9 @@ class ParticipantFields:
     email: str | None = None
     category: str | None = None
     institution: str | None = None
-    position: str | None = None
+    position: str | None = None  # jabatan
+    rank: str | None = None  # pangkat/golongan, e.g. "Penata Tk. I (III/d)"
+    nip: str | None = None
     village: str | None = None
     district: str | None = None
     regency: str | None = None
@@ -83,8 +85,9 @@ def clean_text(value: object) -> str:
     text = "" if value is None else str(value)
     if not text.isprintable():
         # Rare (pasted cells): the per-character pass only runs when something is there.
-        text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf")
-                       or ch in "\t\n\r")
+        # Lone surrogates and U+FFFE/U+FFFF too: no spreadsheet or XML can hold them.
+        text = "".join(ch for ch in text if (unicodedata.category(ch) not in ("Cc", "Cf", "Cs")
+                                             and ch not in "\ufffe\uffff") or ch in "\t\n\r")
     return _SPACES.sub(" ", text).strip()
 
 
@@ -121,6 +124,32 @@ def parse_nik(raw: str, today: date | None = None) -> NikInfo:
     if int(nik[12:]) == 0:
         raise FieldProblem(N_("The NIK's last four digits cannot be 0000."))
     return NikInfo(gender=gender, birth_date=born)
+
+
+def parse_nip(raw: str, today: date | None = None) -> NikInfo:
+    """Check a civil servant's NIP: 18 digits holding the date of birth (YYYYMMDD), the
+    month they became a civil servant (TMT, YYYYMM), gender (1 man, 2 woman) and a
+    serial number, e.g. 19790312 200501 2 004."""
+    nip = raw.replace(" ", "").replace(".", "").replace("-", "")
+    if not nip.isascii() or not nip.isdigit() or len(nip) != 18:
+        raise FieldProblem(N_("A NIP has exactly 18 digits."))
+    this_year = (today or date.today()).year
+    try:
+        born = date(int(nip[:4]), int(nip[4:6]), int(nip[6:8]))
+    except ValueError:
+        raise FieldProblem(N_("The NIP's first 8 digits ({part}) are not a date of birth."),
+                           part=nip[:8]) from None
+    tmt_year, tmt_month = int(nip[8:12]), int(nip[12:14])
+    if not 1 <= tmt_month <= 12:
+        raise FieldProblem(N_("The NIP's digits 9 to 14 ({part}) are not a year and month "
+                              "of appointment (TMT)."), part=nip[8:14])
+    if not born.year + 17 <= tmt_year <= this_year + 1 or born.year < this_year - 100:
+        raise FieldProblem(N_("The NIP's date of birth ({born}) and appointment year ({tmt}) "
+                              "do not fit together."), born=nip[:8], tmt=nip[8:12])
+    if nip[14] not in "12":
+        raise FieldProblem(N_("The NIP's 15th digit is 1 (man) or 2 (woman), not {digit}."),
+                           digit=nip[14])
+    return NikInfo(gender="L" if nip[14] == "1" else "P", birth_date=born)
 
 
 def normalize_phone(raw: str) -> str:
@@ -195,7 +224,13 @@ def clean_participant(raw: Mapping[str, object], today: date | None = None
     if nik is not None:
         out.nik = clean_text(raw.get("nik")).replace(" ", "").replace(".", "")
         out.gender, out.birth_date = nik.gender, nik.birth_date
-    # A stated gender wins over the one the NIK implies.
+    nip = _parsed(raw, "nip", lambda text: parse_nip(text, today), problems)
+    if nip is not None:
+        out.nip = "".join(ch for ch in clean_text(raw.get("nip")) if ch.isdigit())
+        # The NIK is the better source; the NIP fills in when no NIK was given.
+        out.gender = out.gender or nip.gender
+        out.birth_date = out.birth_date or nip.birth_date
+    # A stated gender wins over the one the NIK or NIP implies.
     out.gender = _parsed(raw, "gender", parse_gender, problems) or out.gender
     out.phone = _parsed(raw, "phone", normalize_phone, problems)
     email = _text(raw, "email", problems)

@@ -25,13 +25,23 @@ from service.services.participant_fields import (
 )
 
 PER_PAGE = 50
-PARTICIPANT_FIELDS = ("name", "nik", "gender", "birth_date", "phone", "email", "institution",
-                      "position", "village", "district", "regency", "province", "kampung_kb")
+PARTICIPANT_FIELDS = ("name", "nik", "nip", "gender", "birth_date", "phone", "email",
+                      "institution", "position", "rank", "village", "district", "regency",
+                      "province", "kampung_kb")
 
 
 class AlreadyRegistered(Conflict):
     code, message = "already_registered", N_(
         "{name} is already registered for this training.")
+
+
+class NotTheSamePerson(Conflict):
+    """The NIK typed on the public form belongs to someone the organization knows under
+    another name. Linking them would hand a stranger that person's ticket and name."""
+
+    code, message = "identity_mismatch", N_(
+        "These details do not match what the committee has on file. Contact the committee "
+        "to register.")
 
 
 class CategoryFull(Conflict):
@@ -128,9 +138,14 @@ def _fill_blanks(person: Participant, fields: ParticipantFields) -> None:
             setattr(person, name, value)
 
 
-def _participant_for(db: Session, org_id: int, fields: ParticipantFields) -> Participant:
+def _participant_for(db: Session, org_id: int, fields: ParticipantFields,
+                     public: bool = False) -> Participant:
     person = find_participant(db, org_id, fields)
     if person is not None:
+        if public and name_key(person.name) != name_key(fields.name):
+            # Anyone can type a NIK on the public form: only the name on file proves it is
+            # theirs (phone matches already compare the name).
+            raise NotTheSamePerson()
         _fill_blanks(person, fields)
         db.add(person)
         return person
@@ -145,6 +160,8 @@ def _participant_for(db: Session, org_id: int, fields: ParticipantFields) -> Par
         found = find_participant(db, org_id, fields)
         if found is None:
             raise
+        if public and name_key(found.name) != name_key(fields.name):
+            raise NotTheSamePerson() from None
         return found
     return person
 
@@ -167,7 +184,7 @@ def register(db: Session, training: Training, raw: Mapping[str, object],
     fields = clean_or_raise(raw)
     category = resolve_category(db, training, fields.category)
     preferred = resolve_batch(db, training, batch_id)
-    person = _participant_for(db, training.organization_id, fields)
+    person = _participant_for(db, training.organization_id, fields, public=source == "self")
     key = contact_key(person.phone, person.name)
     registration = db.exec(select(Registration).where(
         Registration.training_id == training.id,
@@ -346,6 +363,11 @@ def _filtered(training_id: int, f: RegistrationFilter) -> Any:
 
 def _by_name(query: Any) -> Any:
     return query.order_by(func.lower(Participant.name), col(Registration.id))
+
+
+def page_count(total: int, per_page: int = PER_PAGE) -> int:
+    """Pages of a list of `total` rows; an empty list still has its one page."""
+    return max(1, -(-total // per_page))
 
 
 def list_registrations(db: Session, training: Training, f: RegistrationFilter,

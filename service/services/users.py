@@ -6,6 +6,7 @@ from service.errors import Conflict, FieldError, NotFound
 from service.models import AuthToken, Organization, Training, User
 from service.models.base import utcnow
 from service.schemas.accounts import UserCreate
+from service.services import login_throttle
 from service.services.auth import create_user, forget_principals
 
 
@@ -71,4 +72,17 @@ def set_role(db: Session, actor: User, user: User, role: str) -> User:
     db.add(user)
     db.flush()
     forget_principals(db)
+    return user
+
+
+def locked_user_ids(db: Session, org_id: int) -> set[int]:
+    """The organization's accounts locked out by failed logins (services/login_throttle)."""
+    accounts = {u.email: u.id or 0 for u in list_users(db, org_id)}
+    return {accounts[e] for e in login_throttle.locked_emails(db, accounts)}
+
+
+def unlock(db: Session, user: User) -> User:
+    """Lift an account's login lockout: its owner may try again at once."""
+    login_throttle.unlock(db, user.email)
+    db.flush()
     return user

@@ -26,8 +26,11 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 IN_CI = os.environ.get("CI") == "true"
 
 ADMIN_EMAIL = "admin@padang.test"
-ADMIN_PASSWORD = "kampung-kb-" + secrets.token_hex(6)
+# Never all digits after the word: "kampung-kb-123456" would be refused as too common.
+ADMIN_PASSWORD = "kampung-kb-x" + secrets.token_hex(6)
 ORG = "DP3AP2KB Kota Padang"
+# The live server's BIMTEK_SECRET_KEY: a test can sign a self-registration form stamp.
+SECRET_KEY = secrets.token_urlsafe(32)
 DESKTOP: ViewportSize = {"width": 1280, "height": 900}
 PHONE: ViewportSize = {"width": 390, "height": 844}
 
@@ -51,7 +54,8 @@ def live_server(artifacts: Path) -> Iterator[str]:
     if kind == "postgresql" and not pg_available():
         _skip_or_fail("PostgreSQL is not running")
     with fresh_database(kind, "live") as url:
-        env = {**os.environ, "BIMTEK_DATABASE_URL": url, "PYTHONUNBUFFERED": "1"}
+        env = {**os.environ, "BIMTEK_DATABASE_URL": url, "PYTHONUNBUFFERED": "1",
+               "BIMTEK_SECRET_KEY": SECRET_KEY}
         run_cli(["migrate"], env)
         run_cli(["create-admin", ADMIN_EMAIL, "--password", ADMIN_PASSWORD, "--org", ORG], env)
         with serve(env, artifacts / f"server-{kind}.log") as base_url:

@@ -278,7 +278,7 @@ def launch_with_video(browser_type: Any, video: Path, extra_args: list[str]) -> 
 def open_scanner(browser: Any, base_url: str, setup: ScanSetup, viewport: Any,
                  offline: bool = False, password: str = SCANNER_PASSWORD,
                  requests: list[str] | None = None,
-                 native_detector: bool = False) -> tuple[Any, Any]:
+                 native_detector: bool = False, init_script: str = "") -> tuple[Any, Any]:
     """(context, page): the scanner logged in, on the scanning view of today's batch,
     with the ticket list downloaded and the camera running. `offline`: then the network
     is cut and the page reloaded, as a phone that lost its signal (the service worker
@@ -288,6 +288,8 @@ def open_scanner(browser: Any, base_url: str, setup: ScanSetup, viewport: Any,
                                   permissions=["camera"])
     context.set_default_timeout(15_000)
     context.add_init_script(LATENCY_HOOK)
+    if init_script:  # the caller's own watch on every page (e.g. CSP violations)
+        context.add_init_script(init_script)
     if offline:
         context.add_init_script(CAMERA_LATER)
     if native_detector:
@@ -301,9 +303,11 @@ def open_scanner(browser: Any, base_url: str, setup: ScanSetup, viewport: Any,
     page.locator("form[action='/login'] button[type=submit]").click()
     page.wait_for_url("**/scan**")
     page.goto(f"/scan?batch_id={setup.batch_id}&day={jakarta_today().isoformat()}")
-    ready = "window.__scanner && window.__scanner.ready && window.__scanner.manifest !== null"
+    # Predicates as functions: an expression is eval'd in the page while Playwright
+    # polls, which the Content-Security-Policy forbids.
+    ready = "() => window.__scanner && window.__scanner.ready && window.__scanner.manifest !== null"
     if offline:
-        page.wait_for_function("window.__scanner && window.__scanner.manifest !== null "
+        page.wait_for_function("() => window.__scanner && window.__scanner.manifest !== null "
                                "&& window.__scanner.offlineReady === true")
         page.evaluate("sessionStorage.setItem('camera-ok', '1')")
         context.set_offline(True)
@@ -318,7 +322,8 @@ def results(page: Any) -> list[dict[str, Any]]:
 
 def wait_result(page: Any, count: int, timeout: float = 15_000) -> dict[str, Any]:
     """The `count`-th result (1-based) once the page has painted it."""
-    page.wait_for_function(f"window.__scanner.results.length >= {count}", timeout=timeout)
+    page.wait_for_function(f"() => window.__scanner.results.length >= {count}",
+                           timeout=timeout)
     return results(page)[count - 1]
 
 

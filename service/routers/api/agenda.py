@@ -4,10 +4,9 @@ from fastapi import APIRouter, Response
 
 from service.db import DB
 from service.rendering.agenda_pdf import render_agenda_pdf
-from service.routers.api.serialize import session_read
+from service.routers import files
 from service.routers.deps import ApiBatch, ApiPlanner
-from service.routers.pdf import pdf_response
-from service.schemas.planning import CopyAgenda, SessionCreate, SessionRead
+from service.schemas.planning import CopyAgenda, SessionCreate, SessionRead, session_read
 from service.services import agenda, overview, trainings
 from service.services.agenda_doc import agenda_doc
 from service.services.overview import SessionItem
@@ -62,5 +61,5 @@ def copy_agenda(found: ApiBatch, data: CopyAgenda, db: DB, user: ApiPlanner) -> 
 def agenda_pdf(found: ApiBatch, db: DB) -> Response:
     """The batch's agenda (jadwal acara) as a printable A4 PDF."""
     batch, training = found
-    return pdf_response(render_agenda_pdf(agenda_doc(db, batch, training)),
-                        f"jadwal-{batch.name}.pdf")
+    return files.pdf(render_agenda_pdf(agenda_doc(db, batch, training)),
+                     f"jadwal-{batch.name}.pdf")

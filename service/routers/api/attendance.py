@@ -1,123 +1,17 @@
 """Live attendance for the committee: a batch day's counts, who is missing, the latest
 arrivals; and the check-in conflicts of a training."""
 
-from datetime import date, datetime, time
+from datetime import date
 
 from fastapi import APIRouter
-from pydantic import BaseModel
 
 from service.db import DB
 from service.routers.deps import ApiBatch, ApiTraining
+from service.schemas.attendance import AttendanceRead, ConflictList, attendance_read, conflict_list
 from service.services import attendance as att
 from service.services import training_clock as clock
 
 router = APIRouter(prefix="/api", tags=["attendance"])
-
-
-class BatchRef(BaseModel):
-    id: int
-    name: str
-    start_date: date
-    end_date: date
-
-
-class TallyRead(BaseModel):
-    name: str | None  # null: no category, or no kecamatan filled in
-    expected: int
-    present: int
-    rate: float
-
-
-class MissingRead(BaseModel):
-    registration_id: int
-    name: str
-    phone: str | None
-    category: str | None
-    district: str | None
-    institution: str | None
-
-
-class ArrivalRead(BaseModel):
-    registration_id: int
-    name: str
-    category: str | None
-    checked_in_at: datetime  # in the training's time zone
-    time: str  # HH:MM there
-    by: str | None
-    method: str
-    offline: bool
-    device_id: str | None
-    session: str | None
-
-
-class DayRead(BaseModel):
-    day: date
-    present: int
-
-
-class SessionTallyRead(BaseModel):
-    id: int
-    title: str
-    start_time: time
-    end_time: time
-    kind: str
-    present: int
-
-
-class AttendanceRead(BaseModel):
-    training_id: int
-    timezone: str
-    checkin_mode: str
-    batch: BatchRef
-    day: date
-    session: SessionTallyRead | None
-    sessions: list[SessionTallyRead]
-    expected: int
-    present: int
-    rate: float
-    by_category: list[TallyRead]
-    by_district: list[TallyRead]
-    missing: list[MissingRead]
-    recent: list[ArrivalRead]
-    days: list[DayRead]
-
-
-class SightingRead(BaseModel):
-    at: datetime
-    by: str | None
-    device_id: str | None
-    method: str
-    offline: bool
-
-
-class ConflictRead(BaseModel):
-    scan_id: int
-    registration_id: int
-    name: str
-    batch_id: int
-    batch: str
-    day: date
-    session: str | None
-    first: SightingRead  # the check-in (the earliest scan)
-    second: SightingRead  # the later scan, flagged
-
-
-class ConflictList(BaseModel):
-    items: list[ConflictRead]
-
-
-def _tally(t: att.Tally) -> TallyRead:
-    return TallyRead(name=t.name, expected=t.expected, present=t.present, rate=round(t.rate, 4))
-
-
-def _session(s: att.SessionTally) -> SessionTallyRead:
-    return SessionTallyRead(id=s.id, title=s.title, start_time=s.start_time,
-                            end_time=s.end_time, kind=s.kind, present=s.present)
-
-
-def _sighting(s: att.Sighting) -> SightingRead:
-    return SightingRead(at=s.at, by=s.by, device_id=s.device_id, method=s.method,
-                        offline=s.offline)
 
 
 @router.get("/batches/{batch_id}/attendance")
@@ -127,33 +21,10 @@ def batch_attendance(found: ApiBatch, db: DB, day: date | None = None,
     per-session trainings may name a session of that day."""
     batch, training = found
     day = day or clock.default_day(batch, clock.today(training))
-    a = att.attendance(db, training, batch, day, session_id)
-    return AttendanceRead(
-        training_id=training.id or 0, timezone=training.timezone,
-        checkin_mode=training.checkin_mode,
-        batch=BatchRef(id=batch.id or 0, name=batch.name, start_date=batch.start_date,
-                       end_date=batch.end_date),
-        day=a.day, session=_session(a.session) if a.session else None,
-        sessions=[_session(s) for s in a.sessions],
-        expected=a.total.expected, present=a.total.present, rate=round(a.total.rate, 4),
-        by_category=[_tally(t) for t in a.by_category],
-        by_district=[_tally(t) for t in a.by_district],
-        missing=[MissingRead(registration_id=m.registration_id, name=m.name, phone=m.phone,
-                             category=m.category, district=m.district,
-                             institution=m.institution) for m in a.missing],
-        recent=[ArrivalRead(registration_id=r.registration_id, name=r.name,
-                            category=r.category, checked_in_at=r.at,
-                            time=r.at.strftime("%H:%M"), by=r.by, method=r.method,
-                            offline=r.offline, device_id=r.device_id, session=r.session)
-                for r in a.recent],
-        days=[DayRead(day=d.day, present=d.present) for d in a.per_day])
+    return attendance_read(training, batch, att.attendance(db, training, batch, day, session_id))
 
 
 @router.get("/trainings/{training_id}/checkin-conflicts")
 def checkin_conflicts(training: ApiTraining, db: DB) -> ConflictList:
     """Persons two offline scanners both let in: the check-in kept and the flagged scan."""
-    return ConflictList(items=[
-        ConflictRead(scan_id=c.scan_id, registration_id=c.registration_id, name=c.name,
-                     batch_id=c.batch_id, batch=c.batch, day=c.day, session=c.session,
-                     first=_sighting(c.first), second=_sighting(c.second))
-        for c in att.conflicts(db, training)])
+    return conflict_list(att.conflicts(db, training))

@@ -8,10 +8,10 @@ from fastapi.responses import Response
 
 from service.db import DB
 from service.errors import NotFound
-from service.models import Training, User
+from service.models import Training
 from service.models.base import pk
 from service.rendering.certificate_pdf import render_preview_png
-from service.routers.certificate_files import merged_pdf, one_pdf, zip_file
+from service.routers import files
 from service.routers.deps import ApiPlanner, ApiTraining
 from service.routers.urls import public_base
 from service.schemas.certificates import (
@@ -109,38 +109,36 @@ def preview(training: ApiTraining, db: DB, request: Request) -> Response:
     d = templates.current(db, training)
     png = render_preview_png(documents.design(db, training, d),
                              documents.sample_fields(db, training, d, public_base(request)))
-    return Response(png, media_type="image/png", headers={"Cache-Control": "no-store"})
+    return files.png(png)
 
 
 # --- eligibility and issuing ---------------------------------------------------------
 
-def _decision(db: DB, p: eligibility.Person) -> DecisionRead | None:
+def _decision(p: eligibility.Person, deciders: dict[int, str]) -> DecisionRead | None:
     d = p.decision
     if d is None:
         return None
-    who = db.get(User, d.user_id) if d.user_id else None
-    return DecisionRead(decision=d.decision, reason=d.reason, by=who.name if who else None,
-                        at=d.created_at)
+    return DecisionRead(decision=d.decision, reason=d.reason,
+                        by=deciders.get(d.user_id) if d.user_id else None, at=d.created_at)
 
 
 @router.get("/trainings/{training_id}/certificates/eligibility")
 def get_eligibility(training: ApiTraining, db: DB, batch: int | None = None
                     ) -> EligibilityList:
     """Who qualifies for a certificate and who does not, with why."""
-    rule = templates.rule_row(db, training)
-    people = eligibility.review(db, training, rule, batch)
+    r = eligibility.review_summary(db, training, batch)
     items = [EligibilityRead(
         registration_id=pk(p.registration), name=p.participant.name, batch_id=pk(p.batch),
         batch=p.batch.name, category=p.category, days_present=len(p.days_present),
         days_total=p.day_count, jpl_attended=p.jpl_attended, jpl_total=p.jpl_total,
         meets_rule=p.meets_rule, eligible=p.eligible, why=p.why,
-        decision=_decision(db, p),
+        decision=_decision(p, r.deciders),
         certificate_id=p.certificate.id if p.certificate else None,
-        number=p.certificate.number if p.certificate else None) for p in people]
-    return EligibilityList(rule=rule.rule, min_percent=rule.min_percent,
-                           eligible=sum(1 for i in items if i.eligible),
-                           not_eligible=sum(1 for i in items if not i.eligible),
-                           issued=sum(1 for i in items if i.certificate_id), items=items)
+        number=p.certificate.number if p.certificate else None) for p in r.people]
+    # "issued" here counts every certificate row, revoked ones included.
+    return EligibilityList(rule=r.template.rule, min_percent=r.template.min_percent,
+                           eligible=r.counts.eligible, not_eligible=r.counts.not_eligible,
+                           issued=r.counts.issued + r.counts.revoked, items=items)
 
 
 @router.put("/registrations/{registration_id}/certificate-decision")
@@ -189,7 +187,7 @@ def registration_certificate(registration_id: int, user: ApiPlanner, db: DB,
     if not rows:
         raise NotFound("No certificate has been issued to this person.",
                        code="no_certificate")
-    return one_pdf(documents.saved_design(db, training), rows[0])
+    return files.certificate_pdf(documents.saved_design(db, training), rows[0])
 
 
 def _batch_rows(db: DB, training: Training, request: Request,
@@ -206,7 +204,7 @@ def merged(training: ApiTraining, user: ApiPlanner, db: DB, request: Request,
     """Every valid certificate of the training (or of `batch`) in one PDF, for printing."""
     rows = _batch_rows(db, training, request, batch)
     name = f"sertifikat-{pk(training)}" + (f"-angkatan-{batch}" if batch else "") + ".pdf"
-    return merged_pdf(documents.saved_design(db, training), rows, name)
+    return files.certificates_pdf(documents.saved_design(db, training), rows, name)
 
 
 @router.get("/trainings/{training_id}/certificates.zip")
@@ -215,7 +213,7 @@ def zipped(training: ApiTraining, user: ApiPlanner, db: DB, request: Request,
     """Every valid certificate as separate PDF files in one ZIP."""
     rows = _batch_rows(db, training, request, batch)
     name = f"sertifikat-{pk(training)}" + (f"-angkatan-{batch}" if batch else "") + ".zip"
-    return zip_file(documents.saved_design(db, training), rows, name)
+    return files.certificates_zip(documents.saved_design(db, training), rows, name)
 
 
 @router.post("/certificates/{certificate_id}/revoke")

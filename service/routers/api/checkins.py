@@ -8,12 +8,13 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 from sqlmodel import Session
 
-from service.db import DB
+from service.db import DB, AsideDB
 from service.routers.deps import ApiScanner, scanner_of
 from service.schemas.checkins import CheckinRequest, SyncRequest
-from service.services import checkin_manifest, checkins
+from service.services import checkin_manifest, checkins, housekeeping
 from service.services import training_clock as clock
 from service.services.checkins import ScanIn
+from service.settings import get_settings
 
 router = APIRouter(prefix="/api", tags=["check-in"])
 
@@ -56,9 +57,17 @@ def manifest(batch_id: int, db: DB, user: ApiScanner) -> dict[str, Any]:
 
 
 @router.get("/batches/{batch_id}/checkin-search")
-def search(batch_id: int, db: DB, user: ApiScanner,
+def search(batch_id: int, db: DB, aside: AsideDB, user: ApiScanner,
            q: Annotated[str, Query(max_length=100)] = "",
            day: date | None = None) -> dict[str, Any]:
-    """Find someone at the door by name, or the last digits of phone or NIK."""
+    """Find someone at the door by name, or the last 4 to 6 digits of phone or NIK."""
+    settings = get_settings()
+    # Counted in its own transaction, so refused searches count too.
+    try:
+        housekeeping.hit(aside, f"checkin-search:{user.id}", settings.checkin_search_limit,
+                         settings.checkin_search_window_seconds,
+                         message=checkin_manifest.TOO_MANY_SEARCHES)
+    finally:
+        aside.commit()
     batch, training = checkins.batch_for_scanner(db, user, batch_id)
     return {"items": checkin_manifest.search(db, batch, q, day or clock.today(training))}

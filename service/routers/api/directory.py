@@ -3,7 +3,6 @@
 from fastapi import APIRouter, Response
 
 from service.db import DB
-from service.routers.api.serialize import speaker_read, venue_read
 from service.routers.deps import ApiPlanner
 from service.schemas.planning import (
     RoomCreate,
@@ -12,6 +11,8 @@ from service.schemas.planning import (
     SpeakerRead,
     VenueCreate,
     VenueRead,
+    speaker_read,
+    venue_read,
 )
 from service.services import speakers, venues
 

@@ -10,15 +10,14 @@ from fastapi.responses import Response
 from service.db import DB
 from service.errors import FieldError
 from service.rendering.import_template import import_template_xlsx
+from service.routers import files
 from service.routers.deps import ApiBatch, ApiPlanner, ApiTraining
-from service.routers.ticket_cards import ticket_cards_response
 from service.routers.urls import public_base
 from service.schemas.participants import AssignRequest, TicketVerifyRequest
 from service.services import assignment, imports, ticket_delivery, tickets
 from service.services.registrations import categories_of
 
 router = APIRouter(prefix="/api", tags=["participants"])
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _mapping(raw: str | None) -> dict[str, str]:
@@ -48,8 +47,7 @@ def import_registrations(training: ApiTraining, db: DB,
 def import_template(training: ApiTraining, db: DB) -> Response:
     """An empty participant list with the expected columns and an example row."""
     data = import_template_xlsx([c.name for c in categories_of(db, training.id or 0)])
-    return Response(data, media_type=XLSX, headers={
-        "Content-Disposition": 'attachment; filename="template-peserta.xlsx"'})
+    return files.xlsx(data, "template-peserta.xlsx")
 
 
 @router.post("/trainings/{training_id}/assign")
@@ -68,7 +66,7 @@ def assign(training: ApiTraining, data: AssignRequest, db: DB) -> dict[str, obje
 @router.get("/batches/{batch_id}/tickets.pdf")
 def ticket_cards(found: ApiBatch, db: DB, request: Request) -> Response:
     """Printable ticket cards of a batch's confirmed participants, 8 per A4 page."""
-    return ticket_cards_response(db, request, *found)
+    return files.ticket_cards(db, request, *found)
 
 
 @router.post("/trainings/{training_id}/tickets/email")

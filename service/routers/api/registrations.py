@@ -6,7 +6,6 @@ from fastapi import APIRouter, Query, Request
 
 from service.db import DB
 from service.models import Registration, User
-from service.routers.api.serialize import registration_read
 from service.routers.deps import ApiPlanner, ApiTraining
 from service.routers.urls import public_base
 from service.schemas.participants import (
@@ -14,6 +13,7 @@ from service.schemas.participants import (
     RegistrationCreate,
     RegistrationPage,
     RegistrationRead,
+    registration_read,
 )
 from service.services import registrations
 
@@ -50,7 +50,8 @@ def list_registrations(
     base = public_base(request)
     full = user.role == "admin"
     return RegistrationPage(items=[registration_read(r, base, full) for r in rows], total=total,
-                            page=page, per_page=per_page, pages=max(1, -(-total // per_page)))
+                            page=page, per_page=per_page,
+                            pages=registrations.page_count(total, per_page))
 
 
 @router.get("/registrations/{registration_id}")

@@ -1,60 +1,26 @@
 """Rosters with attendance per day (PDF, XLSX, CSV), the printed attendance sheet, and the
 narasumber's private roster links."""
 
-from datetime import date, datetime
-from typing import Literal
+from datetime import date
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
-from pydantic import BaseModel
 
 from service.db import DB
 from service.errors import NotFound
-from service.models import Batch, Training
-from service.rendering.attendance_sheet_pdf import render_attendance_sheet_pdf
-from service.rendering.roster_pdf import render_roster_pdf
-from service.rendering.roster_sheets import roster_csv, roster_xlsx
 from service.routers.deps import ApiBatch, ApiPlanner, ApiTraining, api_planner, api_user
+from service.routers.files import ROSTER_RENDERERS, attendance_sheet_file, roster_file
 from service.routers.urls import public_base
+from service.schemas.rosters import (
+    NikMode,
+    RosterLinkCreate,
+    RosterLinkCreated,
+    RosterLinkSession,
+    RosterLinkSpeaker,
+)
 from service.services import roster_links, rosters, trainings
-from service.services import training_clock as clock
-from service.services.rosters import Audience
 
 router = APIRouter(prefix="/api", tags=["rosters"])
-
-NikMode = Literal["masked", "full"]
-# Personal data: never cached on the way, never leaked to the next site in a Referer.
-PRIVATE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer",
-           "X-Robots-Tag": "noindex"}
-MEDIA = {"pdf": "application/pdf", "csv": "text/csv; charset=utf-8",
-         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-
-
-def download(data: bytes, fmt: str, name: str) -> Response:
-    # PDFs open in the browser's viewer; spreadsheets download.
-    disposition = "inline" if fmt == "pdf" else "attachment"
-    return Response(data, media_type=MEDIA[fmt], headers={
-        **PRIVATE, "Content-Disposition": f'{disposition}; filename="{name}"'})
-
-
-def roster_file(db: DB, training: Training, batch: Batch, fmt: str, audience: Audience,
-                full_nik: bool = False) -> Response:
-    """The roster in one of its three formats (shared with the pages and /n/ links)."""
-    if fmt not in MEDIA:
-        raise NotFound()
-    r = rosters.roster(db, training, batch)
-    sheet = rosters.sheet(r, audience, full_nik, today=clock.today(training))
-    data = {"pdf": render_roster_pdf, "csv": roster_csv, "xlsx": roster_xlsx}[fmt](sheet)
-    kind = "daftar-peserta-nik" if full_nik else "daftar-peserta"
-    return download(data, fmt, rosters.filename(kind, batch, fmt))
-
-
-def attendance_sheet_file(db: DB, training: Training, batch: Batch,
-                          day: date | None) -> Response:
-    day = day or clock.default_day(batch, clock.today(training))
-    doc = rosters.attendance_sheet(rosters.roster(db, training, batch), day)
-    return download(render_attendance_sheet_pdf(doc), "pdf",
-                    rosters.filename("daftar-hadir", batch, "pdf", day))
 
 
 @router.get("/batches/{batch_id}/roster.{fmt}")
@@ -64,7 +30,7 @@ def batch_roster(batch_id: int, fmt: str, request: Request, db: DB,
     """The batch's roster with attendance per day, as pdf, xlsx or csv. The committee
     sees NIK masked (an admin may ask nik=full) and phone numbers; with key= a
     narasumber's link opens the batches of their own sessions, without phone or NIK."""
-    if fmt not in MEDIA:
+    if fmt not in ROSTER_RENDERERS:
         raise NotFound()
     if key is not None:
         link, _, training = roster_links.resolve(db, key)
@@ -83,34 +49,6 @@ def batch_attendance_sheet(found: ApiBatch, db: DB, day: date | None = None) -> 
     the batch's first day), to sign."""
     batch, training = found
     return attendance_sheet_file(db, training, batch, day)
-
-
-class RosterLinkCreate(BaseModel):
-    speaker_id: int
-
-
-class RosterLinkCreated(BaseModel):
-    id: int
-    speaker_id: int
-    url: str  # shown once: only its hash is stored
-    expires_at: datetime
-
-
-class RosterLinkSession(BaseModel):
-    id: int
-    batch_id: int
-    batch: str
-    date: date
-    title: str
-
-
-class RosterLinkSpeaker(BaseModel):
-    speaker_id: int
-    name: str
-    institution: str | None
-    sessions: list[RosterLinkSession]
-    link_id: int | None
-    link_expires_at: datetime | None
 
 
 @router.get("/trainings/{training_id}/roster-links")

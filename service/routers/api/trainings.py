@@ -3,9 +3,15 @@
 from fastapi import APIRouter, Response
 
 from service.db import DB
-from service.routers.api.serialize import batch_read, training_read
 from service.routers.deps import ApiBatch, ApiPlanner, ApiTraining
-from service.schemas.planning import BatchCreate, BatchRead, TrainingCreate, TrainingRead
+from service.schemas.planning import (
+    BatchCreate,
+    BatchRead,
+    TrainingCreate,
+    TrainingRead,
+    batch_read,
+    training_read,
+)
 from service.services import overview, trainings
 
 router = APIRouter(prefix="/api", tags=["trainings"])

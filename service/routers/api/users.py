@@ -11,15 +11,16 @@ from service.services import users
 router = APIRouter(prefix="/api/users", tags=["users"])
 
 
-def _read(u: User) -> UserRead:
+def _read(u: User, locked: bool = False) -> UserRead:
     return UserRead(id=u.id or 0, email=u.email, name=u.name, role=u.role, is_active=u.is_active,
-                    training_id=u.training_id)
+                    training_id=u.training_id, locked=locked)
 
 
 @router.get("")
 def list_users(db: DB, admin: ApiAdmin) -> list[UserRead]:
-    """Every account of the organization."""
-    return [_read(u) for u in users.list_users(db, admin.organization_id)]
+    """Every account of the organization (`locked`: by failed logins)."""
+    locked = users.locked_user_ids(db, admin.organization_id)
+    return [_read(u, u.id in locked) for u in users.list_users(db, admin.organization_id)]
 
 
 @router.post("", status_code=201)
@@ -37,3 +38,9 @@ def update_user(user_id: int, data: UserUpdate, db: DB, admin: ApiAdmin) -> User
     if data.is_active is not None:
         users.set_active(db, admin, user, data.is_active)
     return _read(user)
+
+
+@router.post("/{user_id}/unlock")
+def unlock_user(user_id: int, db: DB, admin: ApiAdmin) -> UserRead:
+    """Lift an account's lockout after too many failed logins."""
+    return _read(users.unlock(db, users.get_user(db, admin.organization_id, user_id)))

@@ -5,13 +5,19 @@ from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlmodel import Session
 
-from service.db import DB
+from service.db import DB, AsideDB
+from service.errors import DomainError, FieldError
+from service.i18n import N_
 from service.models import AuthToken, User
-from service.routers.deps import page_session, page_user
+from service.routers.deps import CsrfFailed, client_address, page_session, page_user
+from service.routers.pages.forms import SubmittedForm, parse, render_form, submit
 from service.routers.pages.rendering import redirect, render
-from service.services import auth
+from service.schemas.accounts import PasswordChange
+from service.services import auth, login_throttle
 from service.services.auth import InvalidCredentials
+from service.services.login_throttle import LoginLocked
 from service.settings import get_settings
 
 router = APIRouter(include_in_schema=False)
@@ -41,25 +47,63 @@ def home(found: Annotated[tuple[User, AuthToken] | None, Depends(page_session)])
     return RedirectResponse(_landing(found[0]) if found else "/login", status_code=303)
 
 
+# The pre-login cookie the login form's CSRF token is bound to (there is no session yet).
+LOGIN_COOKIE = "bimtek_login"
+
+
+def _login_form(request: Request, db: Session, context: dict[str, object],
+                status_code: int = 200) -> Response:
+    """The login page with a CSRF token for the visitor's pre-login cookie (made here
+    when missing)."""
+    nonce = request.cookies.get(LOGIN_COOKIE) or ""
+    fresh = not 20 <= len(nonce) <= 100
+    if fresh:
+        nonce = auth.new_login_nonce()
+    response = render(request, "login.html",
+                      {**context, "csrf_token": auth.login_form_token(db, nonce)}, status_code)
+    if fresh:
+        response.set_cookie(LOGIN_COOKIE, nonce, max_age=86400, path="/login", httponly=True,
+                            samesite="lax", secure=get_settings().secure_cookies)
+    return response
+
+
 @router.get("/login")
-def login_page(request: Request, next: str | None = None) -> Response:
-    return render(request, "login.html", {"next": _safe_next(next)})
+def login_page(request: Request, db: DB, next: str | None = None) -> Response:
+    return _login_form(request, db, {"next": _safe_next(next)})
 
 
 @router.post("/login")
-def login(request: Request, db: DB, email: Annotated[str, Form(max_length=254)] = "",
+def login(request: Request, db: DB, aside: AsideDB,
+          email: Annotated[str, Form(max_length=254)] = "",
           password: Annotated[str, Form(max_length=1024)] = "",
-          next: Annotated[str, Form(max_length=500)] = "") -> Response:
+          next: Annotated[str, Form(max_length=500)] = "",
+          csrf_token: Annotated[str, Form(max_length=200)] = "") -> Response:
+    """Log in; refused for a form from elsewhere (403), a wrong password (401), and after
+    too many failures for the account or from the address (429)."""
+    back = {"next": _safe_next(next), "email": email}
+    address = client_address(request)
+    # The bookkeeping session first, committed before the request's own one starts: on
+    # SQLite that one takes the write lock for the whole request.
+    try:
+        if not auth.login_form_valid(aside, request.cookies.get(LOGIN_COOKIE), csrf_token):
+            # Another site's form, or a page older than its cookie.
+            return _login_form(request, aside, {**back, "error": CsrfFailed().text()}, 403)
+        login_throttle.attempt(aside, email, address)
+    except LoginLocked as locked:
+        return _login_form(request, aside, {**back, "error": locked.text()}, locked.status)
+    finally:
+        aside.commit()
     try:
         user = auth.authenticate(db, email, password)
     except InvalidCredentials as exc:
-        return render(request, "login.html", {"next": _safe_next(next), "email": email,
-                                              "error": exc.text()}, status_code=401)
+        return _login_form(request, db, {**back, "error": exc.text()}, 401)
+    login_throttle.succeeded(db, email, address)
     settings = get_settings()
     raw, _ = auth.issue_token(db, user, "session", settings.session_days)
     response = RedirectResponse(_landing(user, next), status_code=303)
     response.set_cookie(settings.session_cookie, raw, max_age=settings.session_days * 86400,
                         httponly=True, samesite="lax", secure=settings.secure_cookies)
+    response.delete_cookie(LOGIN_COOKIE, path="/login")
     return response
 
 
@@ -79,3 +123,44 @@ def switch_language(code: str, next: str | None = None) -> Response:
     if code in ("id", "en"):
         response.set_cookie("lang", code, max_age=365 * 86400, samesite="lax")
     return response
+
+
+# --- the logged-in user's password --------------------------------------------------------
+
+def _password_page(request: Request, changed: bool = False,
+                   exc: DomainError | None = None) -> Response:
+    return render_form(request, "account/password.html", {"changed": changed}, exc)
+
+
+@router.get("/account/password")
+def password_page(request: Request, user: Annotated[User, Depends(page_user)],
+                  changed: int = 0) -> Response:
+    """The form to change one's own password."""
+    return _password_page(request, bool(changed))
+
+
+@router.post("/account/password")
+def change_password(request: Request, form: SubmittedForm, db: DB,
+                    user: Annotated[User, Depends(page_user)],
+                    found: Annotated[tuple[User, AuthToken] | None, Depends(page_session)]
+                    ) -> Response:
+    """Change one's own password (the current one is required); the other sessions and
+    tokens of the account stop working, this browser's session stays."""
+    data = form.values()
+    address = client_address(request)
+
+    def work() -> None:
+        change = parse(PasswordChange, data)
+        if change.new_password != data.get("new_password_again", ""):
+            raise FieldError("new_password_again", N_("The two new passwords differ."))
+        # Guesses of the current password count like failed logins, committed at once so
+        # that a wrong one keeps its count when the rest is rolled back.
+        login_throttle.attempt(db, user.email, address)
+        db.commit()
+        auth.verify_current_password(user, change.current_password)
+        login_throttle.succeeded(db, user.email, address)
+        db.commit()
+        auth.set_password(db, user, change.new_password, keep=found[1] if found else None)
+
+    return submit(db, work, lambda _: redirect(request, "/account/password?changed=1"),
+                  lambda exc: _password_page(request, exc=exc))

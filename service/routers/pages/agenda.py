@@ -7,12 +7,18 @@ from fastapi.responses import Response
 
 from service.db import DB
 from service.errors import DomainError
-from service.models import SESSION_KINDS, Batch, Training
+from service.models import SESSION_KINDS, AgendaSession, Batch, Training
 from service.rendering.agenda_pdf import render_agenda_pdf
+from service.routers import files
 from service.routers.deps import PageBatch, PagePlanner
-from service.routers.pages.forms import errors_by_field, form_data, parse, render_form
+from service.routers.pages.forms import (
+    SubmittedForm,
+    errors_by_field,
+    parse,
+    render_form,
+    submit,
+)
 from service.routers.pages.rendering import redirect, render
-from service.routers.pdf import pdf_response
 from service.schemas.planning import CopyAgenda, SessionCreate
 from service.services import agenda, overview, speakers, trainings
 from service.services.agenda_doc import agenda_doc
@@ -43,20 +49,24 @@ def timetable_page(request: Request, found: PageBatch, db: DB, user: PagePlanner
 
 
 @router.post("/batches/{batch_id}/sessions")
-async def add_session(request: Request, found: PageBatch, db: DB, user: PagePlanner) -> Response:
+def add_session(request: Request, found: PageBatch, form: SubmittedForm, db: DB,
+                user: PagePlanner) -> Response:
     batch, training = found
-    data = await form_data(request, lists=("speaker_ids",))
-    try:
-        session = agenda.save_session(db, user.organization_id, batch, training,
-                                      parse(SessionCreate, data))
-    except DomainError as exc:
-        db.rollback()
+    data = form.values(lists=("speaker_ids",))
+
+    def done(session: AgendaSession) -> Response:
+        if not request.headers.get("hx-request"):
+            return redirect(request,
+                            f"/batches/{batch.id}?added={session.id}#day-{session.date}")
+        return _timetable(request, db, user, batch, training, added=session.id)
+
+    def refused(exc: DomainError) -> Response:
         return _timetable(request, db, user, batch, training, {
             "form_day": data.get("date"), "values": data, "errors": errors_by_field(exc),
             "clashes": exc.extra.get("clashes", [])}, exc.status)
-    if not request.headers.get("hx-request"):
-        return redirect(request, f"/batches/{batch.id}?added={session.id}#day-{session.date}")
-    return _timetable(request, db, user, batch, training, added=session.id)
+
+    return submit(db, lambda: agenda.save_session(db, user.organization_id, batch, training,
+                                                  parse(SessionCreate, data)), done, refused)
 
 
 def _session_page(request: Request, db: DB, user: PagePlanner, session_id: int,
@@ -84,17 +94,14 @@ def edit_session_page(request: Request, session_id: int, db: DB, user: PagePlann
 
 
 @router.post("/sessions/{session_id}/edit")
-async def update_session(request: Request, session_id: int, db: DB,
-                         user: PagePlanner) -> Response:
+def update_session(request: Request, session_id: int, form: SubmittedForm, db: DB,
+                   user: PagePlanner) -> Response:
     session, batch, training = agenda.get_session(db, user.organization_id, session_id)
-    data = await form_data(request, lists=("speaker_ids",))
-    try:
-        agenda.save_session(db, user.organization_id, batch, training,
-                            parse(SessionCreate, data), existing=session)
-    except DomainError as exc:
-        db.rollback()
-        return _session_page(request, db, user, session_id, data, exc)
-    return redirect(request, f"/batches/{batch.id}")
+    data = form.values(lists=("speaker_ids",))
+    return submit(db, lambda: agenda.save_session(db, user.organization_id, batch, training,
+                                                  parse(SessionCreate, data), existing=session),
+                  lambda _saved: redirect(request, f"/batches/{batch.id}"),
+                  lambda exc: _session_page(request, db, user, session_id, data, exc))
 
 
 @router.post("/sessions/{session_id}/delete")
@@ -107,26 +114,30 @@ def delete_session(request: Request, session_id: int, db: DB, user: PagePlanner)
 
 
 @router.post("/batches/{batch_id}/copy")
-async def copy(request: Request, found: PageBatch, db: DB, user: PagePlanner) -> Response:
+def copy(request: Request, found: PageBatch, form: SubmittedForm, db: DB,
+         user: PagePlanner) -> Response:
     source, training = found
-    data = await form_data(request)
+    data = form.values()
     data["replace"] = data.get("replace") in ("1", "on", "true")
-    try:
+
+    def work() -> tuple[agenda.CopyResult, Batch]:
         parsed = parse(CopyAgenda, data)
         target, _ = trainings.get_batch(db, user.organization_id, parsed.target_batch_id)
-        result = agenda.copy_agenda(db, user.organization_id, source, target, training,
-                                    parsed.replace)
-    except DomainError as exc:
-        db.rollback()
-        return _timetable(request, db, user, source, training,
-                          {"copy_error": exc.text(), "copy_values": data}, exc.status)
-    return _timetable(request, db, user, source, training,
-                      {"copy_result": result, "copy_target": target})
+        return agenda.copy_agenda(db, user.organization_id, source, target, training,
+                                  parsed.replace), target
+
+    return submit(db, work,
+                  lambda copied: _timetable(request, db, user, source, training,
+                                            {"copy_result": copied[0],
+                                             "copy_target": copied[1]}),
+                  lambda exc: _timetable(request, db, user, source, training,
+                                         {"copy_error": exc.text(), "copy_values": data},
+                                         exc.status))
 
 
 @router.get("/batches/{batch_id}/agenda.pdf")
 def agenda_pdf(found: PageBatch, db: DB) -> Response:
     batch, training = found
-    return pdf_response(render_agenda_pdf(agenda_doc(db, batch, training)),
-                        f"jadwal-{batch.name}.pdf")
+    return files.pdf(render_agenda_pdf(agenda_doc(db, batch, training)),
+                     f"jadwal-{batch.name}.pdf")
 

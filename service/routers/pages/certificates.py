@@ -7,16 +7,15 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from starlette.datastructures import UploadFile
 
 from service.db import DB
 from service.errors import DomainError, NotFound
-from service.models import TIMEZONES, Training, User
+from service.models import TIMEZONES, Training
 from service.models.base import pk
 from service.rendering.certificate_pdf import render_preview_png
-from service.routers.certificate_files import merged_pdf, one_pdf, zip_file
+from service.routers import files
 from service.routers.deps import PagePlanner, PageTraining
-from service.routers.pages.forms import errors_by_field, parse
+from service.routers.pages.forms import Submitted, SubmittedForm, errors_by_field, parse, submit
 from service.routers.pages.rendering import redirect, render
 from service.routers.pages.tickets import TOKEN
 from service.routers.urls import public_base
@@ -34,24 +33,23 @@ from service.services import training_clock as clock
 from service.services.certificate_template import Draft, Upload
 
 router = APIRouter(include_in_schema=False)
-PRIVATE = {"Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex",
-           "Cache-Control": "private, no-store"}
 
 
 # --- template editor --------------------------------------------------------------------
 
-async def _read_file(value: object, limit: int) -> Upload | None:
-    if not isinstance(value, UploadFile) or not value.filename:
+def _read_file(form: Submitted, name: str, limit: int) -> Upload | None:
+    upload = form.file(name)
+    if upload is None:
         return None
-    data = await value.read(limit + 1)
-    return Upload(value.filename, data) if data else None
+    # One byte past the limit: enough to refuse a large image without holding it all.
+    data = upload.file.read(limit + 1)
+    return Upload(upload.filename or "", data) if data else None
 
 
-async def _draft_from_form(request: Request, base: Draft) -> Draft:
+def _draft_from_form(form: Submitted, base: Draft) -> Draft:
     """The editor form as a draft of the template: text, rule, signatories and any
     uploaded images (validated; FieldError names the field)."""
-    form = await request.form()
-    text = {k: v for k, v in form.items() if isinstance(v, str)}
+    text = form.values()
     people: list[SignatoryIn] = []
     signatures: dict[int, bytes | None] = {}
     for slot in range(templates.MAX_SIGNATORIES):
@@ -61,7 +59,7 @@ async def _draft_from_form(request: Request, base: Draft) -> Draft:
         position = len(people)
         people.append(parse(SignatoryIn, {"name": name, "title": text.get(f"sig_title_{slot}", ""),
                                           "nip": text.get(f"sig_nip_{slot}", "")}))
-        upload = await _read_file(form.get(f"sig_file_{slot}"), images.SIGNATURE_MAX_BYTES)
+        upload = _read_file(form, f"sig_file_{slot}", images.SIGNATURE_MAX_BYTES)
         if upload is not None:
             signatures[position] = upload.data
         elif text.get(f"sig_remove_{slot}"):
@@ -75,7 +73,7 @@ async def _draft_from_form(request: Request, base: Draft) -> Draft:
         "min_percent": text.get("min_percent") or 100,
         "show_qr": bool(text.get("show_qr")), "use_background": bool(text.get("use_background")),
         "signatories": [p.model_dump() for p in people]})
-    background = await _read_file(form.get("background"), images.MAX_BYTES)
+    background = _read_file(form, "background", images.MAX_BYTES)
     return templates.draft(base, data, background, signatures)
 
 
@@ -102,32 +100,31 @@ def template_page(request: Request, training: PageTraining, db: DB, saved: int =
 
 
 @router.post("/trainings/{training_id}/certificates/template")
-async def save_template(request: Request, training: PageTraining, user: PagePlanner,
-                        db: DB) -> Response:
+def save_template(request: Request, training: PageTraining, user: PagePlanner,
+                  form: SubmittedForm, db: DB) -> Response:
     base = templates.current(db, training)
-    try:
-        new = await _draft_from_form(request, base)
-    except DomainError as exc:
-        form = await request.form()
-        values = {k: v for k, v in form.items() if isinstance(v, str)}
-        return _editor(request, training, base, values, exc)
-    templates.save(db, training, user.id, new)
-    return redirect(request, f"/trainings/{pk(training)}/certificates/template?saved=1")
+    return submit(db, lambda: templates.save(db, training, user.id,
+                                             _draft_from_form(form, base)),
+                  lambda _: redirect(request,
+                                     f"/trainings/{pk(training)}/certificates/template?saved=1"),
+                  lambda exc: _editor(request, training, base, form.values(), exc))
 
 
 @router.post("/trainings/{training_id}/certificates/template/preview")
-async def live_preview(request: Request, training: PageTraining, db: DB) -> Response:
+def live_preview(request: Request, training: PageTraining, form: SubmittedForm,
+                 db: DB) -> Response:
     """The preview image for the form as it is now (nothing is saved)."""
-    try:
-        d = await _draft_from_form(request, templates.current(db, training))
-    except DomainError as exc:
+
+    def done(d: Draft) -> Response:
+        sample = documents.sample_fields(db, training, d, public_base(request))
+        png = render_preview_png(documents.design(db, training, d), sample)
         return render(request, "certificates/_preview.html",
-                      {"error": exc.text()}, status_code=exc.status)
-    sample = documents.sample_fields(db, training, d, public_base(request))
-    png = render_preview_png(documents.design(db, training, d), sample)
-    return render(request, "certificates/_preview.html",
-                  {"src": "data:image/png;base64," + base64.b64encode(png).decode(),
-                   "orientation": d.orientation, "example": sample.number})
+                      {"src": "data:image/png;base64," + base64.b64encode(png).decode(),
+                       "orientation": d.orientation, "example": sample.number})
+
+    return submit(db, lambda: _draft_from_form(form, templates.current(db, training)), done,
+                  lambda exc: render(request, "certificates/_preview.html",
+                                     {"error": exc.text()}, status_code=exc.status))
 
 
 @router.get("/trainings/{training_id}/certificates/template/preview.png")
@@ -135,48 +132,31 @@ def saved_preview(request: Request, training: PageTraining, db: DB) -> Response:
     d = templates.current(db, training)
     png = render_preview_png(documents.design(db, training, d),
                              documents.sample_fields(db, training, d, public_base(request)))
-    return Response(png, media_type="image/png", headers={"Cache-Control": "no-store"})
+    return files.png(png)
 
 
 # --- review, issue, revoke ------------------------------------------------------------
 
+def _batch_id(raw: str | None) -> int | None:
+    # isascii: "²" is a digit to str.isdigit, and not to int().
+    return int(raw) if raw and raw.isascii() and raw.isdigit() and len(raw) <= 9 else None
+
+
 def _batch_param(db: DB, training: Training, raw: str | None) -> int | None:
-    if not raw or not raw.isdigit() or len(raw) > 9:
-        return None
-    plans = eligibility.batch_plans(db, training)
-    return int(raw) if int(raw) in plans else None
+    wanted = _batch_id(raw)
+    return wanted if wanted is not None and wanted in eligibility.batch_plans(db, training) \
+        else None
 
 
 @router.get("/trainings/{training_id}/certificates")
 def review_page(request: Request, training: PageTraining, db: DB) -> Response:
     """Who qualifies and why, the committee's decisions, issuing and the issued ones."""
-    batch_id = _batch_param(db, training, request.query_params.get("batch"))
-    rule = templates.rule_row(db, training)
-    people = eligibility.review(db, training, rule, batch_id)
-    deciders = {pk(u): u.name for u in
-                (db.get(User, p.decision.user_id) for p in people
-                 if p.decision and p.decision.user_id) if u}
-    base = public_base(request)
-    wa: dict[int, str | None] = {}
-    with_email: set[int] = set()
-    for r in delivery.recipients(db, training):
-        wa[r.registration_id] = delivery.whatsapp_url(training, r, base)
-        if r.email:
-            with_email.add(r.registration_id)
-    plans = eligibility.batch_plans(db, training)
-    wanted = sum(1 for p in people if p.eligible and p.certificate is None)
+    r = eligibility.review_summary(db, training, _batch_id(request.query_params.get("batch")),
+                                   public_base(request), unknown_batch_is_all=True)
     return render(request, "certificates/review.html", {
-        "training": training, "people": people, "rule": rule, "deciders": deciders,
-        "batches": [p.batch for p in plans.values()], "batch_id": batch_id, "wa": wa,
-        "with_email": with_email,
-        "has_template": templates.stored(db, training) is not None,
-        "counts": {"eligible": sum(1 for p in people if p.eligible),
-                   "not_eligible": sum(1 for p in people if not p.eligible),
-                   "issued": sum(1 for p in people if p.certificate and
-                                 p.certificate.revoked_at is None),
-                   "revoked": sum(1 for p in people if p.certificate and
-                                  p.certificate.revoked_at is not None),
-                   "to_issue": wanted},
+        "training": training, "people": r.people, "rule": r.template, "deciders": r.deciders,
+        "batches": r.batches, "batch_id": r.batch_id, "wa": r.whatsapp,
+        "with_email": r.with_email, "has_template": r.saved, "counts": r.counts,
         "local": lambda moment: clock.local(training, moment),
         "tz": TIMEZONES.get(training.timezone, ""),
         "issued_now": request.query_params.get("issued"),
@@ -202,26 +182,25 @@ def issue_chunk(request: Request, training: PageTraining, user: PagePlanner, db:
 
 
 @router.post("/trainings/{training_id}/certificates/decisions/{registration_id}")
-async def decide(request: Request, training: PageTraining, registration_id: int,
-                 user: PagePlanner, db: DB) -> Response:
-    form = await request.form()
+def decide(request: Request, training: PageTraining, registration_id: int,
+           user: PagePlanner, form: SubmittedForm, db: DB) -> Response:
     reg, owner = registrations.get_registration(db, user.organization_id, registration_id)
     if pk(owner) != pk(training):
         raise NotFound("Registration not found.")
-    data = parse(DecisionIn, {k: form.get(k) for k in ("decision", "reason")})
+    data = parse(DecisionIn, {k: form.form.get(k) for k in ("decision", "reason")})
     issuing.decide(db, training, reg, user.id, data.decision, data.reason)
     back = f"/trainings/{pk(training)}/certificates"
     batch = form.get("batch")
-    if isinstance(batch, str) and batch.isdigit():
+    if batch.isdigit():
         back += f"?batch={batch}"
     return redirect(request, f"{back}#reg-{registration_id}")
 
 
 @router.post("/certificates/{certificate_id}/revoke")
-async def revoke(request: Request, certificate_id: int, user: PagePlanner, db: DB) -> Response:
-    form = await request.form()
+def revoke(request: Request, certificate_id: int, user: PagePlanner, form: SubmittedForm,
+           db: DB) -> Response:
     cert = revoking.get_certificate(db, user.organization_id, certificate_id)
-    data = parse(RevokeIn, {"reason": form.get("reason")})
+    data = parse(RevokeIn, {"reason": form.form.get("reason")})
     revoking.revoke(db, cert, user.id, data.reason)
     return redirect(request, f"/trainings/{cert.training_id}/certificates?notice=revoked"
                              f"#reg-{cert.registration_id}")
@@ -245,7 +224,8 @@ def merged(request: Request, training: PageTraining, db: DB) -> Response:
     rows = documents.issued(db, training, public_base(request), batch)
     if not rows:
         raise NotFound("No certificate has been issued yet.", code="no_certificate")
-    return merged_pdf(documents.saved_design(db, training), rows, f"sertifikat-{pk(training)}.pdf")
+    return files.certificates_pdf(documents.saved_design(db, training), rows,
+                                  f"sertifikat-{pk(training)}.pdf")
 
 
 @router.get("/trainings/{training_id}/certificates.zip")
@@ -254,7 +234,8 @@ def zipped(request: Request, training: PageTraining, db: DB) -> Response:
     rows = documents.issued(db, training, public_base(request), batch)
     if not rows:
         raise NotFound("No certificate has been issued yet.", code="no_certificate")
-    return zip_file(documents.saved_design(db, training), rows, f"sertifikat-{pk(training)}.zip")
+    return files.certificates_zip(documents.saved_design(db, training), rows,
+                                  f"sertifikat-{pk(training)}.zip")
 
 
 @router.get("/registrations/{registration_id}/certificate.pdf")
@@ -264,7 +245,7 @@ def one(request: Request, registration_id: int, user: PagePlanner, db: DB) -> Re
                             registration_id=registration_id, include_revoked=True)
     if not rows:
         raise NotFound("No certificate has been issued to this person.", code="no_certificate")
-    return one_pdf(documents.saved_design(db, training), rows[0])
+    return files.certificate_pdf(documents.saved_design(db, training), rows[0])
 
 
 @router.get("/t/{token}/certificate.pdf")
@@ -273,6 +254,4 @@ def holder_certificate(token: str, request: Request, db: DB) -> Response:
     if not TOKEN.match(token):
         raise NotFound("This ticket does not exist. Check the link you received.")
     training, row = documents.holder_row(db, token, public_base(request))
-    response = one_pdf(documents.saved_design(db, training), row, attachment=True)
-    response.headers.update(PRIVATE)
-    return response
+    return files.certificate_pdf(documents.saved_design(db, training), row, attachment=True)

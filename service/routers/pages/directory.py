@@ -8,7 +8,13 @@ from fastapi.responses import Response
 from service.db import DB
 from service.errors import DomainError
 from service.routers.deps import PagePlanner
-from service.routers.pages.forms import errors_by_field, form_data, parse, render_form
+from service.routers.pages.forms import (
+    SubmittedForm,
+    errors_by_field,
+    parse,
+    render_form,
+    submit,
+)
 from service.routers.pages.rendering import redirect, render
 from service.schemas.planning import RoomCreate, SpeakerCreate, VenueCreate
 from service.services import speakers, venues
@@ -30,14 +36,12 @@ def speakers_page(request: Request, db: DB, user: PagePlanner) -> Response:
 
 
 @router.post("/speakers")
-async def add_speaker(request: Request, db: DB, user: PagePlanner) -> Response:
-    data = await form_data(request)
-    try:
-        speakers.create_speaker(db, user.organization_id, parse(SpeakerCreate, data))
-    except DomainError as exc:
-        db.rollback()
-        return _speakers_page(request, db, user, data, exc)
-    return redirect(request, "/speakers")
+def add_speaker(request: Request, form: SubmittedForm, db: DB, user: PagePlanner) -> Response:
+    data = form.values()
+    return submit(db, lambda: speakers.create_speaker(db, user.organization_id,
+                                                      parse(SpeakerCreate, data)),
+                  lambda _: redirect(request, "/speakers"),
+                  lambda exc: _speakers_page(request, db, user, data, exc))
 
 
 def _speaker_form(request: Request, db: DB, user: PagePlanner, speaker_id: int,
@@ -56,16 +60,13 @@ def edit_speaker_page(request: Request, speaker_id: int, db: DB, user: PagePlann
 
 
 @router.post("/speakers/{speaker_id}/edit")
-async def update_speaker(request: Request, speaker_id: int, db: DB,
-                         user: PagePlanner) -> Response:
+def update_speaker(request: Request, speaker_id: int, form: SubmittedForm, db: DB,
+                   user: PagePlanner) -> Response:
     speaker = speakers.get_speaker(db, user.organization_id, speaker_id)
-    data = await form_data(request)
-    try:
-        speakers.update_speaker(db, speaker, parse(SpeakerCreate, data))
-    except DomainError as exc:
-        db.rollback()
-        return _speaker_form(request, db, user, speaker_id, data, exc)
-    return redirect(request, "/speakers")
+    data = form.values()
+    return submit(db, lambda: speakers.update_speaker(db, speaker, parse(SpeakerCreate, data)),
+                  lambda _: redirect(request, "/speakers"),
+                  lambda exc: _speaker_form(request, db, user, speaker_id, data, exc))
 
 
 def _venues_page(request: Request, db: DB, user: PagePlanner, extra: dict[str, Any] | None = None,
@@ -81,38 +82,35 @@ def venues_page(request: Request, db: DB, user: PagePlanner) -> Response:
 
 
 @router.post("/venues")
-async def add_venue(request: Request, db: DB, user: PagePlanner) -> Response:
-    data = await form_data(request)
-    data["rooms"] = [r.strip() for r in str(data.get("rooms", "")).splitlines() if r.strip()]
-    try:
-        venues.create_venue(db, user.organization_id, parse(VenueCreate, data))
-    except DomainError as exc:
-        db.rollback()
-        data["rooms"] = "\n".join(data["rooms"])
-        return _venues_page(request, db, user, {"values": data, "errors": errors_by_field(exc)},
-                            exc.status)
-    return redirect(request, "/venues")
+def add_venue(request: Request, form: SubmittedForm, db: DB, user: PagePlanner) -> Response:
+    data = form.values()
+    rooms = [r.strip() for r in str(data.get("rooms", "")).splitlines() if r.strip()]
+
+    def refused(exc: DomainError) -> Response:
+        values = {**data, "rooms": "\n".join(rooms)}
+        return _venues_page(request, db, user,
+                            {"values": values, "errors": errors_by_field(exc)}, exc.status)
+
+    return submit(db, lambda: venues.create_venue(db, user.organization_id,
+                                                  parse(VenueCreate, {**data, "rooms": rooms})),
+                  lambda _: redirect(request, "/venues"), refused)
 
 
 @router.post("/venues/{venue_id}/rooms")
-async def add_room(request: Request, venue_id: int, db: DB, user: PagePlanner) -> Response:
+def add_room(request: Request, venue_id: int, form: SubmittedForm, db: DB,
+             user: PagePlanner) -> Response:
     venue = venues.get_venue(db, user.organization_id, venue_id)
-    data = await form_data(request)
-    try:
-        venues.add_room(db, venue, parse(RoomCreate, data))
-    except DomainError as exc:
-        db.rollback()
-        return _venues_page(request, db, user, {"room_venue": venue_id, "room_values": data,
-                                                "room_errors": errors_by_field(exc)}, exc.status)
-    return redirect(request, "/venues")
+    data = form.values()
+    return submit(db, lambda: venues.add_room(db, venue, parse(RoomCreate, data)),
+                  lambda _: redirect(request, "/venues"),
+                  lambda exc: _venues_page(request, db, user, {
+                      "room_venue": venue_id, "room_values": data,
+                      "room_errors": errors_by_field(exc)}, exc.status))
 
 
 @router.post("/speakers/{speaker_id}/delete")
 def delete_speaker(request: Request, speaker_id: int, db: DB, user: PagePlanner) -> Response:
     speaker = speakers.get_speaker(db, user.organization_id, speaker_id)
-    try:
-        speakers.delete_speaker(db, speaker)
-    except DomainError as exc:
-        db.rollback()
-        return _speaker_form(request, db, user, speaker_id, exc=exc)
-    return redirect(request, "/speakers")
+    return submit(db, lambda: speakers.delete_speaker(db, speaker),
+                  lambda _: redirect(request, "/speakers"),
+                  lambda exc: _speaker_form(request, db, user, speaker_id, exc=exc))

@@ -16,11 +16,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
 
-from fastapi import Depends, Request, UploadFile
+from fastapi import Depends, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ValidationError
 from sqlmodel import Session
-from starlette.datastructures import FormData
+from starlette.datastructures import FormData, UploadFile
 
 from service.errors import DomainError, FieldError, InvalidInput, field_errors
 from service.routers.pages.rendering import render
@@ -56,8 +56,19 @@ class Submitted:
     def items(self) -> list[tuple[str, str]]:
         return [(k, v) for k, v in self.form.multi_items() if isinstance(v, str)]
 
+    def rows(self, *names: str) -> list[tuple[str, ...]]:
+        """Fields sent once per row of a table (a category's name and its quota), as one
+        tuple per row. Empty values are kept, so a row without a quota does not pass the
+        next row's quota up to it; a shorter column is padded with ""."""
+        columns = [[v if isinstance(v, str) else "" for v in self.form.getlist(name)]
+                   for name in names]
+        count = max((len(c) for c in columns), default=0)
+        return [tuple(c[i] if i < len(c) else "" for c in columns) for i in range(count)]
+
     def file(self, name: str) -> UploadFile | None:
-        """An uploaded file, or None when the field is absent or no file was chosen."""
+        """An uploaded file, or None when the field is absent or no file was chosen.
+
+        Starlette's UploadFile: the form parser makes those, and FastAPI's is a subclass."""
         value = self.form.get(name)
         return value if isinstance(value, UploadFile) and value.filename else None
 
@@ -70,11 +81,6 @@ async def read_form(request: Request) -> Submitted:
 
 
 SubmittedForm = Annotated[Submitted, Depends(read_form)]
-
-
-async def form_data(request: Request, lists: tuple[str, ...] = ()) -> dict[str, Any]:
-    """TRANSITIONAL: the old async reader, until every handler uses `Submitted`."""
-    return (await read_form(request)).values(lists)
 
 
 def submit(db: Session, work: Callable[[], T], done: Callable[[T], Response],

@@ -4,11 +4,11 @@ from collections.abc import Iterable
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
 from service.db import DB
-from service.errors import DomainError, FieldError, NotFound
+from service.errors import FieldError, NotFound
 from service.i18n import N_, gettext
 from service.imports.columns import FIELDS, ColumnMapping, match_headers
 from service.imports.errors import ColumnProblem, ImportRefused, format_size
@@ -16,9 +16,10 @@ from service.imports.reader import Table, read_table
 from service.models import ImportUpload, Training
 from service.models.base import pk
 from service.rendering.import_template import import_template_xlsx
+from service.routers import files
 from service.routers.deps import PageBatch, PagePlanner, PageTraining
+from service.routers.pages.forms import SubmittedForm, submit
 from service.routers.pages.rendering import redirect, render
-from service.routers.ticket_cards import ticket_cards_response
 from service.routers.urls import public_base
 from service.services import assignment, imports, ticket_delivery
 from service.services.assignment_plan import Strategy
@@ -26,7 +27,6 @@ from service.services.registrations import categories_of, mask_nik
 from service.settings import get_settings
 
 router = APIRouter(include_in_schema=False)
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Form and query fields "col:<header as in the file>" = field name, or "" to leave it out.
 COLUMN_PREFIX = "col:"
 PREVIEW_ROWS = 10
@@ -84,8 +84,7 @@ def upload_page(request: Request, training: PageTraining, db: DB, gone: int = 0)
 def template(training: PageTraining, db: DB) -> Response:
     """An empty participant list with the expected columns and an example row."""
     data = import_template_xlsx([c.name for c in categories_of(db, pk(training))])
-    return Response(data, media_type=XLSX, headers={
-        "Content-Disposition": 'attachment; filename="template-peserta.xlsx"'})
+    return files.xlsx(data, "template-peserta.xlsx")
 
 
 def _auto_mapping(content: bytes, filename: str) -> tuple[Table, ColumnMapping]:
@@ -97,27 +96,30 @@ def _auto_mapping(content: bytes, filename: str) -> tuple[Table, ColumnMapping]:
 
 
 @router.post("/trainings/{training_id}/import")
-def upload(request: Request, training: PageTraining, db: DB, user: PagePlanner,
-           file: Annotated[UploadFile | None, File()] = None) -> Response:
+def upload(request: Request, training: PageTraining, form: SubmittedForm, db: DB,
+           user: PagePlanner) -> Response:
     """Keep the uploaded list and show what an import would do."""
-    if file is None or not file.filename:
+    file = form.file("file")
+    if file is None:
         return _upload_page(request, db, training,
                             gettext("Choose the participant list (.xlsx or .csv) first."), 422)
-    filename, content = file.filename, file.file.read()
-    try:
-        imports.check_file(db, training, content, filename)
-    except ColumnProblem as problem:
-        # The preview lets the committee say which column is which, unless the file has
-        # no column left to choose from.
-        _table, auto = _auto_mapping(content, filename)
-        if problem.code == "missing_name_column" and not auto.unrecognised:
-            db.rollback()
-            return _upload_page(request, db, training, problem.text(), problem.status)
-    except ImportRefused as refused:
-        db.rollback()
-        return _upload_page(request, db, training, refused.text(), refused.status)
-    saved = imports.save_upload(db, training, user, filename, content)
-    return redirect(request, f"/trainings/{training.id}/import/{saved.token}")
+    filename, content = file.filename or "", file.file.read()
+
+    def work() -> ImportUpload:
+        try:
+            imports.check_file(db, training, content, filename)
+        except ColumnProblem as problem:
+            # The preview lets the committee say which column is which, unless the file
+            # has no column left to choose from.
+            _table, auto = _auto_mapping(content, filename)
+            if problem.code == "missing_name_column" and not auto.unrecognised:
+                raise
+        return imports.save_upload(db, training, user, filename, content)
+
+    return submit(db, work,
+                  lambda saved: redirect(request,
+                                         f"/trainings/{training.id}/import/{saved.token}"),
+                  lambda exc: _upload_page(request, db, training, exc.text(), exc.status))
 
 
 # --- import: preview and confirmation ---------------------------------------------------
@@ -125,11 +127,6 @@ def upload(request: Request, training: PageTraining, db: DB, user: PagePlanner,
 def _overrides(items: Iterable[tuple[str, Any]]) -> dict[str, str]:
     return {k[len(COLUMN_PREFIX):]: v for k, v in items
             if k.startswith(COLUMN_PREFIX) and isinstance(v, str)}
-
-
-async def form_overrides(request: Request) -> dict[str, str]:
-    form = await request.form()
-    return _overrides(form.multi_items())
 
 
 def query_overrides(request: Request) -> dict[str, str]:
@@ -228,33 +225,32 @@ def preview_page(request: Request, training: PageTraining, db: DB, token: str,
 
 
 @router.post("/trainings/{training_id}/import/{token}")
-def confirm_import(request: Request, training: PageTraining, db: DB, token: str,
-                   overrides: Annotated[dict[str, str], Depends(form_overrides)]) -> Response:
+def confirm_import(request: Request, training: PageTraining, form: SubmittedForm, db: DB,
+                   token: str) -> Response:
     """Import every row of the checked file, or none."""
+    overrides = _overrides(form.items())
     try:
         upload = imports.load_upload(db, training, token)
     except NotFound:
         # Most likely a second click on Import: the first one imported and removed it.
         return redirect(request, f"/trainings/{training.id}/import?gone=1")
-    try:
+
+    def work() -> int:
         check = imports.check_file(db, training, upload.content, upload.filename, overrides)
         count = imports.import_rows(db, training, check)
         imports.discard_upload(db, upload)
-    except DomainError as exc:
-        # Something changed since the preview (a NIK registered meanwhile, a full
-        # category): nothing was written; show the file again with the reason.
-        db.rollback()
-        return _preview(request, db, training, upload, overrides, exc.text(), exc.status)
-    return redirect(request, f"/trainings/{training.id}/registrations?imported={count}")
+        return count
+
+    # Refused when something changed since the preview (a NIK registered meanwhile, a full
+    # category): nothing was written; the file is shown again with the reason.
+    return submit(db, work,
+                  lambda count: redirect(
+                      request, f"/trainings/{training.id}/registrations?imported={count}"),
+                  lambda exc: _preview(request, db, training, upload, overrides, exc.text(),
+                                       exc.status))
 
 
 # --- assignment -------------------------------------------------------------------------
-
-def _mix(keys: list[str], counts: list[dict[str, int]]) -> list[tuple[str, list[int], int]]:
-    """Rows of a breakdown table: key, count per batch (in batch order), total."""
-    return [(key, [c.get(key, 0) for c in counts], sum(c.get(key, 0) for c in counts))
-            for key in keys]
-
 
 def _strategy(value: str | None) -> Strategy:
     return "region" if value == "region" else "balanced"
@@ -266,10 +262,8 @@ def _assign_page(request: Request, db: DB, training: Training, strategy: Strateg
     batches = [(s, result.batch(s.id)) for s in result.summaries]
     ctx = {"training": training, "strategy": strategy, "strategies": STRATEGIES,
            "result": result, "batches": batches,
-           "by_category": _mix(result.categories(), [s.by_category for s in result.summaries]),
-           "by_district": _mix(result.districts(), [s.by_district for s in result.summaries]),
-           "confirmed": sum(s.confirmed_before for s in result.summaries),
-           "room": sum(max(0, s.capacity - s.confirmed_before) for s in result.summaries),
+           "by_category": result.mix_by_category(), "by_district": result.mix_by_district(),
+           "confirmed": result.confirmed, "room": result.room,
            "placed_now": None, "waiting_now": None, "error": None, **(extra or {})}
     return render(request, "assignment/assign.html", ctx, status_code, block="assign_preview")
 
@@ -287,18 +281,20 @@ def assign_page(request: Request, training: PageTraining, db: DB,
 def apply_assignment(request: Request, training: PageTraining, db: DB,
                      strategy: Annotated[str, Form()] = "balanced") -> Response:
     """Place every waiting participant into a batch with the chosen strategy."""
-    try:
+    def work() -> assignment.AssignmentPreview:
         if strategy not in STRATEGIES:
             raise FieldError("strategy", "Choose one of: {expected}.",
                              expected=", ".join(STRATEGIES))
-        result = assignment.apply(db, training, _strategy(strategy))
-    except DomainError as exc:
-        db.rollback()
-        return _assign_page(request, db, training, _strategy(strategy),
-                            {"error": exc.text()}, exc.status)
-    query = urlencode({"strategy": strategy, "placed": result.placed,
-                       "waiting": result.waitlisted})
-    return redirect(request, f"/trainings/{training.id}/assign?{query}")
+        return assignment.apply(db, training, _strategy(strategy))
+
+    def done(result: assignment.AssignmentPreview) -> Response:
+        query = urlencode({"strategy": strategy, "placed": result.placed,
+                           "waiting": result.waitlisted})
+        return redirect(request, f"/trainings/{training.id}/assign?{query}")
+
+    return submit(db, work, done,
+                  lambda exc: _assign_page(request, db, training, _strategy(strategy),
+                                           {"error": exc.text()}, exc.status))
 
 
 # --- tickets ----------------------------------------------------------------------------
@@ -306,7 +302,7 @@ def apply_assignment(request: Request, training: PageTraining, db: DB,
 @router.get("/batches/{batch_id}/tickets.pdf")
 def ticket_cards(found: PageBatch, db: DB, request: Request) -> Response:
     """Printable ticket cards of a batch's confirmed participants, 8 per A4 page."""
-    return ticket_cards_response(db, request, *found)
+    return files.ticket_cards(db, request, *found)
 
 
 @router.post("/trainings/{training_id}/tickets/email")

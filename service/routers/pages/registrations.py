@@ -15,9 +15,9 @@ from service.errors import DomainError
 from service.i18n import N_
 from service.i18n import gettext as _
 from service.i18n.formats import fmt_phone
-from service.models import Batch, Training, User
+from service.models import Batch, Registration, Training, User
 from service.routers.deps import PagePlanner, PageTraining
-from service.routers.pages.forms import errors_by_field, form_data, parse
+from service.routers.pages.forms import SubmittedForm, errors_by_field, parse, submit
 from service.routers.pages.rendering import redirect, render
 from service.routers.urls import public_base
 from service.schemas.participants import MoveRequest, RegistrationCreate
@@ -188,7 +188,7 @@ def _list_context(request: Request, db: DB, training: Training, org_id: int,
     batches = _batch_views(regs.batches_of(db, tid))
     f = _filters(params, {b.id for b in batches})
     rows, total = regs.list_registrations(db, training, f.service(), f.page)
-    pages = max(1, -(-total // regs.PER_PAGE))
+    pages = regs.page_count(total)
     if f.page > pages:
         f = replace(f, page=pages)
         rows, total = regs.list_registrations(db, training, f.service(), f.page)
@@ -295,16 +295,17 @@ def new_page(request: Request, training: PageTraining, db: DB) -> Response:
 
 
 @router.post("/trainings/{training_id}/registrations")
-async def create(request: Request, training: PageTraining, db: DB) -> Response:
+def create(request: Request, training: PageTraining, form: SubmittedForm, db: DB) -> Response:
     """Register one participant: a seat in a batch, else the waitlist."""
-    data = await form_data(request)
-    try:
+    data = form.values()
+
+    def work() -> Registration:
         parsed = _parse(data)
-        reg = regs.register(db, training, parsed.raw(), parsed.batch_id)
-    except DomainError as exc:
-        db.rollback()
-        return _form_page(request, db, training, _values(data), exc)
-    return redirect(request, _back(None, training.id or 0, added=reg.id or 0))
+        return regs.register(db, training, parsed.raw(), parsed.batch_id)
+
+    return submit(db, work,
+                  lambda reg: redirect(request, _back(None, training.id or 0, added=reg.id or 0)),
+                  lambda exc: _form_page(request, db, training, _values(data), exc))
 
 
 def _may_see_nik(user: User) -> bool:
@@ -330,51 +331,57 @@ def edit_page(request: Request, registration_id: int, db: DB, user: PagePlanner,
 
 
 @router.post("/registrations/{registration_id}/edit")
-async def update(request: Request, registration_id: int, db: DB,
-                 user: PagePlanner) -> Response:
+def update(request: Request, registration_id: int, form: SubmittedForm, db: DB,
+           user: PagePlanner) -> Response:
     """Save corrected details."""
     reg, training = regs.get_registration(db, user.organization_id, registration_id)
-    data = await form_data(request)
+    data = form.values()
     nik = regs.registration_row(db, reg).participant.nik
     on_file = None if _may_see_nik(user) else regs.mask_nik(nik)
-    try:
+
+    def work() -> None:
         raw = _parse(data).raw()
         if on_file and not raw.get("nik"):
             # An empty box means "keep the NIK on file", which this user cannot see.
             raw["nik"] = nik
         regs.update_registration(db, training, reg, raw)
-    except DomainError as exc:
-        db.rollback()
-        return _form_page(request, db, training, _values(data), exc,
-                          regs.registration_row(db, reg), data.get("next"), on_file)
-    return redirect(request, _back(data.get("next"), training.id or 0, updated=reg.id or 0))
+
+    return submit(db, work,
+                  lambda _: redirect(request, _back(data.get("next"), training.id or 0,
+                                                    updated=reg.id or 0)),
+                  lambda exc: _form_page(request, db, training, _values(data), exc,
+                                         regs.registration_row(db, reg), data.get("next"),
+                                         on_file))
 
 
 # --- cancelling and moving ---------------------------------------------------------------
 
 @router.post("/registrations/{registration_id}/cancel")
-async def cancel(request: Request, registration_id: int, db: DB, user: PagePlanner) -> Response:
+def cancel(request: Request, registration_id: int, form: SubmittedForm, db: DB,
+           user: PagePlanner) -> Response:
     """Cancel a registration; the first on the waitlist takes the freed seat."""
     reg, training = regs.get_registration(db, user.organization_id, registration_id)
-    data = await form_data(request)
     promoted = regs.cancel(db, reg)
     flash = {"cancelled": reg.id or 0}
     if promoted is not None:
         flash["promoted"] = promoted.id or 0
-    return redirect(request, _back(data.get("next"), training.id or 0, **flash))
+    return redirect(request, _back(form.get("next") or None, training.id or 0, **flash))
 
 
 @router.post("/registrations/{registration_id}/move")
-async def move(request: Request, registration_id: int, db: DB, user: PagePlanner) -> Response:
+def move(request: Request, registration_id: int, form: SubmittedForm, db: DB,
+         user: PagePlanner) -> Response:
     """Put a registration into another batch; a full batch is refused beside the row."""
     reg, training = regs.get_registration(db, user.organization_id, registration_id)
-    data = await form_data(request)
-    try:
-        regs.move(db, training, reg, parse(MoveRequest, data).batch_id)
-    except DomainError as exc:
-        db.rollback()
+    data = form.values()
+
+    def refused(exc: DomainError) -> Response:
         message = next(iter(errors_by_field(exc).values()), exc.text())
         return _list_response(request, db, training, user.organization_id,
                               _params_of(data.get("next"), training.id or 0),
                               {reg.id or 0: message}, exc.status)
-    return redirect(request, _back(data.get("next"), training.id or 0, moved=reg.id or 0))
+
+    return submit(db, lambda: regs.move(db, training, reg, parse(MoveRequest, data).batch_id),
+                  lambda _: redirect(request, _back(data.get("next"), training.id or 0,
+                                                    moved=reg.id or 0)),
+                  refused)

@@ -5,16 +5,11 @@ from fastapi.responses import Response
 
 from service.db import DB
 from service.i18n.formats import fmt_number, fmt_percent
-from service.models import TIMEZONES
-from service.rendering.activity_report_pdf import (
-    GENDER_LABELS,
-    Signer,
-    render_activity_report_pdf,
-)
-from service.routers.api.reports import SignerName, SignerNip, SignerPosition, report_filename
-from service.routers.deps import PageTraining
+from service.models import GENDER_LABELS, TIMEZONES
+from service.rendering.activity_report_pdf import render_activity_report_pdf
+from service.routers import files
+from service.routers.deps import PageTraining, ReportSigner
 from service.routers.pages.rendering import render
-from service.routers.pdf import pdf_response
 from service.services import activity_report as ar
 from service.services import certificate_template
 
@@ -36,13 +31,8 @@ def report_page(request: Request, training: PageTraining, db: DB) -> Response:
 
 
 @router.get("/trainings/{training_id}/report.pdf")
-def report_pdf(training: PageTraining, db: DB, signer_name: SignerName = "",
-               signer_nip: SignerNip = "", signer_position: SignerPosition = "") -> Response:
+def report_pdf(training: PageTraining, db: DB, signer: ReportSigner) -> Response:
     report = ar.activity_report(db, training)
-    signer = Signer(name=signer_name.strip(), nip=signer_nip.strip(),
-                    position=signer_position.strip())
-    response = pdf_response(render_activity_report_pdf(report, signer), report_filename(report))
     # "Download PDF": saved as a file to attach to the laporan, not opened in a tab.
-    response.headers["Content-Disposition"] = response.headers["Content-Disposition"].replace(
-        "inline", "attachment", 1)
-    return response
+    return files.pdf(render_activity_report_pdf(report, signer), ar.filename(report),
+                     attachment=True)

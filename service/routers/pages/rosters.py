@@ -12,11 +12,12 @@ from service.errors import DomainError, NotFound
 from service.i18n.formats import fmt_date
 from service.models import Organization, Training
 from service.models.roster_links import RosterLink
-from service.routers.api.rosters import PRIVATE, NikMode, attendance_sheet_file, roster_file
 from service.routers.deps import PageAdmin, PageBatch, PagePlanner, PageTraining
-from service.routers.pages.forms import errors_by_field
+from service.routers.files import PRIVATE, attendance_sheet_file, png, roster_file
+from service.routers.pages.forms import errors_by_field, submit
 from service.routers.pages.rendering import redirect, render
 from service.routers.urls import public_base
+from service.schemas.rosters import NikMode
 from service.services import org_logo, roster_links, rosters, trainings
 from service.services import training_clock as clock
 from service.services.trainings import days_between
@@ -58,12 +59,9 @@ def rosters_page(request: Request, training: PageTraining, user: PagePlanner,
 @router.post("/trainings/{training_id}/rosters/links")
 def create_link(request: Request, training: PageTraining, user: PagePlanner, db: DB,
                 speaker_id: Annotated[int, Form()]) -> Response:
-    try:
-        fresh = roster_links.create_link(db, training, speaker_id, user)
-    except DomainError as exc:
-        db.rollback()
-        return _page(request, db, training, user, exc=exc)
-    return _page(request, db, training, user, fresh=fresh)
+    return submit(db, lambda: roster_links.create_link(db, training, speaker_id, user),
+                  lambda fresh: _page(request, db, training, user, fresh=fresh),
+                  lambda exc: _page(request, db, training, user, exc=exc))
 
 
 @router.post("/trainings/{training_id}/rosters/links/{link_id}/revoke")
@@ -101,12 +99,9 @@ def upload_logo(request: Request, user: PageAdmin, db: DB,
         raise NotFound()
     # Read one byte past the limit: enough to refuse a large file without holding it all.
     data = logo.file.read(org_logo.MAX_BYTES + 1)
-    try:
-        org_logo.set_logo(db, org, data)
-    except DomainError as exc:
-        db.rollback()
-        return _page(request, db, training, user, exc=exc)
-    return redirect(request, f"/trainings/{training.id}/rosters#logo")
+    return submit(db, lambda: org_logo.set_logo(db, org, data),
+                  lambda _: redirect(request, f"/trainings/{training.id}/rosters#logo"),
+                  lambda exc: _page(request, db, training, user, exc=exc))
 
 
 @router.post("/organization/logo/remove")
@@ -124,7 +119,7 @@ def logo_png(user: PagePlanner, db: DB) -> Response:
     org = db.get(Organization, user.organization_id)
     if org is None or not org.logo_png:
         raise NotFound()
-    return Response(org.logo_png, media_type="image/png", headers={"Cache-Control": "no-store"})
+    return png(org.logo_png)
 
 
 # --- the narasumber's page behind their private link ------------------------------------

@@ -12,11 +12,11 @@ from markupsafe import Markup
 from service.db import DB
 from service.errors import DomainError
 from service.i18n.formats import fmt_date, fmt_time
-from service.models import Training
+from service.models import AuthToken, Training
 from service.models.trainings import TIMEZONES
 from service.rendering.qr import qr_svg
 from service.routers.deps import PagePlanner, PageTraining
-from service.routers.pages.forms import errors_by_field, form_data, parse
+from service.routers.pages.forms import SubmittedForm, errors_by_field, parse, submit
 from service.routers.pages.rendering import render
 from service.routers.urls import public_base
 from service.schemas.accounts import ScannerLoginCreate
@@ -61,26 +61,21 @@ def logins_page(request: Request, training: PageTraining, db: DB) -> Response:
 
 
 @router.post("/trainings/{training_id}/scanners")
-async def add_login(request: Request, training: PageTraining, db: DB) -> Response:
-    data = await form_data(request)
-    try:
-        link = scanner_logins.create_login(db, training, parse(ScannerLoginCreate, data).name)
-    except DomainError as exc:
-        db.rollback()
-        return _page(request, db, training, values=data, exc=exc)
-    return _page(request, db, training, fresh=link)
+def add_login(request: Request, training: PageTraining, form: SubmittedForm, db: DB) -> Response:
+    data = form.values()
+    return submit(db, lambda: scanner_logins.create_login(db, training,
+                                                          parse(ScannerLoginCreate, data).name),
+                  lambda link: _page(request, db, training, fresh=link),
+                  lambda exc: _page(request, db, training, values=data, exc=exc))
 
 
 @router.post("/trainings/{training_id}/scanners/{user_id}/link")
 def new_link(request: Request, training: PageTraining, user_id: int, db: DB,
              user: PagePlanner) -> Response:
     login = scanner_logins.get_login(db, user.organization_id, user_id, training.id)
-    try:
-        link = scanner_logins.new_link(db, training, login)
-    except DomainError as exc:
-        db.rollback()
-        return _page(request, db, training, exc=exc)
-    return _page(request, db, training, fresh=link)
+    return submit(db, lambda: scanner_logins.new_link(db, training, login),
+                  lambda link: _page(request, db, training, fresh=link),
+                  lambda exc: _page(request, db, training, exc=exc))
 
 
 @router.post("/trainings/{training_id}/scanners/{user_id}/revoke")
@@ -114,17 +109,22 @@ def link_page(request: Request, token: str, db: DB) -> Response:
 def use_link(request: Request, token: str, db: DB) -> Response:
     # No CSRF token can exist before the phone has a session; the link itself is the
     # secret, and it works once.
-    try:
-        login, training = scanner_logins.redeem_link(db, token)
-    except DomainError as exc:
-        db.rollback()
-        return _link_page(request, {"error": exc.text()}, exc.status)
     settings = get_settings()
-    raw, session = scanner_logins.sign_in(db, login, training, settings.session_days)
-    expires = session.expires_at if session.expires_at.tzinfo \
-        else session.expires_at.replace(tzinfo=UTC)
-    response = RedirectResponse(f"/scan?training={training.id}", status_code=303)
-    response.set_cookie(settings.session_cookie, raw,
-                        max_age=max(60, int((expires - datetime.now(UTC)).total_seconds())),
-                        httponly=True, samesite="lax", secure=settings.secure_cookies)
-    return response
+
+    def work() -> tuple[str, AuthToken, Training]:
+        login, training = scanner_logins.redeem_link(db, token)
+        raw, session = scanner_logins.sign_in(db, login, training, settings.session_days)
+        return raw, session, training
+
+    def done(signed_in: tuple[str, AuthToken, Training]) -> Response:
+        raw, session, training = signed_in
+        expires = session.expires_at if session.expires_at.tzinfo \
+            else session.expires_at.replace(tzinfo=UTC)
+        response = RedirectResponse(f"/scan?training={training.id}", status_code=303)
+        response.set_cookie(settings.session_cookie, raw,
+                            max_age=max(60, int((expires - datetime.now(UTC)).total_seconds())),
+                            httponly=True, samesite="lax", secure=settings.secure_cookies)
+        return response
+
+    return submit(db, work, done,
+                  lambda exc: _link_page(request, {"error": exc.text()}, exc.status))

@@ -13,13 +13,8 @@ from service.errors import DomainError, FieldError, NotFound
 from service.models import Organization, Venue
 from service.rendering.qr import qr_png, qr_svg
 from service.routers.deps import PageTraining
-from service.routers.pages.forms import (
-    SubmittedForm,
-    errors_by_field,
-    form_data,
-    render_form,
-    submit,
-)
+from service.routers.files import png, private_headers
+from service.routers.pages.forms import SubmittedForm, errors_by_field, render_form, submit
 from service.routers.pages.rendering import redirect, render
 from service.routers.urls import public_base
 from service.services import certificate_revoke, housekeeping, self_registration, tickets
@@ -27,9 +22,10 @@ from service.settings import get_settings
 
 router = APIRouter(include_in_schema=False)
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
-# The ticket token is the page's only key: keep it out of referrers and search engines.
-PRIVATE = {"Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex",
-           "Cache-Control": "private, max-age=60"}
+# The ticket token is the page's only key: keep it out of referrers and search engines;
+# the holder's browser may keep the page a minute (reopened from WhatsApp at the door).
+TICKET_MAX_AGE = 60
+PRIVATE = private_headers(TICKET_MAX_AGE)
 
 
 def _view(db: DB, token: str) -> tickets.TicketView:
@@ -57,7 +53,7 @@ def ticket_qr(token: str, db: DB) -> Response:
     view = _view(db, token)
     if view.code is None:
         raise NotFound("This ticket has no QR code: it is not confirmed.")
-    return Response(qr_png(view.code, box_size=10), media_type="image/png", headers=PRIVATE)
+    return png(qr_png(view.code, box_size=10), max_age=TICKET_MAX_AGE)
 
 
 # --- self-registration ------------------------------------------------------------------
@@ -158,15 +154,17 @@ def _parse_local(name: str, value: str) -> datetime | None:
 
 
 @router.post("/trainings/{training_id}/self-registration")
-async def save_settings(request: Request, training: PageTraining, db: DB) -> Response:
-    data = await form_data(request)
-    try:
+def save_settings(request: Request, training: PageTraining, form: SubmittedForm,
+                  db: DB) -> Response:
+    data = form.values()
+
+    def work() -> None:
         self_registration.configure(db, training, self_registration.SelfRegistrationSettings(
             enabled=bool(data.get("enabled")),
             opens_at=_parse_local("opens_at", data.get("opens_at", "")),
             closes_at=_parse_local("closes_at", data.get("closes_at", "")),
             batch_choice=bool(data.get("batch_choice"))))
-    except DomainError as exc:
-        db.rollback()
-        return _settings_page(request, training, data, exc)
-    return redirect(request, f"/trainings/{training.id}/self-registration")
+
+    return submit(db, work,
+                  lambda _: redirect(request, f"/trainings/{training.id}/self-registration"),
+                  lambda exc: _settings_page(request, training, data, exc))

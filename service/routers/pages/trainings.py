@@ -9,7 +9,13 @@ from service.db import DB
 from service.errors import DomainError
 from service.models import KINDS, Training
 from service.routers.deps import PageBatch, PagePlanner, PageTraining
-from service.routers.pages.forms import form_data, parse, render_form
+from service.routers.pages.forms import (
+    Submitted,
+    SubmittedForm,
+    parse,
+    render_form,
+    submit,
+)
 from service.routers.pages.rendering import redirect, render
 from service.schemas.planning import BatchCreate, TrainingCreate
 from service.services import overview, registrations, trainings, venues
@@ -26,12 +32,12 @@ def _training_values(t: Training, ov: overview.TrainingOverview | None = None) -
             if ov else []}
 
 
-async def _training_form(request: Request) -> dict[str, Any]:
-    data = await form_data(request, lists=("category_name", "category_quota"))
-    names, quotas = data.pop("category_name"), data.pop("category_quota")
-    quotas += [""] * (len(names) - len(quotas))
-    data["categories"] = [{"name": n, "quota": q} for n, q in zip(names, quotas, strict=False)
-                          if n.strip()]
+def _training_form(form: Submitted) -> dict[str, Any]:
+    data = form.values()
+    data.pop("category_name", None)
+    data.pop("category_quota", None)
+    data["categories"] = [{"name": name, "quota": quota} for name, quota
+                          in form.rows("category_name", "category_quota") if name.strip()]
     return data
 
 
@@ -55,14 +61,12 @@ def new_page(request: Request, db: DB, user: PagePlanner) -> Response:
 
 
 @router.post("/trainings")
-async def create(request: Request, db: DB, user: PagePlanner) -> Response:
-    data = await _training_form(request)
-    try:
-        training = trainings.create_training(db, user.organization_id, parse(TrainingCreate, data))
-    except DomainError as exc:
-        db.rollback()
-        return _form_page(request, db, user, data, exc=exc)
-    return redirect(request, f"/trainings/{training.id}")
+def create(request: Request, form: SubmittedForm, db: DB, user: PagePlanner) -> Response:
+    data = _training_form(form)
+    return submit(db, lambda: trainings.create_training(db, user.organization_id,
+                                                        parse(TrainingCreate, data)),
+                  lambda training: redirect(request, f"/trainings/{training.id}"),
+                  lambda exc: _form_page(request, db, user, data, exc=exc))
 
 
 @router.get("/trainings/{training_id}")
@@ -79,14 +83,12 @@ def edit_page(request: Request, training: PageTraining, db: DB, user: PagePlanne
 
 
 @router.post("/trainings/{training_id}/edit")
-async def update(request: Request, training: PageTraining, db: DB, user: PagePlanner) -> Response:
-    data = await _training_form(request)
-    try:
-        trainings.update_training(db, training, parse(TrainingCreate, data))
-    except DomainError as exc:
-        db.rollback()
-        return _form_page(request, db, user, data, training, exc)
-    return redirect(request, f"/trainings/{training.id}")
+def update(request: Request, training: PageTraining, form: SubmittedForm, db: DB,
+           user: PagePlanner) -> Response:
+    data = _training_form(form)
+    return submit(db, lambda: trainings.update_training(db, training, parse(TrainingCreate, data)),
+                  lambda _saved: redirect(request, f"/trainings/{training.id}"),
+                  lambda exc: _form_page(request, db, user, data, training, exc))
 
 
 def _batch_page(request: Request, db: DB, user: PagePlanner, training: Training,
@@ -107,15 +109,12 @@ def new_batch_page(request: Request, training: PageTraining, db: DB,
 
 
 @router.post("/trainings/{training_id}/batches")
-async def create_batch(request: Request, training: PageTraining, db: DB,
-                       user: PagePlanner) -> Response:
-    data = await form_data(request)
-    try:
-        trainings.create_batch(db, training, parse(BatchCreate, data))
-    except DomainError as exc:
-        db.rollback()
-        return _batch_page(request, db, user, training, data, exc=exc)
-    return redirect(request, f"/trainings/{training.id}")
+def create_batch(request: Request, training: PageTraining, form: SubmittedForm, db: DB,
+                 user: PagePlanner) -> Response:
+    data = form.values()
+    return submit(db, lambda: trainings.create_batch(db, training, parse(BatchCreate, data)),
+                  lambda _batch: redirect(request, f"/trainings/{training.id}"),
+                  lambda exc: _batch_page(request, db, user, training, data, exc=exc))
 
 
 @router.get("/batches/{batch_id}/edit")
@@ -129,15 +128,14 @@ def edit_batch_page(request: Request, found: PageBatch, db: DB, user: PagePlanne
 
 
 @router.post("/batches/{batch_id}/edit")
-async def update_batch(request: Request, found: PageBatch, db: DB, user: PagePlanner) -> Response:
+def update_batch(request: Request, found: PageBatch, form: SubmittedForm, db: DB,
+                 user: PagePlanner) -> Response:
     batch, training = found
-    data = await form_data(request)
-    try:
-        trainings.update_batch(db, training, batch, parse(BatchCreate, data))
-    except DomainError as exc:
-        db.rollback()
-        return _batch_page(request, db, user, training, data, batch.id, exc)
-    return redirect(request, f"/trainings/{training.id}")
+    data = form.values()
+    return submit(db, lambda: trainings.update_batch(db, training, batch,
+                                                     parse(BatchCreate, data)),
+                  lambda _saved: redirect(request, f"/trainings/{training.id}"),
+                  lambda exc: _batch_page(request, db, user, training, data, batch.id, exc))
 
 
 @router.post("/batches/{batch_id}/delete")
@@ -158,11 +156,7 @@ def _roman(n: int) -> str:
 @router.post("/trainings/{training_id}/delete")
 def delete_training(request: Request, training: PageTraining, db: DB,
                     user: PagePlanner) -> Response:
-    try:
-        trainings.delete_training(db, training)
-    except DomainError as exc:
-        db.rollback()
-        return _form_page(request, db, user,
-                          _training_values(training, overview.training_overview(db, training)),
-                          training, exc)
-    return redirect(request, "/trainings")
+    return submit(db, lambda: trainings.delete_training(db, training),
+                  lambda _deleted: redirect(request, "/trainings"),
+                  lambda exc: _form_page(request, db, user, _training_values(
+                      training, overview.training_overview(db, training)), training, exc))

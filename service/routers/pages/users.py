@@ -8,7 +8,7 @@ from fastapi.responses import Response
 from service.db import DB
 from service.errors import DomainError
 from service.routers.deps import PageAdmin
-from service.routers.pages.forms import form_data, parse, render_form
+from service.routers.pages.forms import SubmittedForm, parse, render_form, submit
 from service.routers.pages.rendering import redirect
 from service.schemas.accounts import UserCreate
 from service.services import users
@@ -21,6 +21,7 @@ def _page(request: Request, db: DB, admin: PageAdmin, values: dict[str, Any] | N
           exc: DomainError | None = None) -> Response:
     return render_form(request, "users/list.html", {
         "accounts": users.list_users(db, admin.organization_id),
+        "locked": users.locked_user_ids(db, admin.organization_id),
         "trainings": users.training_titles(db, admin.organization_id),
         "is_door_login": is_door_login,
         "values": values or {"role": "committee"}}, exc)
@@ -32,20 +33,31 @@ def users_page(request: Request, db: DB, admin: PageAdmin) -> Response:
 
 
 @router.post("/users")
-async def add_user(request: Request, db: DB, admin: PageAdmin) -> Response:
-    data = await form_data(request)
-    try:
-        users.add_user(db, admin.organization_id, parse(UserCreate, data))
-    except DomainError as exc:
-        db.rollback()
-        data.pop("password", None)
-        return _page(request, db, admin, data, exc)
-    return redirect(request, "/users")
+def add_user(request: Request, form: SubmittedForm, db: DB, admin: PageAdmin) -> Response:
+    data = form.values()
+
+    def refused(exc: DomainError) -> Response:
+        # The form comes back without the password it was sent with.
+        return _page(request, db, admin, {k: v for k, v in data.items() if k != "password"},
+                     exc)
+
+    return submit(db, lambda: users.add_user(db, admin.organization_id, parse(UserCreate, data)),
+                  lambda _user: redirect(request, "/users"), refused)
 
 
 @router.post("/users/{user_id}/active")
-async def toggle_active(request: Request, user_id: int, db: DB, admin: PageAdmin) -> Response:
-    data = await form_data(request)
+def toggle_active(request: Request, user_id: int, form: SubmittedForm, db: DB,
+                  admin: PageAdmin) -> Response:
     user = users.get_user(db, admin.organization_id, user_id)
-    users.set_active(db, admin, user, data.get("active") == "1")
+    users.set_active(db, admin, user, form.get("active") == "1")
     return redirect(request, "/users")
+
+
+@router.post("/users/{user_id}/unlock")
+def unlock_user(request: Request, user_id: int, form: SubmittedForm, db: DB,
+                admin: PageAdmin) -> Response:
+    """Lift an account's lockout after too many failed logins."""
+    return submit(db, lambda: users.unlock(db, users.get_user(db, admin.organization_id,
+                                                                user_id)),
+                  lambda _user: redirect(request, "/users"),
+                  lambda exc: _page(request, db, admin, exc=exc))

@@ -7,6 +7,7 @@ from fastapi.responses import Response
 
 from service.db import DB, AsideDB
 from service.models import TIMEZONES
+from service.routers.files import PRIVATE
 from service.routers.pages.rendering import render
 from service.services import certificate_verification as verification
 from service.services import housekeeping
@@ -17,8 +18,6 @@ router = APIRouter(include_in_schema=False)
 # stays well under it; a script trying codes does not.
 LIMIT = 60
 WINDOW_SECONDS = 600
-HEADERS = {"X-Robots-Tag": "noindex", "Referrer-Policy": "no-referrer",
-           "Cache-Control": "no-store"}
 
 
 def _client(request: Request) -> str:
@@ -39,5 +38,5 @@ def verify_page(code: str, request: Request, db: DB, aside: AsideDB) -> Response
                           status_code=404)
     else:
         response = render(request, "public/verify.html", {"v": v, "TIMEZONES": TIMEZONES})
-    response.headers.update(HEADERS)
+    response.headers.update(PRIVATE)
     return response

@@ -385,11 +385,17 @@ async function runSearch() {
     return;
   }
   let items = null;
+  let refusal = null;
   if (serverLikely()) {
     try {
-      const url = `${cfg.urls.search}?q=${encodeURIComponent(q)}&day=${cfg.today || cfg.day}`;
+      // The server takes at most the last 6 digits of a number (more would let anyone
+      // rebuild a NIK by probing): a whole phone number typed in asks for its end.
+      const sent = /^[+(\d][\d\s().-]*$/.test(q) && digits.length > 6 ? digits.slice(-6) : q;
+      const url = `${cfg.urls.search}?q=${encodeURIComponent(sent)}&day=${cfg.today || cfg.day}`;
       const res = await fetchWithin(url, {}, SERVER_WAIT_MS);
       if (res.ok) items = (await res.json()).items;
+      // Refused (422: not a searchable number; 429: too many searches): say why.
+      else if (res.status === 422 || res.status === 429) refusal = (await res.json()).message;
     } catch { /* fall back to the manifest */ }
   }
   if (items === null && index) {
@@ -401,7 +407,7 @@ async function runSearch() {
     });
   }
   if (seq !== searchSeq) return; // a newer search is under way
-  $("manual-hint").textContent = items && items.length ? "" : T.nobody_found;
+  $("manual-hint").textContent = refusal || (items && items.length ? "" : T.nobody_found);
   list.replaceChildren(...(items || []).map(personRow));
 }
 

@@ -1,0 +1,45 @@
+"""The ASGI middleware every request crosses, outermost first, each a plain ASGI callable
+(never BaseHTTPMiddleware, which costs a task and a stream per request):
+
+1. front.FrontDoor: locale, body limit, security headers, Secure cookies.
+2. checkin_lane.CheckinLane: the door's common scan, answered before routing.
+3. admission.DbAdmissionMiddleware: at most pool-size requests at the database, each
+   admitted once its body has arrived.
+
+Then FastAPI's own (exception handlers) and its routing.
+"""
+
+from fastapi import FastAPI
+
+from service.middleware.admission import DbAdmissionMiddleware
+from service.middleware.checkin_lane import CheckinLane
+from service.middleware.front import FrontDoor
+from service.middleware.headers import cookie_value, credentials, header_value
+from service.settings import Settings
+
+__all__ = ["CheckinLane", "DbAdmissionMiddleware", "FrontDoor", "cookie_value", "credentials",
+           "header_value", "install"]
+
+
+def install(app: FastAPI, settings: Settings, *, checkin_lane: bool = True) -> None:
+    """Add the stack to `app`. `checkin_lane=False` leaves out the fast lane, whose own
+    connections would write outside a test's rolled-back transaction."""
+    # A spreadsheet upload may be larger than a form; a little room for the multipart
+    # framing. Certificate backgrounds: up to 10 MB and two signature images of 2 MB
+    # (checked again, with the pixels, inside).
+    upload_limit = settings.import_max_bytes + 64 * 1024
+    overrides = {
+        r"/(api/)?trainings/\d+/(registrations/)?import": upload_limit,
+        r"/(api/)?trainings/\d+/certificate": 10 * 1024 * 1024 + 3 * 2 * 1024 * 1024
+        + 64 * 1024}
+    # add_middleware wraps: the last added is the outermost.
+    app.add_middleware(DbAdmissionMiddleware,
+                       limit=settings.db_pool_size + settings.db_max_overflow)
+    if checkin_lane:
+        # Outside the admission gate: the lane has its own connections.
+        app.add_middleware(CheckinLane, database_url=settings.database_url,
+                           connections=settings.checkin_lane_connections,
+                           session_cookie=settings.session_cookie,
+                           token_cache_seconds=settings.token_cache_seconds)
+    app.add_middleware(FrontDoor, max_bytes=settings.max_body_bytes,
+                       secure_cookies=settings.secure_cookies, overrides=overrides)

@@ -1,0 +1,166 @@
+"""HTTP file responses: every PDF, spreadsheet, CSV, ZIP and image the API and the pages
+hand out, with one set of private headers and one filename sanitiser; and the documents
+both the API and the pages serve (rosters, attendance sheets, ticket cards,
+certificates), so that neither imports the other.
+
+Streamed documents (merged certificates, ZIPs) come from the renderer's generators,
+which make each chunk when the response asks for it: the first bytes leave at once and
+memory stays flat. Everything is read from the database before the response starts,
+since the request's session is closed while the stream runs.
+"""
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from datetime import date
+
+from fastapi import Request
+from fastapi.responses import Response, StreamingResponse
+from sqlmodel import Session
+
+from service.errors import NotFound
+from service.models import Batch, Training
+from service.rendering.attendance_sheet_pdf import render_attendance_sheet_pdf
+from service.rendering.certificate_pdf import (
+    CertificateDesign,
+    render_certificate,
+    stream_certificates,
+    stream_zip,
+)
+from service.rendering.roster_pdf import render_roster_pdf
+from service.rendering.roster_sheets import roster_csv, roster_xlsx
+from service.rendering.ticket_cards_pdf import ticket_cards_pdf
+from service.routers.urls import public_base
+from service.services import rosters, ticket_delivery
+from service.services import training_clock as clock
+from service.services.certificate_documents import IssuedRow, named, people
+from service.services.rosters import Audience
+
+PDF = "application/pdf"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV = "text/csv; charset=utf-8"
+ZIP = "application/zip"
+PNG = "image/png"
+MEDIA = {"pdf": PDF, "xlsx": XLSX, "csv": CSV, "zip": ZIP, "png": PNG}
+
+MAX_FILENAME = 150
+
+
+def private_headers(max_age: int = 0) -> dict[str, str]:
+    """Headers for anything personal or behind a secret link: kept by no proxy, never
+    named to the next site in a Referer, never indexed. `max_age` lets the holder's own
+    browser keep it that many seconds (a ticket reopened from WhatsApp); 0 keeps nothing."""
+    return {"Cache-Control": f"private, max-age={max_age}" if max_age else "no-store",
+            "Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex"}
+
+
+PRIVATE = private_headers()
+
+
+def safe_filename(name: str, fallback: str = "document") -> str:
+    """The name as the Content-Disposition header carries it: ASCII letters, digits,
+    dot, dash and underscore only (a quote, `;` or a line break from a title would end
+    the header early or add one), accents dropped to their letter ("Ḥalimah" ->
+    "Halimah"), no leading dot, at most MAX_FILENAME characters with the extension kept."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "-", plain).lstrip("-.").rstrip("-")
+    if len(safe) > MAX_FILENAME:
+        stem, dot, ext = safe.rpartition(".")
+        ext = ext if dot and len(ext) <= 5 else ""
+        keep = MAX_FILENAME - len(ext) - (1 if ext else 0)
+        safe = (stem if ext else safe)[:keep].rstrip("-.") + (f".{ext}" if ext else "")
+    return safe or fallback
+
+
+def _disposition(filename: str, attachment: bool, fallback: str) -> str:
+    how = "attachment" if attachment else "inline"
+    return f'{how}; filename="{safe_filename(filename, fallback)}"'
+
+
+def file_response(data: bytes, media_type: str, filename: str, *, attachment: bool,
+                  fallback: str = "document") -> Response:
+    """A whole file in memory. attachment=False: the browser opens it (a PDF in its
+    viewer); True: it is saved."""
+    return Response(data, media_type=media_type, headers={
+        **PRIVATE, "Content-Disposition": _disposition(filename, attachment, fallback)})
+
+
+def stream_response(chunks: Iterable[bytes], media_type: str, filename: str, *,
+                    attachment: bool = True, fallback: str = "document") -> Response:
+    """A file sent as its chunks are made (see the module's note)."""
+    return StreamingResponse(chunks, media_type=media_type, headers={
+        **PRIVATE, "Content-Disposition": _disposition(filename, attachment, fallback)})
+
+
+def pdf(data: bytes, filename: str, attachment: bool = False) -> Response:
+    return file_response(data, PDF, filename, attachment=attachment, fallback="document.pdf")
+
+
+def xlsx(data: bytes, filename: str) -> Response:
+    return file_response(data, XLSX, filename, attachment=True, fallback="document.xlsx")
+
+
+def png(data: bytes, max_age: int = 0) -> Response:
+    """An image shown inside a page (previews, logos, QR codes): no file name."""
+    return Response(data, media_type=PNG, headers=private_headers(max_age))
+
+
+# --- rosters and attendance sheets (committee pages, the API, narasumber links) ----------
+
+ROSTER_RENDERERS = {"pdf": render_roster_pdf, "csv": roster_csv, "xlsx": roster_xlsx}
+
+
+def roster_file(db: Session, training: Training, batch: Batch, fmt: str, audience: Audience,
+                full_nik: bool = False) -> Response:
+    """The roster as pdf (opened in the browser), xlsx or csv (saved); another format
+    is a 404."""
+    render = ROSTER_RENDERERS.get(fmt)
+    if render is None:
+        raise NotFound()
+    r = rosters.roster(db, training, batch)
+    data = render(rosters.sheet(r, audience, full_nik, today=clock.today(training)))
+    kind = "daftar-peserta-nik" if full_nik else "daftar-peserta"
+    return file_response(data, MEDIA[fmt], rosters.filename(kind, batch, fmt),
+                         attachment=fmt != "pdf")
+
+
+def attendance_sheet_file(db: Session, training: Training, batch: Batch,
+                          day: date | None) -> Response:
+    """The printed daftar hadir of a batch day (default: today, else its first day)."""
+    day = day or clock.default_day(batch, clock.today(training))
+    doc = rosters.attendance_sheet(rosters.roster(db, training, batch), day)
+    return pdf(render_attendance_sheet_pdf(doc), rosters.filename("daftar-hadir", batch,
+                                                                  "pdf", day))
+
+
+# --- ticket cards -------------------------------------------------------------------------
+
+def ticket_cards(db: Session, request: Request, batch: Batch, training: Training) -> Response:
+    """The printable ticket cards of a batch's confirmed participants."""
+    ctx = ticket_delivery.context(db, training)
+    rows = ticket_delivery.confirmed_rows(db, training, batch.id)
+    cards = ticket_delivery.ticket_cards(db, ctx, rows, public_base(request))
+    return pdf(ticket_cards_pdf(cards, title=f"{training.title} – {batch.name}"),
+               f"tiket-{batch.name}.pdf")
+
+
+# --- certificates ---------------------------------------------------------------------------
+
+def certificate_pdf(design: CertificateDesign, row: IssuedRow,
+                    attachment: bool = False) -> Response:
+    return file_response(render_certificate(design, row.fields), PDF, row.filename,
+                         attachment=attachment, fallback="sertifikat.pdf")
+
+
+def certificates_pdf(design: CertificateDesign, rows: list[IssuedRow],
+                     filename: str) -> Response:
+    """Many certificates merged into one PDF, streamed."""
+    return stream_response(stream_certificates(design, people(rows)), PDF, filename,
+                           fallback="sertifikat.pdf")
+
+
+def certificates_zip(design: CertificateDesign, rows: list[IssuedRow],
+                     filename: str) -> Response:
+    """Many certificates as one PDF each in a ZIP, streamed."""
+    return stream_response(stream_zip(design, named(rows)), ZIP, filename,
+                           fallback="sertifikat.zip")

@@ -1,0 +1,159 @@
+"""The tenant matrix: every route with an id in its path, asked by every role of
+organization B (admin, committee, door scanner) with organization A's real ids, answers
+403 or 404 (401 or 405 where fitting), never A's data and never a change to it."""
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+from datetime import date, time, timedelta
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session, select
+
+from service.models import Registration, Training
+from service.models.base import pk
+from service.schemas.planning import VenueCreate
+from service.services import imports, roster_links, scanner_logins, venues
+from tests import factories
+from tests.conftest import PASSWORD
+from tests.helpers import CSRF_RE, id_routes, login_page_client, post_login
+
+ALLOWED = {401, 403, 404, 405}
+ROLES = ("admin", "committee", "scanner")
+
+
+@pytest.fixture
+def world_a(db: Session) -> dict[str, Any]:
+    """Organization A with one of everything a path can name."""
+    org = factories.organization(db, "DP3AP2KB Kota Padang")
+    admin = factories.user(db, org, role="admin", name="Admin A")
+    start = date.today() + timedelta(days=10)  # links and door logins are still open
+    t = factories.training(db, org, start=start, days=3)
+    b = factories.batch(db, t, days=2)
+    speaker = factories.speaker(db, org)
+    s = factories.session(db, t, b, teachers=[speaker])
+    venue = venues.create_venue(db, pk(org), VenueCreate(name="Hotel Pangeran Beach",
+                                                        rooms=["Ruang Sriwijaya"]))
+    reg = factories.register(db, t, b, **factories.kader(0))
+    for day in (b.start_date, b.end_date):
+        factories.check_in(db, reg, day, admin, at=time(8))
+    factories.certificate_template_for(db, t, admin)
+    certificate = factories.issue_certificates(db, t, admin)[0]
+    _raw, link = roster_links.create_link(db, t, pk(speaker), admin)
+    door = scanner_logins.create_login(db, t, "Gerbang A").user
+    upload = imports.save_upload(db, t, admin, "peserta.csv", b"Nama\nSiti\n")
+    factories.committed(db)
+    ids = {"training_id": pk(t), "batch_id": pk(b), "session_id": pk(s),
+           "speaker_id": pk(speaker), "venue_id": pk(venue), "registration_id": pk(reg),
+           "user_id": pk(door), "certificate_id": pk(certificate), "link_id": pk(link),
+           "position": 1}
+    return {"ids": ids, "strings": {"token": upload.token, "fmt": "xlsx"},
+            "training": pk(t), "registration": pk(reg)}
+
+
+@pytest.fixture
+def role_clients(app: Any, db: Session, world_a: dict[str, Any]
+                 ) -> Iterator[dict[str, tuple[TestClient, str]]]:
+    """Organization B's admin, committee member and door scanner, each signed in twice:
+    a bearer token for /api and a page session (with its CSRF token) for the pages."""
+    org_b = factories.organization(db, "DP3AP2KB Kota Pontianak")
+    users = {role: factories.user(db, org_b, role=role, email=f"{role}@pontianak.test")
+             for role in ROLES}
+    factories.committed(db)
+    clients: dict[str, tuple[TestClient, str]] = {}
+    opened = []
+    for role, user in users.items():
+        client = TestClient(app, raise_server_exceptions=False)
+        client.__enter__()
+        opened.append(client)
+        token = client.post("/api/auth/token", data={"username": user.email,
+                                                     "password": PASSWORD})
+        assert token.status_code == 200, token.text
+        csrf = login_page_client(client, user.email) if role != "scanner" else _scanner_csrf(
+            client, user.email)
+        client.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
+        clients[role] = (client, csrf)
+    yield clients
+    for client in opened:
+        client.__exit__(None, None, None)
+
+
+def _scanner_csrf(client: TestClient, email: str) -> str:
+    """A door scanner lands on /scan, not /trainings: its session's CSRF from there."""
+    assert post_login(client, email, next="/scan").status_code == 303
+    match = CSRF_RE.search(client.get("/scan").text) or re.search(
+        r'"X-CSRF-Token": "([^"]+)"', client.get("/scan").text)
+    assert match, "no CSRF token on the scanner page"
+    return match.group(1)
+
+
+def _body(path: str, ids: dict[str, int]) -> dict[str, Any]:
+    """A JSON body the route's input schema accepts (extra fields are ignored: one body
+    serves all), naming A's objects wherever a body names one. Valid, so that the answer
+    is about the path's ids, not about the body."""
+    # A training's kind and a session's kind share the name.
+    kind = "material" if "session" in path else "pelatihan"
+    return {"title": "Pelatihan B", "kind": kind, "start_date": "2027-03-01",
+            "end_date": "2027-03-02", "name": "Nama B", "capacity": 10, "date": "2027-03-01",
+            "start_time": "08:00", "end_time": "09:00", "strategy": "balanced",
+            "decision": "include", "reason": "hadir semua hari", "role": "committee",
+            "is_active": True, "speaker_id": ids["speaker_id"], "batch_id": ids["batch_id"],
+            "target_batch_id": ids["batch_id"], "speaker_ids": [ids["speaker_id"]],
+            "signatories": []}
+
+
+def _ask(client: TestClient, csrf: str, method: str, path: str, ids: dict[str, int]) -> int:
+    if path.startswith("/api"):
+        kwargs: dict[str, Any] = {}
+        if method in ("POST", "PUT", "PATCH"):
+            if path.endswith(("/import", "/background", "/signature")):
+                kwargs["files"] = {"file": ("x.png", b"\x89PNG\r\n\x1a\n", "image/png")}
+            else:
+                kwargs["json"] = _body(path, ids)
+        return client.request(method, path, **kwargs).status_code
+    data = {"csrf_token": csrf, "name": "Nama B", "title": "Pelatihan B",
+            "speaker_id": str(ids["speaker_id"]), "training_id": str(ids["training_id"]),
+            "batch_id": str(ids["batch_id"]), "reason": "hadir semua hari",
+            "decision": "include", "active": "0"}
+    files = {"file": ("x.csv", b"Nama\nSiti\n", "text/csv")} if method == "POST" else None
+    return client.request(method, path, headers={"X-CSRF-Token": csrf},
+                          data=data if method == "POST" else None, files=files,
+                          follow_redirects=False).status_code
+
+
+def _fill(template: str, params: dict[str, Any], world: dict[str, Any]) -> str:
+    path = template
+    for name, kind in params.items():
+        value = world["ids"][name] if kind is int else world["strings"].get(name, "x")
+        path = path.replace("{" + name + "}", str(value))
+    return path
+
+
+def test_organization_b_reaches_nothing_of_organization_a(
+        app: Any, db: Session, world_a: dict[str, Any],
+        role_clients: dict[str, tuple[TestClient, str]]) -> None:
+    routes = id_routes(app)
+    leaks = []
+    asked = 0
+    seen: Counter[int] = Counter()
+    for role, (client, csrf) in role_clients.items():
+        for method, template, params in routes:
+            if any(name not in world_a["ids"] for name, kind in params.items() if kind is int):
+                leaks.append((role, method, template, "an id kind the matrix lacks"))
+                continue
+            status = _ask(client, csrf, method, _fill(template, params, world_a),
+                          world_a["ids"])
+            asked += 1
+            seen[status] += 1
+            if status not in ALLOWED:
+                leaks.append((role, method, template, status))
+    print(f"tenant matrix: {asked} requests, {len(routes)} routes x {len(ROLES)} roles, "
+          f"{len(leaks)} answers other than {sorted(ALLOWED)}; by status {dict(seen)}")
+    assert leaks == [], leaks
+    assert asked == len(routes) * len(ROLES)
+    # And nothing of A changed: its registration and training are as they were.
+    reg = db.get(Registration, world_a["registration"])
+    assert reg is not None and reg.status == "confirmed"
+    assert db.exec(select(Training).where(Training.id == world_a["training"])).one()
