@@ -18,6 +18,7 @@ from sqlalchemy import event
 from sqlmodel import col, select
 
 from tests.dbutil import fresh_database, pg_available
+from tests.helpers import post_login
 
 N = 30          # timed requests per page
 WARMUP = 2      # untimed first requests: template compilation, caches
@@ -99,8 +100,7 @@ def _bench(kind: str, url: str) -> Iterator[str]:
     rows: list[Row] = []
     try:
         with TestClient(create_app()) as client:
-            login = client.post("/login", data={"email": EMAIL, "password": PASSWORD},
-                                follow_redirects=False)
+            login = post_login(client, EMAIL, PASSWORD)  # with the form's CSRF token
             assert login.status_code == 303, login.text
             token = client.post("/api/auth/token",
                                 data={"username": EMAIL, "password": PASSWORD})

@@ -52,17 +52,20 @@ def cmd_create_admin(args: argparse.Namespace) -> int:
 
     with open_session() as db:
         try:
-            user = create_admin(db, args.email, args.password, args.org)
+            user = create_admin(db, args.email, args.password, args.org,
+                                superuser=args.superuser)
             db.commit()
         except DomainError as exc:
             print(f"error: {exc.text()}", file=sys.stderr)
             return 1
-    print(f"admin {user.email} created in {args.org}")
+    print(f"admin {user.email} created in {args.org}"
+          + (" (superuser: sets up new offices on /offices)" if args.superuser else ""))
     return 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from service.models import Training
+    from service.services import demo_province
     from service.services.demo import seed_demo
 
     migrations.upgrade()
@@ -79,6 +82,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print("Demo seeded: " + demo.summary)
     print(f"  log in at {args.url.rstrip('/')}/login as {args.email}")
     print(f"  password: {password}")
+    if demo.province is not None:
+        print("Demo seeded: " + demo.province.summary)
+        print(f"  its own office: log in as {demo_province.EMAIL} with the same password")
     return 0
 
 
@@ -97,6 +103,8 @@ def build_parser() -> argparse.ArgumentParser:
     admin.add_argument("email")
     admin.add_argument("--password", required=True)
     admin.add_argument("--org", default="Penyelenggara")
+    admin.add_argument("--superuser", action="store_true",
+                       help="may also set up new offices (organizations) on /offices")
     admin.set_defaults(func=cmd_create_admin)
     demo = sub.add_parser("demo", help="seed the Padang demo training into an empty database")
     demo.add_argument("--if-empty", action="store_true", help="do nothing if data exists")

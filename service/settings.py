@@ -61,6 +61,11 @@ class Settings(BaseSettings):
     login_account_limit: int = 10
     login_address_limit: int = 50
     login_window_seconds: int = 900
+    # "Forgot password?" emails: requests per address typed and per client address and
+    # window. Each one mails a stranger's inbox, so far fewer than failed logins.
+    reset_account_limit: int = 3
+    reset_address_limit: int = 20
+    reset_window_seconds: int = 3600
     # Ticket email; nothing is sent while smtp_host is empty.
     smtp_host: str = ""
     smtp_port: int = 25

@@ -28,6 +28,7 @@ from service.models import (
     Speaker,
     Training,
     User,
+    Venue,
 )
 from service.models.base import pk
 from service.schemas import participants, planning
@@ -41,17 +42,20 @@ from service.schemas.planning import (
 )
 from service.services import (
     agenda,
+    attendance_records,
     auth,
-    certificate_issuing,
-    certificate_template,
     checkins,
+    imports,
     overview,
     registrations,
     speakers,
     tickets,
     trainings,
+    venues,
 )
 from service.services.auth import Principal
+from service.services.certificates import issuing as certificate_issuing
+from service.services.certificates import template as certificate_template
 from service.services.checkins import Outcome, ScanIn
 from tests.conftest import PASSWORD
 
@@ -81,6 +85,17 @@ def user(db: Session, org: Organization, role: str = "committee", name: str = "P
         db.add(made)
         db.flush()
     return made
+
+
+def superuser(db: Session, org: Organization, email: str = "pusat@bimtek.test") -> User:
+    """An admin of `org` who may also set up new offices (as `create-admin --superuser`)."""
+    return auth.create_admin(db, email, PASSWORD, org.name, superuser=True)
+
+
+def venue(db: Session, org: Organization, name: str = "Hotel Pangeran Beach",
+          city: str | None = "Padang", rooms: Sequence[str] = ()) -> Venue:
+    return venues.create_venue(db, pk(org), planning.VenueCreate(name=name, city=city,
+                                                                 rooms=list(rooms)))
 
 
 def principal(account: User) -> Principal:
@@ -171,6 +186,15 @@ def ticket_code(db: Session, reg: Registration) -> str:
     return code
 
 
+def import_file(db: Session, t: Training, content: bytes, filename: str = "peserta.xlsx",
+                **choices: Any) -> int:
+    """Import a participant list through the import service, as the page's Import button
+    does (`choices`: imports.check_file's overrides, header_row, category_choices,
+    corrections); raises its refusals."""
+    check = imports.check_file(db, t, content, filename, **choices)
+    return imports.import_rows(db, t, check)
+
+
 # --- at the door -----------------------------------------------------------------------
 
 def moment(t: Training, day: date, at: time = time(8)) -> datetime:
@@ -190,6 +214,20 @@ def check_in(db: Session, reg: Registration, day: date, by: User, at: time = tim
                   session_id=session_id, scanned_at=moment(t, day, at),
                   nonce=secrets.token_hex(8))
     return checkins.check_in(db, principal(by), scan, now=moment(t, day, at))
+
+
+def mark(db: Session, regs: Registration | Sequence[Registration], day: date, by: User,
+         status: str, reason: str = "", excuse: str | None = None,
+         session_id: int | None = None) -> None:
+    """The committee's record after the day (attendance_records.record) for one or more
+    registrations of one batch: present, absent or excused."""
+    people = [regs] if isinstance(regs, Registration) else list(regs)
+    t = db.get(Training, people[0].training_id)
+    b = db.get(Batch, people[0].batch_id)
+    assert t is not None and b is not None
+    attendance_records.record(db, t, b, pk(by), attendance_records.Correction(
+        registration_ids=[pk(r) for r in people], day=day, status=status, reason=reason,
+        excuse=excuse, session_id=session_id))
 
 
 # --- certificates ------------------------------------------------------------------------

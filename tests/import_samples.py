@@ -10,6 +10,7 @@ import io
 import random
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
+from typing import Any
 
 from openpyxl import Workbook
 
@@ -163,3 +164,90 @@ def _email(rng: random.Random, name: str) -> str:
     letters = "".join(ch for ch in name.split(",")[0].casefold() if ch.isalpha())
     return f"{letters}{rng.randint(1, 999)}@example.com"
 
+
+
+# --- a provincial office's sheet -----------------------------------------------------------
+# As the Palembang 2022 workshop's committee received it: a title block of 4 rows (event,
+# office, place and date, an empty row), office headers, a row numbering the columns,
+# names with front and back titles, NIPs, pangkat/golongan, and phones in four shapes (the
+# last one from a numeric cell, which lost its 0).
+
+PROVINCIAL_TITLE = ["WORKSHOP PENGUATAN KAMPUNG KB PROVINSI SUMATERA SELATAN",
+                    "DP3AP2KB PROVINSI SUMATERA SELATAN",
+                    "Palembang, 24 - 26 Agustus 2022"]
+PROVINCIAL_HEADERS = ["No", "Nama", "NIP", "Pangkat/Golongan", "Jabatan", "Instansi/OPD",
+                      "Asal Kab/Kota", "Unsur", "No. HP/WA"]
+PROVINCIAL_ROWS: list[dict[str, object]] = [
+    {"Nama": "Dr. dr. Hj. Siti Aminah, M.Kes.", "NIP": "197903122005012004",
+     "Pangkat/Golongan": "Pembina (IV/a)", "Jabatan": "Kepala Bidang Kesehatan Masyarakat",
+     "Instansi/OPD": "Dinas Kesehatan Kabupaten Ogan Ilir",
+     "Asal Kab/Kota": "Kabupaten Ogan Ilir", "Unsur": "Dinas Kesehatan",
+     "No. HP/WA": "0812-7345-6610"},
+    {"Nama": "Ir. H. Ahmad Syukri, M.Si.", "NIP": "196805151994031003",
+     "Pangkat/Golongan": "Pembina Tk. I (IV/b)",
+     "Jabatan": "Kepala Bidang Pemerintahan dan Pembangunan Manusia",
+     "Instansi/OPD": "Bappeda Kota Palembang", "Asal Kab/Kota": "Kota Palembang",
+     "Unsur": "Bappeda", "No. HP/WA": "+62 813 6712 3344"},
+    {"Nama": "Kgs. M. Rizal, S.Sos.", "NIP": "198011202006041005",
+     "Pangkat/Golongan": "Penata (III/c)", "Jabatan": "Kepala Seksi Kelembagaan Desa",
+     "Instansi/OPD": "Dinas PMD Kabupaten Musi Banyuasin",
+     "Asal Kab/Kota": "Kabupaten Musi Banyuasin", "Unsur": "Dinas PMD",
+     "No. HP/WA": "6285267781234"},
+    {"Nama": "Nyimas Ratna Dewi, S.KM", "NIP": "198704092010012015",
+     "Pangkat/Golongan": "Penata Muda Tk. I (III/b)", "Jabatan": "Penyuluh KB Ahli Muda",
+     "Instansi/OPD": "Dinas PPKB Kabupaten Ogan Komering Ilir",
+     "Asal Kab/Kota": "Kabupaten Ogan Komering Ilir", "Unsur": "Dinas PPAKB",
+     "No. HP/WA": 81373390011},
+]
+# What each row must become: phone in +62 form, category as the file spells it.
+PROVINCIAL_PHONES = ["+6281273456610", "+6281367123344", "+6285267781234", "+6281373390011"]
+
+
+def provincial_lines(rows: Sequence[Mapping[str, object]] = PROVINCIAL_ROWS,
+                     headers: Sequence[str] = PROVINCIAL_HEADERS,
+                     title: Sequence[str] = PROVINCIAL_TITLE, numbering: bool = True
+                     ) -> list[list[object]]:
+    """The sheet's rows as cell values: the title block, an empty row, the header, the
+    column numbers, then one row per participant with its running number."""
+    width = len(headers)
+    lines: list[list[object]] = [[t, *[None] * (width - 1)] for t in title]
+    lines.append([None] * width)
+    lines.append(list(headers))
+    if numbering:
+        lines.append(list(range(1, width + 1)))
+    for number, row in enumerate(rows, start=1):
+        lines.append([number if h == "No" else row.get(h) for h in headers])
+    return lines
+
+
+def provincial_xlsx(rows: Sequence[Mapping[str, object]] = PROVINCIAL_ROWS,
+                    headers: Sequence[str] = PROVINCIAL_HEADERS, **options: Any) -> bytes:
+    """The sheet as Excel saves it: merged title cells, text cells, numbers as numbers."""
+    lines = provincial_lines(rows, headers, **options)
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "Peserta"
+    for number, values in enumerate(lines, start=1):
+        for column, value in enumerate(values, start=1):
+            if value is not None:
+                cell = sheet.cell(row=number, column=column, value=value)
+                if isinstance(value, str):
+                    cell.data_type = "s"
+    for number in range(1, len(options.get("title", PROVINCIAL_TITLE)) + 1):
+        sheet.merge_cells(start_row=number, start_column=1, end_row=number,
+                          end_column=len(headers))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def provincial_csv(rows: Sequence[Mapping[str, object]] = PROVINCIAL_ROWS,
+                   headers: Sequence[str] = PROVINCIAL_HEADERS, **options: Any) -> bytes:
+    """The sheet as Indonesian Excel saves it as CSV: semicolons, Windows-1252, every row
+    as wide as the widest (the title's empty cells too)."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    for values in provincial_lines(rows, headers, **options):
+        writer.writerow(["" if v is None else str(v) for v in values])
+    return buffer.getvalue().encode("cp1252")

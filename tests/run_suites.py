@@ -5,6 +5,11 @@ and spend much of their time waiting on browsers, servers and sleeps, so side by
 they take little longer than the slower of the two. Each run's output goes to its own
 log in test-artifacts/ and is shown when the run ends; the exit status fails if either
 does. PostgreSQL is skipped when none answers, unless CI=true (tests/run_postgres.py).
+
+The browser tests (marker `browser`) run once, in the SQLite run: they drive pages whose
+every handler the PostgreSQL run already exercises through the test client, and running
+Chromium against both databases at once on a 2-core machine made the whole take over 15
+minutes. `make test-postgres` still runs them on PostgreSQL.
 """
 
 import os
@@ -21,7 +26,8 @@ def main() -> int:
     LOGS.mkdir(exist_ok=True)
     runs = {
         "sqlite": [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *sys.argv[1:]],
-        "postgresql": [sys.executable, "tests/run_postgres.py", *sys.argv[1:]],
+        "postgresql": [sys.executable, "tests/run_postgres.py", "-m", "not browser",
+                       *sys.argv[1:]],
     }
     started = time.monotonic()
     procs = {}

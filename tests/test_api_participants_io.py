@@ -39,7 +39,7 @@ def test_valid_xlsx_imports_every_row_waiting_for_a_batch(api: TestClient) -> No
     t = training(api)
     r = upload(api, t["id"], make_xlsx(padang_rows(10), PADANG_HEADERS))
     assert r.status_code == 200, r.text
-    assert r.json() == {"imported": 10, "errors": []}
+    assert r.json() == {"imported": 10, "errors": [], "header_row": 1, "new_categories": []}
     assert total(api, t["id"], status="waitlisted") == 10
 
 

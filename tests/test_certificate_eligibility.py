@@ -11,8 +11,9 @@ from sqlmodel import Session
 from service.errors import NotFound
 from service.models import Batch, Organization, Registration, Training, User
 from service.models.base import pk
-from service.services import certificate_eligibility as eligibility
-from service.services import certificate_issuing, certificate_revoke
+from service.services.certificates import eligibility as eligibility
+from service.services.certificates import issuing as certificate_issuing
+from service.services.certificates import revoke as certificate_revoke
 from tests import factories
 
 

@@ -432,3 +432,57 @@ def test_qr_without_zxing_falls_back_to_the_pure_python_encoder(
     pdf = render_certificate(_design(), _person(3))
     (page,) = _pages_png(pdf, "qr-fallback", dpi=110)
     assert _qr_texts(page) == [_person(3).verify_url]
+
+
+# --- the template's layout options (issue 12) ---------------------------------------------
+
+
+def test_the_category_and_batch_line_can_be_left_out() -> None:
+    pdf = render_certificate(_design(show_category_batch=False), _person(1))
+    text = _text(pdf)[0]
+    assert "Kategori" not in text and "Angkatan I" not in text
+    # The dates and JPL stay, under the training's title.
+    dates = _char_boxes(pdf, "pada tanggal 12 - 14 September 2018 (30 JPL)")
+    title = _char_boxes(pdf, "Pelatihan Kader Kampung KB Kota Padang Tahun 2018")
+    assert max(b[3] for b in dates) < min(b[1] for b in title)
+    _pages_png(pdf, "no-category-batch-line", dpi=50)
+
+
+def test_the_category_and_batch_line_prints_by_default() -> None:
+    assert "Kategori Kader IMP \u2014 Angkatan I" in _text(
+        render_certificate(_design(), _person(1)))[0]
+
+
+def _centre_x(pdf: bytes, text: str) -> float:
+    boxes = _char_boxes(pdf, text)
+    return (min(b[0] for b in boxes) + max(b[2] for b in boxes)) / 2
+
+
+@pytest.mark.parametrize("orientation", ["landscape", "portrait"])
+@pytest.mark.parametrize("over", [0, 1, 2])
+def test_place_and_date_stand_above_the_chosen_signatory(orientation: str, over: int) -> None:
+    design = _design(orientation=orientation, place_date_signatory=over)
+    pdf = render_certificate(design, _person(over))
+    place = _char_boxes(pdf, "Padang, 14 September 2018")
+    name = _char_boxes(pdf, SIGNATORIES[over].name)
+    # Centred over that signatory's column, and above its name.
+    assert abs(_centre_x(pdf, "Padang, 14 September 2018")
+               - _centre_x(pdf, SIGNATORIES[over].name)) < 3
+    assert min(b[1] for b in place) > max(b[3] for b in name)
+    others = [s for n, s in enumerate(SIGNATORIES) if n != over]
+    for s in others:
+        assert abs(_centre_x(pdf, "Padang, 14 September 2018") - _centre_x(pdf, s.name)) > 40
+    _pages_png(pdf, f"place-date-over-{over}-{orientation}", dpi=50)
+
+
+def test_place_and_date_default_to_the_last_signatory() -> None:
+    pdf = render_certificate(_design(signatories=SIGNATORIES[:2]), _person(1))
+    assert abs(_centre_x(pdf, "Padang, 14 September 2018")
+               - _centre_x(pdf, SIGNATORIES[1].name)) < 3
+
+
+def test_a_chosen_signatory_past_the_last_is_the_last() -> None:
+    pdf = render_certificate(_design(signatories=SIGNATORIES[:2], place_date_signatory=2),
+                             _person(1))
+    assert abs(_centre_x(pdf, "Padang, 14 September 2018")
+               - _centre_x(pdf, SIGNATORIES[1].name)) < 3

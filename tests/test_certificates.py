@@ -151,7 +151,7 @@ def test_share_rules_by_days_and_by_jpl(api: TestClient, db: Session) -> None:
     people = eligibility(api, s)
     assert people["Kader 02 Nur'aini"]["eligible"] is False
     assert people["Kader 02 Nur'aini"]["why"] == [
-        "Mengikuti 60% JPL (6 dari 10), minimal 80%"]
+        "Mengikuti 60,0% JPL (6 dari 10), minimal 80%"]
     assert people["Kader 03 Nur'aini"]["jpl_attended"] == 4
     assert put_template(api, s, rule="jpl", min_percent=60).status_code == 200
     people = eligibility(api, s)
@@ -161,7 +161,7 @@ def test_share_rules_by_days_and_by_jpl(api: TestClient, db: Session) -> None:
     people = eligibility(api, s)
     assert [people[f"Kader 0{n} Nur'aini"]["eligible"] for n in (1, 2, 3, 4)] == \
         [True, True, True, False]
-    assert people["Kader 04 Nur'aini"]["why"] == ["Hadir 0 dari 2 hari (0%), minimal 50%"]
+    assert people["Kader 04 Nur'aini"]["why"] == ["Hadir 0 dari 2 hari (0,0%), minimal 50%"]
 
 
 def test_bad_numbering_pattern_is_refused_and_nothing_changes(api: TestClient,
@@ -288,7 +288,7 @@ def forged_jpeg(width: int, height: int) -> bytes:
 
 
 def test_jpeg_sizes_are_read_from_the_frame_header() -> None:
-    from service.services.certificate_images import sniff
+    from service.services.certificates.images import sniff
 
     plain = sniff(jpeg(60, 40))
     assert plain is not None and (plain.kind, plain.width, plain.height) == ("jpeg", 60, 40)
@@ -330,7 +330,7 @@ def test_session_mode_counts_jpl_of_attended_sessions(api: TestClient, db: Sessi
     assert people["Kader 01 Nur'aini"]["jpl_attended"] == 10
     assert people["Kader 01 Nur'aini"]["eligible"] is True
     assert people["Kader 02 Nur'aini"]["jpl_attended"] == 6
-    assert people["Kader 02 Nur'aini"]["why"] == ["Mengikuti 60% JPL (6 dari 10), minimal 75%"]
+    assert people["Kader 02 Nur'aini"]["why"] == ["Mengikuti 60,0% JPL (6 dari 10), minimal 75%"]
     # By days, a day with any session counts: person 2 missed day 2.
     assert put_template(api, s, rule="all_days").status_code == 200
     assert eligibility(api, s)["Kader 02 Nur'aini"]["why"] == [

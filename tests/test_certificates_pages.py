@@ -12,7 +12,7 @@ from aiosmtpd.controller import Controller
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from service.services import certificate_issuing
+from service.services.certificates import issuing as certificate_issuing
 from tests.checkin_setup import Setup, check_in, make_setup
 from tests.helpers import login_page_client
 from tests.test_certificates import forged_png, png, saved_template

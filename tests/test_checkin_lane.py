@@ -297,3 +297,36 @@ def test_the_route_gets_the_whole_body_the_lane_read(tmp_path: Path) -> None:
     seen, sent = _through(lane(2), [{"type": "http.request", "body": b"{", "more_body": True}],
                           bearer)
     assert seen is None and sent == []
+
+
+def test_the_servers_ticket_check_takes_exactly_what_its_key_signed() -> None:
+    """check_ticket (the lane's, from the private key) against verify_ticket (the
+    scanners', from the public key): the same verdict on genuine codes, altered ones and
+    another training's."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from service.services.ticket_codes import (
+        InvalidTicket,
+        TicketClaims,
+        check_ticket,
+        encode_signed,
+        verify_ticket,
+    )
+
+    rng = random.Random(8032)
+    other = Ed25519PrivateKey.generate()
+    for n in range(200):
+        key = Ed25519PrivateKey.generate()
+        first = DAY1 + timedelta(days=rng.randrange(3000))
+        claims = TicketClaims(rng.randrange(1, 2**32), rng.randrange(1, 2**32),
+                              rng.randrange(1, 2**32), first, first + timedelta(days=n % 4))
+        code = encode_signed(claims, key)
+        assert check_ticket(code, key) == claims == verify_ticket(code, key.public_key())
+        with pytest.raises(InvalidTicket):
+            check_ticket(encode_signed(claims, other), key)
+        # One character changed anywhere in the body: R, S or the payload.
+        at = rng.randrange(4, len(code) - 1)
+        altered = code[:at] + rng.choice(sorted(set("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
+                                                - {code[at]})) + code[at + 1:]
+        with pytest.raises(InvalidTicket):
+            check_ticket(altered, key)

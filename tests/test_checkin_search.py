@@ -92,3 +92,36 @@ def test_the_search_is_limited_per_user(api: TestClient, db: Session,
     assert r.json()["code"] == "rate_limited"
     assert r.json()["message"] == ("Terlalu banyak pencarian. Tunggu 1 menit lalu coba "
                                    "lagi.")
+
+
+def test_the_search_says_how_many_match_beyond_the_first_20(api: TestClient,
+                                                            db: Session) -> None:
+    s = make_setup(api, db, people=23)
+    r = _search(api, s.batches[0]["id"], "Kader")
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert (len(body["items"]), body["total"], body["more"]) == (20, 23, True)
+
+
+def test_a_short_list_is_all_there_is(api: TestClient, db: Session) -> None:
+    s = make_setup(api, db, people=3)
+    body = _search(api, s.batches[0]["id"], "Kader").json()
+    assert (len(body["items"]), body["total"], body["more"]) == (3, 3, False)
+
+
+def test_a_number_search_names_the_digits_matched_and_no_more(api: TestClient,
+                                                             db: Session) -> None:
+    s = make_setup(api, db, people=2)
+    bid = s.batches[0]["id"]
+    (by_nik,) = _search(api, bid, NIK[-6:]).json()["items"]
+    assert by_nik["match"] == {"field": "nik", "digits": NIK[-6:]}
+    (by_phone,) = _search(api, bid, PHONE[-5:]).json()["items"]
+    assert by_phone["match"] == {"field": "phone", "digits": PHONE[-5:]}
+    # Nothing in the answer holds more of the NIK than was typed.
+    assert NIK[-7:] not in str(by_nik)
+
+
+def test_a_name_search_matches_no_number(api: TestClient, db: Session) -> None:
+    s = make_setup(api, db, people=1)
+    (item,) = _search(api, s.batches[0]["id"], "Kader 01").json()["items"]
+    assert item["match"] is None

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, func, select
 
 from service.models import (
     AgendaSession,
+    AttendanceMark,
     Batch,
     CheckIn,
     Organization,
@@ -24,8 +25,9 @@ from service.models import (
     User,
     Venue,
 )
-from service.services import attendance, auth
+from service.services import attendance, auth, demo_province
 from service.services.demo import DemoResult, demo_participants, seed_demo
+from service.services.participant_fields import parse_nip
 
 EMAIL, PASSWORD = "Admin@Padang.Demo", "demo-padang-2018"
 SEPT = {d: date(2018, 9, d) for d in (12, 13, 17, 18)}
@@ -162,6 +164,8 @@ def test_no_speaker_is_in_two_places_at_once(db: Session, demo: DemoResult) -> N
     per_speaker = db.exec(select(SessionSpeaker.speaker_id,
                                  func.count(func.distinct(AgendaSession.batch_id)))
                           .join(AgendaSession, col(AgendaSession.id) == SessionSpeaker.session_id)
+                          .join(Speaker, col(Speaker.id) == SessionSpeaker.speaker_id)
+                          .where(Speaker.organization_id == demo.organization_id)
                           .group_by(col(SessionSpeaker.speaker_id))).all()
     assert len(per_speaker) == 7 and all(n == 4 for _sid, n in per_speaker)
 
@@ -197,13 +201,30 @@ def test_attendance_history_nearly_everyone_then_a_handful_away(db: Session,
         assert len(away1 & away2) <= 1, name  # mostly other people on day 2
         assert [(d.day, d.present) for d in second.per_day] == [
             (batch.start_date, first.total.present), (batch.end_date, second.total.present)]
-    # The same history every time (fixed seed): the figures of the demo.
-    assert sum(a.total.present for a in days.values()) == 799
+    # The same history every time (fixed seed): the figures of the demo (799 scans, and
+    # one missed scan the committee recorded from the daftar hadir).
+    assert sum(a.total.present for a in days.values()) == 800
     assert {k: a.total.missing for k, a in days.items()} == {
-        ("Angkatan I", SEPT[12]): 4, ("Angkatan I", SEPT[13]): 6,
+        ("Angkatan I", SEPT[12]): 4, ("Angkatan I", SEPT[13]): 5,
         ("Angkatan II", SEPT[12]): 3, ("Angkatan II", SEPT[13]): 6,
         ("Angkatan III", SEPT[17]): 4, ("Angkatan III", SEPT[18]): 8,
         ("Angkatan IV", SEPT[17]): 3, ("Angkatan IV", SEPT[18]): 9}
+
+
+def test_attendance_history_has_the_committees_corrections_from_the_daftar_hadir(
+        db: Session, demo: DemoResult) -> None:
+    days = _attendance(db, demo)
+    first = days[("Angkatan I", SEPT[13])]
+    excused = [m for m in first.missing if m.status == "excused"]
+    assert [(m.excuse, m.reason) for m in excused] == [
+        ("sick", "Demam tinggi, surat keterangan dari puskesmas")]
+    assert first.total.excused == 1
+    third = days[("Angkatan III", SEPT[18])]
+    assert [m.excuse for m in third.missing if m.status == "excused"] == ["leave"]
+    marks = db.exec(select(AttendanceMark)).all()
+    assert sorted(m.status for m in marks) == ["excused", "excused", "present"]
+    admin = auth.authenticate(db, EMAIL, PASSWORD)
+    assert {m.user_id for m in marks} == {admin.id}
 
 
 def test_attendance_history_scanned_at_the_two_gates_in_the_morning(db: Session,
@@ -242,3 +263,93 @@ def test_attendance_history_has_two_conflicts_the_earliest_scan_kept(db: Session
     scans = db.exec(select(Scan)).all()
     assert Counter(s.flagged for s in scans) == {True: 2, False: 4}  # and a repeat a day
     assert {s.result for s in scans} == {"already_checked_in"}
+
+
+# --- the provincial workshop (Palembang 2022) -------------------------------------------
+
+@pytest.fixture
+def province(db: Session) -> demo_province.ProvinceResult:
+    return demo_province.seed_province(db, PASSWORD)
+
+
+def test_demo_seeds_the_provincial_workshop_beside_padang(db: Session,
+                                                          demo: DemoResult) -> None:
+    assert demo.province is not None
+    training = db.get(Training, demo.province.training_id)
+    assert training is not None and training.organization_id != demo.organization_id
+    assert training.title == "Workshop Penguatan Kampung KB Provinsi Sumatera Selatan"
+
+
+def test_province_workshop_is_a_three_day_regency_level_event_at_a_hotel(
+        db: Session, province: demo_province.ProvinceResult) -> None:
+    training = db.get(Training, province.training_id)
+    assert training is not None
+    assert (training.kind, training.region_level) == ("workshop", "regency")
+    assert (training.start_date, training.end_date) == (date(2022, 8, 24), date(2022, 8, 26))
+    org = db.get(Organization, training.organization_id)
+    assert org is not None and (org.name, org.city) == (
+        "Perwakilan BKKBN Provinsi Sumatera Selatan", "Palembang")
+    venue = db.get(Venue, training.venue_id)
+    assert venue is not None and venue.name.startswith("Hotel") and venue.city == "Palembang"
+    assert province.summary.startswith(training.title)
+
+
+def test_province_144_officials_of_17_regencies_with_nip_position_and_rank(
+        db: Session, province: demo_province.ProvinceResult) -> None:
+    regs = db.exec(select(Registration).where(
+        Registration.training_id == province.training_id)).all()
+    assert len(regs) == 144 and {r.status for r in regs} == {"confirmed"}
+    assert {r.batch_id for r in regs} == {province.batch_id}
+    people = db.exec(select(Participant)
+                     .where(Participant.organization_id == province.organization_id)).all()
+    assert len(people) == 144 and len({p.regency for p in people}) == 17
+    assert len({p.nip for p in people}) == 144
+    for p in people:
+        assert p.nip is not None and p.position and p.rank and p.phone
+        info = parse_nip(p.nip)
+        assert (info.birth_date, info.gender) == (p.birth_date, p.gender)
+        assert p.institution is not None and p.institution.endswith(p.regency or "")
+    # Names with titles, as offices write them, sorted without them.
+    titled = [p for p in people if p.sort_name[0] != p.name[0].casefold()]
+    assert len(titled) > 30
+    categories = Counter(c for c in db.exec(
+        select(TrainingCategory.name).join(Registration, col(Registration.category_id)
+                                           == TrainingCategory.id)
+        .where(Registration.training_id == province.training_id)).all())
+    assert categories == {"Bappeda": 34, "Dinas Kesehatan": 34, "Dinas PMD": 34,
+                          "Dinas PPKB": 42}
+
+
+def test_province_field_visit_day_has_its_own_place_and_its_daftar_hadir_says_so(
+        db: Session, province: demo_province.ProvinceResult) -> None:
+    from service.services import overview, rosters
+
+    training = db.get(Training, province.training_id)
+    batch = db.get(Batch, province.batch_id)
+    assert training is not None and batch is not None
+    info = overview.batch_info(db, batch, training)
+    visit = info.own_place_on(province.field_visit_day)
+    assert visit is not None and visit.name == "Kampung KB Seroja, Desa Sembadak"
+    assert [d for d in info.days if info.own_place_on(d)] == [date(2022, 8, 26)]
+    sheet = rosters.attendance_sheet(rosters.roster(db, training, batch),
+                                     province.field_visit_day, grouped=True)
+    assert dict(sheet.details)["Tempat"].startswith("Kampung KB Seroja, Desa Sembadak")
+    # Back at the hotel for the close: a session with its own place.
+    closing = [i for i in info.sessions_on(province.field_visit_day)
+               if info.session_place(i) is not None]
+    assert [i.session.title for i in closing] == ["Rencana tindak lanjut per kabupaten/kota",
+                                                  "Penutupan"]
+
+
+def test_province_five_narasumber_with_titles(db: Session,
+                                              province: demo_province.ProvinceResult) -> None:
+    rows = db.exec(select(Speaker)
+                   .where(Speaker.organization_id == province.organization_id)).all()
+    assert len(rows) == 5 and all(s.title and s.institution for s in rows)
+    assert all(s.name.split()[0].rstrip(".") in ("Dr", "Ir", "dr", "Drs", "Hj") for s in rows)
+
+
+def test_province_admin_logs_in_to_its_own_office(db: Session,
+                                                  province: demo_province.ProvinceResult) -> None:
+    user = auth.authenticate(db, demo_province.EMAIL, PASSWORD)
+    assert user.role == "admin" and user.organization_id == province.organization_id

@@ -36,3 +36,25 @@ def test_0002_gives_existing_trainings_a_ticket_key_and_defaults() -> None:
         code = ticket_codes.sign_ticket(claims, bytes(private))
         assert ticket_codes.verify_ticket(code, bytes(public)) == claims
         assert not choice and taken == (0,)
+
+
+def test_0012_normalises_narasumber_phones_like_participants() -> None:
+    with fresh_database(DB_KIND, "mig") as url:
+        command.upgrade(alembic_config(url), "0011_accounts")
+        engine = create_engine(url)
+        typed = {1: "0812-6610-4521", 2: "62 813 7441 2088", 3: "+6285263317740",
+                 4: "(0751) 55-1234", 5: "lewat sekretariat", 6: None}
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO organization (id, name, created_at) "
+                              "VALUES (1, 'DP3AP2KB', CURRENT_TIMESTAMP)"))
+            for sid, phone in typed.items():
+                conn.execute(text("INSERT INTO speaker (id, organization_id, name, phone, "
+                                  "created_at) VALUES (:id, 1, 'Narasumber', :phone, "
+                                  "CURRENT_TIMESTAMP)"), {"id": sid, "phone": phone})
+        command.upgrade(alembic_config(url), "0012_certificate_layout")
+        with engine.connect() as conn:
+            phones = dict(conn.execute(text("SELECT id, phone FROM speaker")).all())
+        engine.dispose()
+        # Four shapes agree; what is not a number is left for the committee to see.
+        assert phones == {1: "+6281266104521", 2: "+6281374412088", 3: "+6285263317740",
+                          4: "+62751551234", 5: "lewat sekretariat", 6: None}

@@ -124,8 +124,8 @@ def test_a_complete_choice_opens_the_scanner(api: TestClient, admin: Any) -> Non
     assert config["urls"]["manifest"] == f"/api/batches/{batch['id']}/manifest"
     # Every message the script shows comes translated (Indonesian by default).
     with use_locale("id"):
-        assert config["messages"]["checked_in"] == gettext("Checked in")
-        assert config["messages"]["already_at"] == gettext("at {time} by {by}")
+        assert config["messages"]["checked_in"] == gettext("Checked in now")
+        assert config["messages"]["already_at"] == gettext("First checked in at {time} by {by}")
     assert config["locale"] == "id"
     assert config["messages"]["pending_many"].count("{n}") == 1
     assert '<script type="module" src="/static/js/scanner/app.js">' in r.text

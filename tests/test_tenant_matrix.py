@@ -48,7 +48,7 @@ def world_a(db: Session) -> dict[str, Any]:
     ids = {"training_id": pk(t), "batch_id": pk(b), "session_id": pk(s),
            "speaker_id": pk(speaker), "venue_id": pk(venue), "registration_id": pk(reg),
            "user_id": pk(door), "certificate_id": pk(certificate), "link_id": pk(link),
-           "position": 1}
+           "position": 1, "organization_id": pk(org)}
     return {"ids": ids, "strings": {"token": upload.token, "fmt": "xlsx"},
             "training": pk(t), "registration": pk(reg)}
 

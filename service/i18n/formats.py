@@ -49,12 +49,31 @@ def fmt_number(n: int) -> str:
     return text.replace(",", ".") if get_locale() == "id" else text
 
 
-def fmt_percent(share: float) -> str:
-    """A share (0..1) as a percent with one decimal, rounded down so 105 of 106 never
-    reads 100: 85,5% in Indonesian, 85.5% in English."""
-    tenths = int(share * 1000 + 1e-9)
-    text = f"{tenths // 10}.{tenths % 10}%"
+def percent_tenths(share: float) -> int:
+    """A share (0..1) in tenths of a percent, rounded half up (799 of 842 is 949, i.e.
+    94.9%), except at the ends: short of everyone never reads 100% (841 of 842 is 99.9%,
+    not 100.0%) and someone never reads 0% (1 of 2,500 is 0.1%); a committee reads "100%"
+    as "everyone came"."""
+    tenths = int(share * 1000 + 0.5 + 1e-9)
+    if share < 1 and tenths >= 1000:
+        return 999
+    if share > 0 and tenths <= 0:
+        return 1
+    return max(tenths, 0)
+
+
+def fmt_share(share: float) -> str:
+    """A share (0..1) as a percent figure with one decimal, without the sign: 94,9 in
+    Indonesian, 94.9 in English (for texts that put the % themselves)."""
+    tenths = percent_tenths(share)
+    text = f"{tenths // 10}.{tenths % 10}"
     return text.replace(".", ",") if get_locale() == "id" else text
+
+
+def fmt_percent(share: float) -> str:
+    """A share (0..1) as a percent, the one way every rate shows (pages, big screen,
+    report PDF, certificates review): 94,9% in Indonesian, 94.9% in English."""
+    return fmt_share(share) + "%"
 
 
 def fmt_phone(e164: str | None) -> str | None:

@@ -5,8 +5,10 @@ Headers are matched by their letters and digits only, case-insensitively, so "No
 committee to map (or ignore) on the import page; `apply_mapping` takes their choices.
 """
 
+import hashlib
 import re
 from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from service.i18n import N_, gettext
@@ -22,6 +24,8 @@ FIELDS: dict[str, str] = {
     "category": N_("Category"),
     "institution": N_("Institution"),
     "position": N_("Position"),
+    "nip": N_("NIP"),
+    "rank": N_("Rank/grade (pangkat/golongan)"),
     "village": N_("Village (kelurahan/desa)"),
     "district": N_("District (kecamatan)"),
     "regency": N_("Regency/city (kabupaten/kota)"),
@@ -33,25 +37,43 @@ FIELDS: dict[str, str] = {
 IGNORED = ""
 
 _ALIASES: dict[str, tuple[str, ...]] = {
-    "name": ("nama", "namalengkap", "namapeserta", "name", "fullname"),
+    "name": ("nama", "namalengkap", "namapeserta", "namalengkapdangelar", "namadangelar",
+             "namalengkapbesertagelar", "namagelar", "name", "fullname", "participantname"),
     "nik": ("nik", "noktp", "nomorktp", "ktp", "niknoktp", "nomorindukkependudukan"),
     "gender": ("jeniskelamin", "jk", "lp", "kelamin", "gender", "sex"),
     "phone": ("nohp", "hp", "nomorhp", "nohpwa", "nowa", "nomorwa", "wa", "whatsapp",
               "nowhatsapp", "telepon", "telp", "notelp", "notelepon", "nomortelepon",
-              "handphone", "nohandphone", "phone", "phonenumber", "mobile"),
+              "handphone", "nohandphone", "phone", "phonenumber", "mobile",
+              "nomorhpwa", "hpwa", "nohpwhatsapp", "notelphp", "notelpwa", "telphp",
+              "kontak", "nokontak", "phonewhatsapp", "phonewa", "whatsappnumber",
+              "mobilephone", "mobilenumber"),
     "email": ("email", "alamatemail", "surel"),
     "category": ("kategori", "kategoripeserta", "kelompok", "category"),
     "institution": ("instansi", "asalinstansi", "instansiasal", "lembaga", "unitkerja",
-                    "institution"),
-    "position": ("jabatan", "position"),
+                    "instansiopd", "opd", "asalopd", "instansiunitkerja", "satuankerja",
+                    "satker", "asalinstansiopd", "perangkatdaerah", "institution",
+                    "institutionagency", "agency", "office", "organisation",
+                    "organization"),
+    "position": ("jabatan", "jabatanpeserta", "position", "jobtitle"),
+    "nip": ("nip", "nomorindukpegawai", "nipnrp"),
+    "rank": ("pangkatgolongan", "pangkatgol", "pangkat", "golongan", "gol",
+             "pangkatgolonganruang", "pangkatgolruang", "golonganruang", "golruang",
+             "rankgrade", "rank", "grade"),
     "village": ("kelurahan", "desa", "kelurahandesa", "desakelurahan", "keldesa",
                 "village"),
     "district": ("kecamatan", "kec", "district"),
-    "regency": ("kabupatenkota", "kabkota", "kabupaten", "kota", "kab", "regency", "city"),
+    "regency": ("kabupatenkota", "kabkota", "kabupaten", "kota", "kab", "asalkabkota",
+                "asalkabupatenkota", "asalkabupaten", "asalkota", "kabkot", "asalkabkot",
+                "regency", "city", "regencycity", "cityregency"),
     "province": ("provinsi", "prov", "province"),
     "kampung_kb": ("kampungkb", "namakampungkb"),
-    IGNORED: ("no", "nomor", "nourut", "number"),
+    IGNORED: ("no", "nomor", "nourut", "number", "nomorurut"),
 }
+# Headers that name a field only when no other column does: in a provincial office's
+# sheet "Unsur" is the participant group (Bappeda, Dinas Kesehatan, ...), but beside a
+# "Kategori" column it is something else, for the committee to decide.
+_SECONDARY: dict[str, str] = {"unsur": "category", "unsurpeserta": "category",
+                              "asalunsur": "category"}
 _LOOKUP: dict[str, str] = {alias: field for field, aliases in _ALIASES.items()
                            for alias in aliases}
 _NOT_ALNUM = re.compile(r"[\W_]+")
@@ -109,17 +131,52 @@ def field_for_header(header: str) -> str | None:
     if not key:
         # A blank header has nothing to match and nothing to show on the mapping page.
         return IGNORED
-    return _LOOKUP.get(key)
+    found = _LOOKUP.get(key)
+    return found if found is not None else _SECONDARY.get(key)
 
 
 def match_headers(headers: Sequence[str]) -> ColumnMapping:
     """Recognise each header; never refuses (the mapping page may still fix things)."""
     found = [field_for_header(h) for h in headers]
+    primary = {_LOOKUP.get(normalise_header(h)) for h in headers}
+    for index, header in enumerate(headers):
+        secondary = _SECONDARY.get(normalise_header(header))
+        if secondary is not None and secondary in primary:
+            found[index] = None  # "Unsur" beside "Kategori": the committee decides
     return ColumnMapping(
         headers=tuple(headers),
         fields=tuple(f or None for f in found),
         unrecognised=tuple(h for h, f in zip(headers, found, strict=True) if f is None),
     )
+
+
+def signature(headers: Sequence[str]) -> str:
+    """What makes two uploads one sheet layout: their normalised headers, in order.
+
+    Hashed, so an organization's remembered layouts are found by one short key; "No. HP"
+    and "NO HP" are one layout, a column moved or added is another."""
+    text = "\x1f".join(normalise_header(h) for h in headers)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def header_rank(cells: Sequence[str], overrides: Mapping[str, str] | None = None,
+                known: AbstractSet[str] = frozenset()) -> tuple[int, int, int]:
+    """How much a row looks like the header row: (a layout this organization mapped
+    before, it has a name column, how many cells name a field or the row counter).
+
+    Title rows ("DAFTAR PESERTA WORKSHOP ...", the office, a date) name nothing; the
+    header row names several fields, the name among them; data rows name none."""
+    chosen = overrides or {}
+    has_name, matches = 0, 0
+    for cell in cells:
+        if not normalise_header(cell):
+            continue
+        field = chosen.get(cell) if cell in chosen else field_for_header(cell)
+        if field is not None:
+            matches += 1
+            has_name |= field == "name"
+    is_known = int(bool(known) and signature(cells) in known)
+    return is_known, has_name, matches
 
 
 def apply_mapping(auto: ColumnMapping, overrides: Mapping[str, str]) -> ColumnMapping:

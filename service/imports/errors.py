@@ -101,3 +101,12 @@ class ReadTooLong(ImportRefused):
                             "than a participant list needs, so it was stopped. Save only the "
                             "participant list, without other sheets or formatting, and "
                             "upload it again."), params={"seconds": f"{seconds:g}"})
+
+
+class HeaderRowNotFound(ImportRefused):
+    code, status = "header_row_not_found", 422
+
+    def __init__(self, row: int, limit: int) -> None:
+        super().__init__(N_("Row {row} is empty or lies below the first {limit} filled rows, "
+                            "so it cannot be the row with the column names. Choose another "
+                            "row."), params={"row": row, "limit": limit})

@@ -6,24 +6,30 @@ damaged, too heavy to read (cells, CPU seconds: `Budget`). No other exception es
 `read_table`, whatever the bytes are.
 
 The header row is found first and handed to the caller's check, which may refuse the
-file (a missing name column) before any row under it is parsed.
+file (a missing name column) before any row under it is parsed. Offices put a title block
+above it (the event, the office, a date, merged cells, empty rows), so the header is the
+row among the first few that names fields best (`header_rank`), or the row the committee
+picked; a row numbering the columns "1 2 3 4 5" under it is skipped.
 """
 
 import csv
 import io
+import itertools
 import math
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import PurePath
 
 from service.i18n import N_
 from service.imports.budget import MAX_CELLS, MAX_SECONDS, Budget
+from service.imports.columns import header_rank
 from service.imports.errors import (
     EmptyFile,
     FileTooLarge,
+    HeaderRowNotFound,
     ImportRefused,
     SuspiciousArchive,
     TooManyRows,
@@ -42,6 +48,7 @@ RATIO_CHECK_FROM_BYTES = 1024 * 1024
 MAX_COLUMNS = 200
 EXCEL_MAX_ROWS = 1_048_576
 _SNIFF_CHARS = 8192
+_SNIFF_LINES = 200  # lines read to find the delimiter; never the whole file
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -51,6 +58,11 @@ _UTF8_BOM = b"\xef\xbb\xbf"
 _NEVER_IN_TEXT = "\x1f"
 # A CSV's rows are charged to the budget in groups (a clock read per row would cost more).
 _CHARGE_EVERY_ROWS = 500
+# The header row is looked for among this many non-empty rows: a title block is a handful.
+HEADER_SEARCH_ROWS = 30
+# A whole number this long in a numeric cell may be a NIK, NIP or phone that Excel
+# stored as a number: its position is kept so the check can say what Excel did to it.
+_LONG_NUMBER = 10**8
 
 
 @dataclass
@@ -58,18 +70,32 @@ class Table:
     headers: list[str]
     # (row number as Excel shows it, one string per header)
     rows: list[tuple[int, list[str]]]
+    # The header's row number as Excel shows it.
+    header_row: int = 1
+    # The first non-empty rows (number, cells), to let the committee pick the header.
+    leading: list[tuple[int, list[str]]] = field(default_factory=list)
+    # (row number, column index) of long whole numbers that were numeric cells.
+    numeric: set[tuple[int, int]] = field(default_factory=set)
+    # A row numbering the columns ("1 2 3 4 5") under the header, skipped.
+    numbering_row: int | None = None
 
 
 HeaderCheck = Callable[[list[str]], object]
+# How much a row looks like the header: the highest wins, the earliest among equals.
+HeaderRank = Callable[[list[str]], tuple[int, int, int]]
 
 
 def read_table(content: bytes, filename: str, *, max_bytes: int, max_rows: int,
                check_header: HeaderCheck | None = None, max_cells: int = MAX_CELLS,
-               max_seconds: float = MAX_SECONDS) -> Table:
+               max_seconds: float = MAX_SECONDS, header_row: int | None = None,
+               rank_header: HeaderRank = header_rank) -> Table:
     """Read the first sheet of an .xlsx, or a .csv, refusing anything unsafe or unreadable.
 
-    `check_header` gets the header cells as soon as they are read, and refuses the file by
-    raising an ImportRefused; at most `max_cells` cells and `max_seconds` of CPU are spent."""
+    The header is the row numbered `header_row` when given, else the best by `rank_header`
+    among the first HEADER_SEARCH_ROWS non-empty rows. `check_header` gets the header cells
+    as soon as they are read, and refuses the file by raising an ImportRefused; at most
+    `max_cells` cells and `max_seconds` of CPU are spent."""
+    find = _HeaderFinder(rank_header, header_row)
     if len(content) > max_bytes:
         raise FileTooLarge(len(content), max_bytes)
     if not content:
@@ -82,9 +108,9 @@ def read_table(content: bytes, filename: str, *, max_bytes: int, max_rows: int,
             # The list may well sit on a later tab; say which one is read.
             return _build_table(_xlsx_rows(content, budget), max_rows, N_(
                 "The first sheet of this workbook is empty. Put the participant list on the "
-                "first sheet, with the column names in its first row."), check_header)
-        return _build_table(_csv_rows(content, budget), max_rows, EmptyFile.message,
-                            check_header)
+                "first sheet, with the column names in its first row."), check_header, find)
+        return _build_table(_csv_rows(content, budget, rank_header), max_rows,
+                            EmptyFile.message, check_header, find)
     except ImportRefused:
         raise
     except Exception as exc:  # noqa: BLE001
@@ -204,9 +230,11 @@ def _float_text(value: float) -> str:
 
 # --- csv --------------------------------------------------------------------------------
 
-def _csv_rows(content: bytes, budget: Budget) -> Iterator[tuple[int, Sequence[object]]]:
+def _csv_rows(content: bytes, budget: Budget, rank_header: HeaderRank = header_rank
+              ) -> Iterator[tuple[int, Sequence[object]]]:
     text = _decode(content)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text))
+    reader = csv.reader(io.StringIO(text, newline=""),
+                        delimiter=_sniff_delimiter(text, rank_header))
     # Excel counts records, not lines: a quoted cell with a line break stays on one row.
     cells = 0
     for number, row in enumerate(reader, start=1):
@@ -227,62 +255,149 @@ def _decode(content: bytes) -> str:
         return content.decode("cp1252")
 
 
-def _sniff_delimiter(text: str) -> str:
+def _sniff_delimiter(text: str, rank_header: HeaderRank = header_rank) -> str:
     """Comma, or semicolon where Excel's list separator is one (Indonesian locale settings).
 
-    Counted on the first non-empty line, the header, outside quotes. A header with
-    neither has one column, so nothing may split its cells: "Nur, S.Pd." written by a
-    semicolon Excel is one name, not "Nur" and a stray cell.
+    Counted on the first non-empty line outside quotes: the header, or the title Excel
+    wrote with the row's empty cells after it ("DAFTAR PESERTA;;;;;"). A first line with
+    neither is one column, so nothing may split its cells ("Nur, S.Pd." written by a
+    semicolon Excel is one name, not "Nur" and a stray cell), unless it is a title typed
+    without them and a later line, split, is plainly a header row.
     """
-    for line in io.StringIO(text):
-        if line.strip():
-            unquoted = line.split('"')[::2]
-            commas = sum(part.count(",") for part in unquoted)
-            semicolons = sum(part.count(";") for part in unquoted)
-            if commas == semicolons == 0:
-                return _NEVER_IN_TEXT
-            return ";" if semicolons > commas else ","
-    return ","
+    lines = [line for line in itertools.islice(io.StringIO(text), _SNIFF_LINES)
+             if line.strip()]
+    if not lines:
+        return ","
+    commas, semicolons = _delimiters(lines[0])
+    if commas or semicolons:
+        return ";" if semicolons > commas else ","
+    for line in lines[1:HEADER_SEARCH_ROWS]:
+        commas, semicolons = _delimiters(line)
+        delimiter = ";" if semicolons > commas else ","
+        if (commas or semicolons) and rank_header(next(csv.reader([line], delimiter=delimiter),
+                                                       []))[1:] >= (1, 2):
+            return delimiter
+    return _NEVER_IN_TEXT
+
+
+def _delimiters(line: str) -> tuple[int, int]:
+    """Commas and semicolons outside quotes."""
+    unquoted = line.split('"')[::2]
+    return (sum(part.count(",") for part in unquoted),
+            sum(part.count(";") for part in unquoted))
 
 
 # --- shared -----------------------------------------------------------------------------
 
-def _header_row(rows: Iterator[tuple[int, Sequence[object]]]) -> list[str] | None:
-    """The header cells, read from `rows` up to the header row and no further: the first
-    non-empty row. None when every row is empty. (Where to look for the header is decided
-    here and only here.)"""
-    for _number, values in rows:
-        headers = _header_cells(values)
-        if headers is not None:
-            return headers
-    return None
+Rows = Iterator[tuple[int, Sequence[object]]]
+
+
+@dataclass
+class _HeaderFinder:
+    """Where the header row is (decided here and only here): the row the committee picked,
+    else the first row that plainly is one (a name column and another known header, or a
+    layout mapped before), else the row among the first HEADER_SEARCH_ROWS non-empty ones
+    that ranks highest. When no row names two fields, the first row about as wide as the
+    widest (four fifths): a title has a cell or two, the header at least as many as the
+    data under it.
+    Reading stops at the header, so the caller's check still comes before the rows."""
+
+    rank: HeaderRank
+    chosen: int | None = None
+
+    def find(self, rows: Rows) -> tuple[int, list[str], list[tuple[int, list[str]]],
+                                          list[tuple[int, Sequence[object]]]]:
+        """(header's row number, its cells, the rows up to it, the rows read after it).
+
+        Reads at most HEADER_SEARCH_ROWS non-empty rows; raises EmptyFile when every row
+        is empty and HeaderRowNotFound for a chosen row that is empty or further down.
+        """
+        seen: list[tuple[int, Sequence[object], list[str]]] = []
+        for number, values in rows:
+            cells = _header_cells(values)
+            if cells is None:
+                continue
+            seen.append((number, values, cells))
+            if len(seen) >= HEADER_SEARCH_ROWS:
+                break
+            if self.chosen is not None:
+                if number >= self.chosen:
+                    break
+            elif self._plain(cells):
+                break
+        if not seen:
+            raise EmptyFile()
+        at = self._pick(seen)
+        leading = [(number, cells) for number, _values, cells in seen[:at + 1]]
+        return seen[at][0], seen[at][2], leading, [(n, v) for n, v, _ in seen[at + 1:]]
+
+    def _plain(self, cells: list[str]) -> bool:
+        known, has_name, matches = self.rank(cells)[:3]
+        return bool(known) or (bool(has_name) and matches >= 2)
+
+    def _pick(self, seen: list[tuple[int, Sequence[object], list[str]]]) -> int:
+        if self.chosen is not None:
+            for at, (number, _values, _cells) in enumerate(seen):
+                if number == self.chosen:
+                    return at
+            raise HeaderRowNotFound(self.chosen, HEADER_SEARCH_ROWS)
+        ranks = [self.rank(cells) for _n, _v, cells in seen]
+        best = max(ranks)
+        # One known word proves little: a data cell may read "Kampung KB" too.
+        if best[0] or best[1] or best[2] >= 2:
+            return ranks.index(best)
+        widths = [sum(1 for c in cells if c) for _n, _v, cells in seen]
+        return next(at for at, w in enumerate(widths) if 5 * w >= 4 * max(widths))
 
 
 def _build_table(rows: Iterable[tuple[int, Sequence[object]]], max_rows: int,
-                 empty_message: str, check_header: HeaderCheck | None = None) -> Table:
-    """Header (see _header_row), checked before anything else is read; data = later
-    non-empty rows, at most max_rows of them."""
+                 empty_message: str, check_header: HeaderCheck | None = None,
+                 find: _HeaderFinder | None = None) -> Table:
+    """Header (see _HeaderFinder), checked before anything else is read; data = later
+    non-empty rows, at most max_rows of them; rows above the header are never data."""
     rows = iter(rows)
-    headers = _header_row(rows)
-    if headers is None:
-        raise EmptyFile(empty_message)
+    try:
+        header_row, headers, leading, after = (find or _HeaderFinder(header_rank)).find(rows)
+    except EmptyFile:
+        raise EmptyFile(empty_message) from None
     if check_header is not None:
         check_header(headers)
-    data: list[tuple[int, list[str]]] = []
-    for number, values in rows:
+    table = Table(headers=headers, rows=[], header_row=header_row, leading=leading)
+    width = len(headers)
+    first = True
+    for number, values in itertools.chain(after, rows):
         # Only cells under a header are read: others cannot be imported, and converting
         # openpyxl's padding for every row would cost more than the rest of the read.
-        cells = [cell_text(v) for v in values[:len(headers)]]
+        cells = [cell_text(v) for v in values[:width]]
         if _is_empty(cells):
             continue
-        if len(data) >= max_rows:
+        if first and _is_numbering(cells):
+            table.numbering_row = number
+            first = False
+            continue
+        first = False
+        if len(table.rows) >= max_rows:
             # Stop at the first row over the limit rather than read the rest.
             raise TooManyRows(max_rows)
-        cells.extend([""] * (len(headers) - len(cells)))
-        data.append((number, cells))
-    if not data:
+        cells.extend([""] * (width - len(cells)))
+        table.rows.append((number, cells))
+        for index, value in enumerate(values[:width]):
+            if (isinstance(value, int | float) and not isinstance(value, bool)
+                    and abs(value) >= _LONG_NUMBER):
+                table.numeric.add((number, index))
+    if not table.rows:
         raise EmptyFile(N_("The file has a header row but no participant rows below it."))
-    return Table(headers=headers, rows=data)
+    # The rows a committee may pick the header from: those above it and the first below.
+    table.leading += table.rows[:max(0, HEADER_SEARCH_ROWS - len(leading))]
+    return table
+
+
+def _is_numbering(cells: Sequence[str]) -> bool:
+    """A row that numbers the columns under the header, as government sheets do:
+    "1 2 3 4 5" or "(1) (2) (3)", empty cells (merged ones) allowed between."""
+    numbers = [c.strip().strip("().[] ") for c in cells if c.strip()]
+    return (len(numbers) >= 2 and all(n.isascii() and n.isdigit() for n in numbers)
+            and [int(n) for n in numbers] == list(range(1, len(numbers) + 1)))
 
 
 def _is_empty(cells: Sequence[str]) -> bool:

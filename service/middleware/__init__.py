@@ -1,15 +1,18 @@
 """The ASGI middleware every request crosses, outermost first, each a plain ASGI callable
 (never BaseHTTPMiddleware, which costs a task and a stream per request):
 
-1. front.FrontDoor: locale, body limit, security headers, Secure cookies.
-2. checkin_lane.CheckinLane: the door's common scan, answered before routing.
-3. admission.DbAdmissionMiddleware: at most pool-size requests at the database, each
+1. checkin_lane.CheckinLane: the door's common scan, answered before anything else runs
+   (with the security headers the front door would add).
+2. FastAPI's outer layers (the 500 handler, its telemetry and body limit).
+3. front.FrontDoor: locale, body limit, security headers, Secure cookies.
+4. admission.DbAdmissionMiddleware: at most pool-size requests at the database, each
    admitted once its body has arrived.
 
-Then FastAPI's own (exception handlers) and its routing.
+Then FastAPI's exception handlers and its routing.
 """
 
 from fastapi import FastAPI
+from starlette.types import ASGIApp
 
 from service.middleware.admission import DbAdmissionMiddleware
 from service.middleware.checkin_lane import CheckinLane
@@ -35,11 +38,19 @@ def install(app: FastAPI, settings: Settings, *, checkin_lane: bool = True) -> N
     # add_middleware wraps: the last added is the outermost.
     app.add_middleware(DbAdmissionMiddleware,
                        limit=settings.db_pool_size + settings.db_max_overflow)
-    if checkin_lane:
-        # Outside the admission gate: the lane has its own connections.
-        app.add_middleware(CheckinLane, database_url=settings.database_url,
-                           connections=settings.checkin_lane_connections,
-                           session_cookie=settings.session_cookie,
-                           token_cache_seconds=settings.token_cache_seconds)
     app.add_middleware(FrontDoor, max_bytes=settings.max_body_bytes,
                        secure_cookies=settings.secure_cookies, overrides=overrides)
+    if checkin_lane:
+        # Around the whole stack FastAPI builds (its 500 handler included, which
+        # add_middleware cannot reach): a check-in the lane answers crosses nothing else,
+        # and one it hands on crosses everything. Outside the admission gate too: the
+        # lane has its own connections.
+        build = app.build_middleware_stack
+
+        def build_with_lane() -> ASGIApp:
+            return CheckinLane(build(), database_url=settings.database_url,
+                               connections=settings.checkin_lane_connections,
+                               session_cookie=settings.session_cookie,
+                               token_cache_seconds=settings.token_cache_seconds)
+
+        app.build_middleware_stack = build_with_lane  # type: ignore[method-assign]

@@ -32,11 +32,16 @@ class User(SQLModel, table=True):
     # A scanner login may be limited to one training, and revoked with is_active.
     training_id: int | None = Field(default=None, foreign_key="training.id", index=True)
     is_active: bool = Field(default=True)
+    # Sets up new offices on /offices (made only by `bimtek create-admin --superuser`);
+    # otherwise an ordinary account of its own organization, never an admin of another's.
+    is_superuser: bool = Field(default=False)
     created_at: datetime = created_at_field()
 
 
 class AuthToken(SQLModel, table=True):
-    """A browser session (kind=session) or an API bearer token (kind=api).
+    """A browser session (kind=session), an API bearer token (kind=api), or a one-time
+    link: a door phone's sign-in (kind=setup), a password reset (kind=reset) or a new
+    office's first admin setting a password (kind=welcome).
 
     Only the SHA-256 of the token is stored; the CSRF token of a browser session
     lives beside it so any app process can check it.

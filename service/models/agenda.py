@@ -42,6 +42,8 @@ class AgendaSession(SQLModel, table=True):
     kind: str = Field(default="material", max_length=20)
     jpl: int = Field(default=0)
     room_id: int | None = Field(default=None, foreign_key="room.id", index=True)
+    # A session held away from its day's place (a field visit): None keeps the day's.
+    venue_id: int | None = Field(default=None, foreign_key="venue.id", index=True)
     description: str | None = Field(default=None, max_length=2000)
     created_at: datetime = created_at_field()
 

@@ -1,5 +1,6 @@
-"""Check-ins (one per registration and day, or per session) and the scans that did not
-become one (repeats, and offline devices' conflicting scans)."""
+"""Check-ins (one per registration and day, or per session), the scans that did not
+become one (repeats, and offline devices' conflicting scans), and the committee's marks
+entered after the day from the signed daftar hadir."""
 
 from datetime import date, datetime
 
@@ -9,6 +10,10 @@ from sqlmodel import Field, SQLModel
 from service.models.base import created_at_field
 
 CHECKIN_METHODS = ("qr", "manual")
+# What a committee mark says about someone on a day (or at a session).
+MARK_STATUSES = ("present", "absent", "excused")
+# Why an excused person was away: izin (leave: asked beforehand) or sakit (sick).
+EXCUSES = ("leave", "sick")
 
 
 class CheckIn(SQLModel, table=True):
@@ -58,3 +63,34 @@ class Scan(SQLModel, table=True):
     user_id: int | None = Field(default=None, foreign_key="user.id")
     method: str = Field(default="qr", max_length=10)
     offline: bool = Field(default=False)
+
+
+class AttendanceMark(SQLModel, table=True):
+    """The committee's word on one person on one day of their batch (slot 0), or at one
+    session (slot = the session id) in per-session mode: present, absent, or excused
+    (izin or sakit) with a reason, entered after the day from the signed daftar hadir.
+
+    Rows are only added, never changed: for a (registration, day, slot) the newest row
+    decides, over the door's check-in either way (an absent mark undoes a scan made by
+    mistake, a present mark adds someone whose scan was missed); the older rows are the
+    history (who changed what, when, and why). The check-ins themselves stay untouched:
+    they are the door's log."""
+
+    __tablename__ = "attendance_mark"
+    __table_args__ = (Index("ix_attendance_mark_batch_day", "batch_id", "day", "id"),
+                      Index("ix_attendance_mark_registration", "registration_id", "day",
+                            "slot"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    registration_id: int = Field(foreign_key="registration.id", ondelete="CASCADE")
+    # The batch the mark was made for: a person moved to another batch starts afresh.
+    batch_id: int = Field(foreign_key="batch.id", ondelete="CASCADE")
+    day: date
+    slot: int = Field(default=0)
+    session_id: int | None = Field(default=None, foreign_key="agenda_session.id",
+                                   ondelete="CASCADE")
+    status: str = Field(max_length=10)  # present | absent | excused
+    excuse: str | None = Field(default=None, max_length=10)  # leave | sick, when excused
+    reason: str = Field(default="", max_length=500)
+    user_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    created_at: datetime = created_at_field()

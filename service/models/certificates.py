@@ -68,6 +68,12 @@ class CertificateTemplate(SQLModel, table=True):
     rule: str = Field(default="all_days", max_length=10)
     min_percent: int = Field(default=100)
     show_qr: bool = Field(default=True)
+    # The "Kategori ... — Angkatan ..." line under the training's title; some offices
+    # print neither (one category, one batch).
+    show_category_batch: bool = Field(default=True)
+    # The signatory (position 0-2) the place and date stand above; None: the last one,
+    # as Indonesian letters sign. Past the last signatory it is the last one.
+    place_date_signatory: int | None = Field(default=None)
     updated_at: datetime = created_at_field()
     updated_by: int | None = Field(default=None, foreign_key="user.id")
 

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, LargeBinary
+from sqlalchemy import DateTime, LargeBinary, Text
 from sqlmodel import Field, SQLModel
 
 from service.models.base import created_at_field
@@ -45,3 +45,6 @@ class ImportUpload(SQLModel, table=True):
     filename: str = Field(max_length=255)
     content: bytes = Field(sa_type=LargeBinary)
     created_at: datetime = created_at_field()
+    # JSON: the committee's corrections to the file's cells, {"row:column": "text"}, made
+    # on the preview page and applied on every check until the import.
+    corrections: str = Field(default="{}", sa_type=Text)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, time
 from typing import Any
 from xml.sax.saxutils import escape
@@ -79,6 +79,7 @@ class DayCount:
     day: date
     expected: int
     present: int
+    excused: int = 0  # away with izin or sakit: not present, counted apart
 
     @property
     def rate(self) -> float:
@@ -143,6 +144,19 @@ class SpeakerLine:
 
 
 @dataclass(frozen=True)
+class Signer:
+    """The signature block: place and date, and who signs (the head of office). Blank
+    name: a line to sign and write on; blank place or no date: the report's own."""
+
+    name: str = ""
+    nip: str = ""
+    position: str = ""  # default: "Kepala" + the organization
+    place: str = ""  # "Padang", printed before the date
+    signed_on: date | None = None
+    saved: bool = False  # set by the committee (else every value is a default)
+
+
+@dataclass(frozen=True)
 class ActivityReport:
     training_id: int
     organization: str
@@ -168,9 +182,11 @@ class ActivityReport:
     speakers: list[SpeakerLine]
     certificates_issued: int  # every certificate row, revoked ones included
     certificates_revoked: int
-    place: str  # for the signature block: the organization's city, else the venue's
-    report_date: date  # today where the training happens
+    place: str  # for the signature block (signer.place)
+    report_date: date  # the signature block's date (signer.signed_on)
     unassigned: int = 0  # confirmed without a batch (cannot be expected on any day)
+    # The signature block as the committee set it, with the defaults filled in.
+    signer: Signer = field(default_factory=Signer)
 
     @property
     def attended(self) -> int:
@@ -207,15 +223,6 @@ class ActivityReport:
         teaching = {a.batch for a in self.agenda if a.lines}
         return len(teaching) > 1 and set(speaker.batches) >= teaching
 
-
-
-@dataclass(frozen=True)
-class Signer:
-    """Who signs the report: the head of office. Blank name: a line to sign and write on."""
-
-    name: str = ""
-    nip: str = ""
-    position: str = ""  # default: "Kepala" + the organization
 
 
 # --- fonts -------------------------------------------------------------------------------
@@ -488,7 +495,9 @@ def _attendance(report: ActivityReport) -> list[Flowable]:
         first = len(rows)
         for i, d in enumerate(b.days, start=1):
             rows.append([_p(b.name) if i == 1 else "",
-                         _p(f"{_('Day {n}', n=i)} · {fmt_date(d.day, weekday=True)}"),
+                         _p(f"{_('Day {n}', n=i)} · {fmt_date(d.day, weekday=True)}"
+                            + (f" · {_('{n} excused (izin/sakit)', n=d.excused)}"
+                               if d.excused else "")),
                          _n(d.expected), _n(d.present), _p(fmt_percent(d.rate), _ST_NUM)])
         rows.append([_p(_("{batch}: attended / every day", batch=b.name), _ST_HEAD), "",
                      _n(b.registered),
@@ -621,10 +630,12 @@ def _certificates(report: ActivityReport) -> list[Flowable]:
 
 
 def _signature(report: ActivityReport, signer: Signer) -> Flowable:
-    place = f"{report.place}, " if report.place else ""
+    where = signer.place or report.place
+    place = f"{where}, " if where else ""
     position = signer.position or _("Head of {organization}", organization=report.organization)
     name = signer.name or "(" + "." * 48 + ")"
-    block: list[Flowable] = [_p(f"{place}{fmt_date(report.report_date)}", _ST_SIGN),
+    when = signer.signed_on or report.report_date
+    block: list[Flowable] = [_p(f"{place}{fmt_date(when)}", _ST_SIGN),
                              _p(position, _ST_SIGN), Spacer(1, 2.1 * cm),
                              _p(name, _ST_SIGN_NAME if signer.name else _ST_SIGN)]
     block.append(_p(f"NIP. {signer.nip}" if signer.nip else "NIP. " + "." * 36, _ST_SIGN))
@@ -643,7 +654,7 @@ def render_activity_report_pdf(report: ActivityReport, signer: Signer | None = N
         creator="Bimtek", invariant=1)
     story = [*_header(report), *_summary(report), *_attendance(report),
              *_breakdowns(report), *_agenda(report), *_certificates(report),
-             _signature(report, signer or Signer())]
+             _signature(report, signer or report.signer)]
     maker = functools.partial(
         NumberedCanvas, left=f"{_('Activity report')} · {report.title}",
         page_fmt=_("Page {page} of {total}"), font=_FONT, size=7.5, margin=_MARGIN)

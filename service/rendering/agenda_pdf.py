@@ -44,12 +44,14 @@ class AgendaRow:
     speakers: tuple[str, ...]  # display names with titles and institution
     room: str | None
     jpl: int  # JPL = 45-minute training hours
+    place: str | None = None  # the session's own place, when not the day's
 
 
 @dataclass(frozen=True)
 class AgendaDay:
     date: datetime.date
     rows: tuple[AgendaRow, ...]
+    place: str | None = None  # the day's own place (a field visit), when not the batch's
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,7 @@ _LABELS: dict[str, dict[str, Any]] = {
         "empty_day": "Belum ada sesi",
         "page": "Halaman {page} dari {total}",
         "venue": "Tempat: {venue}",
+        "day_place": "Tempat: {venue}",
         "time_sep": ".",  # Indonesian writes 08.00, not 08:00
         "weekdays": ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"),
         "months": (
@@ -91,6 +94,7 @@ _LABELS: dict[str, dict[str, Any]] = {
         "empty_day": "No sessions yet",
         "page": "Page {page} of {total}",
         "venue": "Venue: {venue}",
+        "day_place": "Venue: {venue}",
         "time_sep": ":",
         "weekdays": (
             "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
@@ -157,6 +161,8 @@ _ST_CELL_BREAK = _style("cellbreak", fontName=_FONT_ITALIC, alignment=TA_CENTER)
 _ST_HEAD = _style("head", fontName=_FONT_BOLD, alignment=TA_CENTER)
 _ST_TOTAL_LABEL = _style("totlabel", fontName=_FONT_BOLD, alignment=TA_RIGHT)
 _ST_TOTAL_NUM = _style("totnum", fontName=_FONT_BOLD, alignment=TA_CENTER)
+_ST_PLACE = _style("place", fontName=_FONT_BOLD, fontSize=9, leading=11.5, spaceAfter=4,
+                   textColor=colors.HexColor("#1f4e79"))
 _ST_EMPTY = _style("empty", fontName=_FONT_ITALIC, textColor=colors.HexColor("#555555"))
 _ST_GRAND = _style(
     "grand", fontName=_FONT_BOLD, fontSize=11, leading=14, alignment=TA_RIGHT, spaceBefore=12
@@ -251,7 +257,10 @@ def _day_table(day: AgendaDay, tz: str, lab: dict[str, Any]) -> Table:
             title = _p(row.title, _ST_CELL)
             jpl_cell = _p(str(row.jpl) if row.jpl > 0 else "\u2013", _ST_CELL_C)
         speakers = Paragraph("<br/>".join(escape(s) for s in row.speakers), _ST_CELL)
-        data.append([slot, title, speakers, _p(row.room or "", _ST_CELL_C), jpl_cell])
+        # A session away from the day's place names it above its room.
+        where = Paragraph("<br/>".join(escape(w) for w in (row.place, row.room) if w),
+                          _ST_CELL_C)
+        data.append([slot, title, speakers, where, jpl_cell])
 
     n = len(data)
     subtotal = sum(_row_jpl(r) for r in day.rows)
@@ -276,18 +285,20 @@ def _story(doc: AgendaDoc, lab: dict[str, Any]) -> list[Flowable]:
             f"{lab['day'].format(n=n)} \u2014 "
             f"{lab['weekdays'][day.date.weekday()]}, {_fmt_date(day.date, lab)}"
         )
-        head = Paragraph(escape(heading), _ST_DAY)
+        head: list[Flowable] = [Paragraph(escape(heading), _ST_DAY)]
+        if day.place:
+            head.append(_p(lab["day_place"].format(venue=day.place), _ST_PLACE))
         if not day.rows:
-            story.append(KeepTogether([head, Paragraph(escape(lab["empty_day"]), _ST_EMPTY)]))
+            story.append(KeepTogether([*head, Paragraph(escape(lab["empty_day"]), _ST_EMPTY)]))
             continue
         table = _day_table(day, doc.timezone_label, lab)
         _, table_h = table.wrap(_FRAME_W, _FRAME_H)
         if table_h + 2 * cm < _FRAME_H:
             # A day that fits on one page moves whole to the next page rather than splitting.
-            story.append(KeepTogether([head, table]))
+            story.append(KeepTogether([*head, table]))
         else:
             # A long day splits anyway; just never leave its heading alone at a page foot.
-            story += [CondPageBreak(_MIN_DAY_START), head, table]
+            story += [CondPageBreak(_MIN_DAY_START), *head, table]
     total = sum(_row_jpl(r) for day in doc.days for r in day.rows)
     story.append(Paragraph(escape(lab["grand_total"].format(n=total)), _ST_GRAND))
     return story

@@ -19,9 +19,9 @@ Layout of the built-in design (landscape; portrait stacks the same, taller)::
     ||              Participant Name, one line                ||
     ||                    sebagai peserta                     ||
     ||                  Training title, bold                  ||
-    ||              Kategori Kader IMP - Angkatan I           ||
+    ||              Kategori Kader IMP - Angkatan I           ||  (may be left out)
     ||        pada tanggal 12 - 14 September 2018 (30 JPL)    ||
-    ||  [QR]                              Padang, 14 Sep 2018 ||
+    ||  [QR]                              Padang, 14 Sep 2018 ||  (over any signatory)
     ||  scan to       Position            Position            ||
     ||  verify        (signature)         (signature)         ||
     ||  url           NAME                NAME                ||
@@ -219,7 +219,7 @@ class StaticPart:
     name_y: float
     name_size: float
     name_width: float
-    detail_ys: tuple[float, float]
+    detail_ys: tuple[float | None, float]  # None: the category and batch line is left out
     detail_size: float
     qr_x: float
     qr_y: float
@@ -250,6 +250,9 @@ class StaticText:
     background: str | None
     background_aspect: float
     show_qr: bool
+    show_category_batch: bool = True
+    # The signatory (0-based) the place and date stand above; -1 or past the last: the last.
+    place_date_over: int = -1
 
 
 def _frame(c: Canvas, g: Geometry) -> None:
@@ -311,10 +314,10 @@ _SIGN_H = 50.0  # room for the signature (image or wet ink)
 
 
 def _signatory_row(c: Canvas, blocks: tuple[SignatoryBlock, ...], centres: list[float],
-                   col_w: float, bottom: float, place_and_date: str) -> float:
+                   col_w: float, bottom: float, place_and_date: str, over: int = -1) -> float:
     """One row of signatory columns with their NIP lines at `bottom`; positions wrap
     the same number of lines in each column so signatures and names line up. Returns
-    the top of the row (place and date included, over the last column)."""
+    the top of the row (place and date included, over column `over`: -1 the last)."""
     fonts = c.fonts
     lead = _POS_SIZE * 1.25
     positions = [wrap(fonts.regular, s.position, _POS_SIZE, col_w - 14, 4) for s in blocks]
@@ -326,7 +329,7 @@ def _signatory_row(c: Canvas, blocks: tuple[SignatoryBlock, ...], centres: list[
     if place_and_date:
         top += lead + 2
         size, scale = fit_line(fonts.regular, place_and_date, _POS_SIZE, col_w - 6, 7.0)
-        c.text(REGULAR, size, centres[-1], top - _POS_SIZE, place_and_date, hscale=scale)
+        c.text(REGULAR, size, centres[over], top - _POS_SIZE, place_and_date, hscale=scale)
     for centre, s, lines in zip(centres, blocks, positions, strict=True):
         y = pos_bottom + lead * (pos_lines - 1)
         for line in lines:
@@ -360,12 +363,15 @@ def _signatories(c: Canvas, g: Geometry, st: StaticText, left: float,
     right = g.width - g.inner
     blocks = st.signatories
     n = len(blocks)
+    # Which column the place and date stand above: the committee's choice, else the last.
+    over = st.place_date_over if 0 <= st.place_date_over < n else n - 1
     if n == 3 and not g.landscape:
         third_w = 230.0
-        top = _signatory_row(c, blocks[2:], [g.width / 2], third_w, bottom, "")
+        top = _signatory_row(c, blocks[2:], [g.width / 2], third_w, bottom,
+                             st.place_and_date if over == 2 else "")
         col_w = (right - g.inner) / 2
         return _signatory_row(c, blocks[:2], [g.inner + col_w / 2, right - col_w / 2],
-                              col_w, top + 14, st.place_and_date)
+                              col_w, top + 14, st.place_and_date if over < 2 else "", over)
     area = right - left
     if n <= 1:
         col_w = min(area, 250.0 if g.landscape else 230.0)
@@ -373,7 +379,7 @@ def _signatories(c: Canvas, g: Geometry, st: StaticText, left: float,
     else:
         col_w = area / n
         centres = [left + col_w * (k + 0.5) for k in range(n)]
-    return _signatory_row(c, blocks, centres, col_w, bottom, st.place_and_date)
+    return _signatory_row(c, blocks, centres, col_w, bottom, st.place_and_date, over)
 
 
 def build_static(fonts: Fonts, g: Geometry, st: StaticText,
@@ -461,8 +467,9 @@ def build_static(fonts: Fonts, g: Geometry, st: StaticText,
         size, hs = fit_line(fonts.bold, line, train_size, text_w, 10)
         add(train_size * 0.75, 8 if k == 0 else 5, line_at(BOLD, size, line, NAVY, hs))
     detail_size = 12.0 * scale
-    add(detail_size * 0.75, 10, None, "detail1")
-    add(detail_size * 0.75, 6, None, "detail2")
+    if st.show_category_batch:
+        add(detail_size * 0.75, 10, None, "detail1")
+    add(detail_size * 0.75, 10 if not st.show_category_batch else 6, None, "detail2")
 
     bottom = block_top + 16
     natural = sum(r[0] + r[1] for r in rows)
@@ -482,7 +489,7 @@ def build_static(fonts: Fonts, g: Geometry, st: StaticText,
     return StaticPart(
         geometry=g, content=c.content(), used=c.used, images=images,
         number_y=slots["number"], name_y=slots["name"], name_size=name_size,
-        name_width=text_w, detail_ys=(slots["detail1"], slots["detail2"]),
+        name_width=text_w, detail_ys=(slots.get("detail1"), slots["detail2"]),
         detail_size=detail_size, qr_x=qr_x, qr_y=qr_y, url_y=url_y,
         url_width=_QR_COLUMN if st.signatories else 260,
     )
@@ -518,7 +525,7 @@ def person_content(c: Canvas, s: StaticPart, name: str, number: str, detail1: st
     size, scale = fit_line(fonts.bold, name, s.name_size, s.name_width, 16)
     c.text(BOLD, size, cx, s.name_y, name, colour=INK, hscale=scale)
     for y, line in zip(s.detail_ys, (detail1, detail2), strict=True):
-        if line:
+        if line and y is not None:
             size, scale = fit_line(fonts.regular, line, s.detail_size, s.name_width, 8)
             c.text(REGULAR, size, cx, y, line, hscale=scale)
     if qr is not None:

@@ -60,6 +60,8 @@ class CertificateDesign:
     signatories: tuple[Signatory, ...] = ()       # 0 to 3
     logo: bytes | None = None                     # organization logo PNG, optional
     show_qr: bool = True
+    show_category_batch: bool = True              # the "Kategori ... — Angkatan ..." line
+    place_date_signatory: int | None = None       # above this signatory (0-2); None: last
 
 
 @dataclass(frozen=True)
@@ -132,7 +134,9 @@ class _Renderer:
             logo=logo, logo_aspect=images["Logo"].aspect if logo else 1.0,
             background=background,
             background_aspect=images["Bg"].aspect if background else 1.0,
-            show_qr=design.show_qr)
+            show_qr=design.show_qr, show_category_batch=design.show_category_batch,
+            place_date_over=-1 if design.place_date_signatory is None
+            else design.place_date_signatory)
         self.static = layout.build_static(self.fonts, self.geometry, text, images)
         self.title = text.training_title or text.title
         self.form = self._form_stream()

@@ -59,6 +59,12 @@ def _columns(category: str) -> list[TemplateColumn]:
                        "Instansi, lembaga atau unit kerja asal peserta."),
         TemplateColumn("Jabatan", 22, "Kader BKB", False,
                        "Jabatan atau peran peserta di instansinya."),
+        # A cadre has no NIP: the example leaves these two empty, as most rows will.
+        TemplateColumn("NIP", 22, "", False,
+                       "18 digit Nomor Induk Pegawai, untuk peserta ASN. Kolom ini berformat "
+                       "teks agar Excel tidak membulatkan angkanya.", as_text=True),
+        TemplateColumn("Pangkat/Golongan", 22, "", False,
+                       "Pangkat dan golongan peserta ASN, misalnya Penata Muda (III/a)."),
         TemplateColumn("Kelurahan/Desa", 22, "Air Tawar Barat", False,
                        "Kelurahan atau desa tempat peserta bertugas."),
         TemplateColumn("Kecamatan", 20, "Padang Utara", False, "Kecamatan."),

@@ -52,6 +52,11 @@ class TicketCard:
     code: str  # the QR text (a signed ticket code)
     ticket_url: str  # short URL printed under the QR, e.g. "127.0.0.1:8000/t/AbC..."
     category: str | None
+    # Under the name: kabupaten/kota (or kecamatan) and jabatan, e.g. "Kabupaten Ogan Ilir ·
+    # Kepala Bidang".
+    subtitle: str | None = None
+    # Days held somewhere else than the venue: ("HARI KE-3 · 14/9", "Kampung KB Seroja").
+    day_places: tuple[tuple[str, str], ...] = ()
 
 
 LABEL_BATCH = "ANGKATAN"
@@ -91,6 +96,7 @@ _NAME_MAX, _NAME_MIN = 14.0, 4.0
 _LABEL_SIZE = 5.5
 _VALUE_SIZE = 8.0
 _CATEGORY_SIZE = 8.0
+_SUBTITLE_SIZE = 7.0
 _NOTE_SIZE = 6.5
 _URL_SIZE = 6.5
 _URL_MIN = 5.0
@@ -181,12 +187,25 @@ def _draw_name(c: Canvas, name: str, left: float, rule_y: float) -> float:
     return baseline - _DESCENT * _NAME_MAX
 
 
-def _draw_field(c: Canvas, label: str, value: str, left: float, top: float) -> float:
+def _draw_subtitle(c: Canvas, text: str | None, left: float, top: float) -> float:
+    """Jabatan and region under the name, one muted line; returns the y below it."""
+    line = _clean(text)
+    if not line:
+        return top
+    c.setFillColor(_MUTED)
+    size = _SUBTITLE_SIZE
+    # Only as wide as the text column: the QR's quiet zone starts right under the name.
+    return _draw_lines(c, [clip(line, _FONT, size, _TEXT_W)], _FONT, size, left, top,
+                       size) - 1.5
+
+
+def _draw_field(c: Canvas, label: str, value: str, left: float, top: float,
+                max_lines: int = 2) -> float:
     """A small grey label over its value (up to two lines); returns the bottom."""
     c.setFillColor(_MUTED)
     bottom = _draw_lines(c, [label], _FONT, _LABEL_SIZE, left, top, _LABEL_SIZE)
     c.setFillColor(_INK)
-    lines = _wrap(value, _FONT, _VALUE_SIZE, _TEXT_W, 2)
+    lines = _wrap(value, _FONT, _VALUE_SIZE, _TEXT_W, max_lines)
     return _draw_lines(c, lines, _FONT, _VALUE_SIZE, left, bottom - 1.2, _VALUE_SIZE * 1.2)
 
 
@@ -199,12 +218,15 @@ def _draw_details(c: Canvas, card: TicketCard, left: float, top: float, bottom: 
         c.setFillColor(_ACCENT)
         line = clip(category, _FONT_BOLD, _CATEGORY_SIZE, _TEXT_W)
         y = _draw_lines(c, [line], _FONT_BOLD, _CATEGORY_SIZE, left, y, _CATEGORY_SIZE) - 4
-    fields = [(LABEL_BATCH, card.batch_name), (LABEL_DATES, card.dates),
-              (LABEL_VENUE, card.venue)]
-    for label, value in fields:
+    # A day held elsewhere (a field visit) keeps its two lines and shortens the other
+    # fields to one each, so everything stays clear of the instruction at the bottom.
+    lines = 1 if card.day_places else 2
+    fields = [(LABEL_BATCH, card.batch_name, lines), (LABEL_DATES, card.dates, lines),
+              (LABEL_VENUE, card.venue, lines), *((k, v, 2) for k, v in card.day_places)]
+    for label, value, most in fields:
         text = _clean(value)
         if text:
-            y = _draw_field(c, label, text, left, y) - 3.5
+            y = _draw_field(c, label, text, left, y, most) - (2.5 if card.day_places else 3.5)
     c.setFillColor(_MUTED)
     note = _wrap(INSTRUCTION, _FONT_ITALIC, _NOTE_SIZE, _TEXT_W, 2)
     leading = _NOTE_SIZE * 1.2
@@ -244,7 +266,7 @@ def _draw_card(c: Canvas, card: TicketCard, x: float, y: float) -> None:
     left, right = x + _PAD, x + _CARD_W - _PAD
     top, bottom = y + _CARD_H - _PAD, y + _PAD
     rule_y = _draw_header(c, card, left, top)
-    below_name = _draw_name(c, card.name, left, rule_y)
+    below_name = _draw_subtitle(c, card.subtitle, left, _draw_name(c, card.name, left, rule_y))
     _draw_details(c, card, left, below_name - 4, bottom)
     _draw_qr_block(c, card, right, bottom)
 

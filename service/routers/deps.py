@@ -7,7 +7,7 @@ from fastapi import Depends, Query, Request
 from sqlmodel import Session
 
 from service.db import DB, SAFE_METHODS
-from service.errors import DomainError, Forbidden, Unauthorized
+from service.errors import DomainError, Forbidden, NotFound, Unauthorized
 from service.i18n import N_
 from service.middleware.headers import credentials
 from service.models import AuthToken, Batch, Training, User
@@ -56,6 +56,8 @@ class Viewer:
     name: str
     email: str
     role: str
+    # Sets up new offices (/offices): the top bar shows that page to it alone.
+    is_superuser: bool = False
 
 
 def page_session(request: Request, db: DB) -> tuple[User, AuthToken] | None:
@@ -65,7 +67,7 @@ def page_session(request: Request, db: DB) -> tuple[User, AuthToken] | None:
         request.state.csrf_token = found[1].csrf_token
         user = found[0]
         request.state.user = Viewer(id=user.id or 0, name=user.name, email=user.email,
-                                    role=user.role)
+                                    role=user.role, is_superuser=user.is_superuser)
     return found
 
 
@@ -150,8 +152,16 @@ def page_admin(user: Annotated[User, Depends(page_user)]) -> User:
     return _admin(user)
 
 
+def page_superuser(user: Annotated[User, Depends(page_user)]) -> User:
+    # A 404 rather than a 403: the page is not there for anyone else.
+    if not user.is_superuser:
+        raise NotFound()
+    return user
+
+
 ApiAdmin = Annotated[User, Depends(api_admin)]
 PageAdmin = Annotated[User, Depends(page_admin)]
+PageSuperuser = Annotated[User, Depends(page_superuser)]
 ApiPlanner = Annotated[User, Depends(api_planner)]
 PagePlanner = Annotated[User, Depends(page_planner)]
 

@@ -33,7 +33,7 @@ from service.rendering.ticket_cards_pdf import ticket_cards_pdf
 from service.routers.urls import public_base
 from service.services import rosters, ticket_delivery
 from service.services import training_clock as clock
-from service.services.certificate_documents import IssuedRow, named, people
+from service.services.certificates.documents import IssuedRow, named, people
 from service.services.rosters import Audience
 
 PDF = "application/pdf"
@@ -118,17 +118,19 @@ def roster_file(db: Session, training: Training, batch: Batch, fmt: str, audienc
     if render is None:
         raise NotFound()
     r = rosters.roster(db, training, batch)
-    data = render(rosters.sheet(r, audience, full_nik, today=clock.today(training)))
+    data = render(rosters.sheet(r, audience, full_nik, today=clock.today(training),
+                                printed=fmt == "pdf"))
     kind = "daftar-peserta-nik" if full_nik else "daftar-peserta"
     return file_response(data, MEDIA[fmt], rosters.filename(kind, batch, fmt),
                          attachment=fmt != "pdf")
 
 
 def attendance_sheet_file(db: Session, training: Training, batch: Batch,
-                          day: date | None) -> Response:
-    """The printed daftar hadir of a batch day (default: today, else its first day)."""
+                          day: date | None, grouped: bool = False) -> Response:
+    """The printed daftar hadir of a batch day (default: today, else its first day), one
+    list or (grouped) one section per region."""
     day = day or clock.default_day(batch, clock.today(training))
-    doc = rosters.attendance_sheet(rosters.roster(db, training, batch), day)
+    doc = rosters.attendance_sheet(rosters.roster(db, training, batch), day, grouped)
     return pdf(render_attendance_sheet_pdf(doc), rosters.filename("daftar-hadir", batch,
                                                                   "pdf", day))
 

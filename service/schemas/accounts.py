@@ -5,17 +5,20 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
-from service.schemas.common import Name, OptInt, SingleLine
+from service.schemas.common import Name, OptInt, OptShort, SingleLine
 
 Role = Literal["admin", "committee", "scanner"]
+
+
+Email = Annotated[str, StringConstraints(strip_whitespace=True, max_length=254,
+                                         pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"),
+                  SingleLine]
 
 
 class UserCreate(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    email: Annotated[str, StringConstraints(strip_whitespace=True, max_length=254,
-                                            pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"),
-                     SingleLine]
+    email: Email
     name: Name
     role: Role = "committee"
     # Length and strength are checked by services.passwords, which says what is wrong.
@@ -71,5 +74,33 @@ class PasswordChange(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     current_password: Annotated[str, StringConstraints(min_length=1, max_length=1024)]
+    # Length and strength are checked by services.passwords, which says what is wrong.
+    new_password: Annotated[str, StringConstraints(min_length=1, max_length=256)]
+
+
+class PasswordLinkRead(BaseModel):
+    """A one-time link to set a password: shown once, then only its hash is kept."""
+
+    user_id: int
+    url: str
+    expires_at: datetime
+
+
+class OfficeCreate(BaseModel):
+    """A new office (organization) and its first admin, who sets their own password."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    name: Name
+    city: OptShort = None
+    admin_name: Name
+    admin_email: Email
+
+
+class NewPassword(BaseModel):
+    """The form behind a reset or setup link."""
+
+    model_config = ConfigDict(extra="ignore")
+
     # Length and strength are checked by services.passwords, which says what is wrong.
     new_password: Annotated[str, StringConstraints(min_length=1, max_length=256)]

@@ -44,6 +44,11 @@ class TemplateUpdate(BaseModel):
     min_percent: int = Field(default=100, ge=1, le=100)
     show_qr: bool = True
     use_background: bool = True
+    # Print the "Kategori ... — Angkatan ..." line under the training's title.
+    show_category_batch: bool = True
+    # Place and date above this signatory (0-2, left to right); null: the last one.
+    place_date_signatory: Annotated[int | None, Field(ge=0, le=2),
+                                    BeforeValidator(_blank_to_none)] = None
     signatories: list[SignatoryIn] = Field(default_factory=list, max_length=3)
 
 
@@ -67,6 +72,8 @@ class TemplateRead(BaseModel):
     rule: str
     min_percent: int
     show_qr: bool
+    show_category_batch: bool
+    place_date_signatory: int | None
     has_background: bool
     background_name: str | None
     signatories: list[SignatoryRead]

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 from service.schemas.common import Id, OptInt, _blank_to_none
-from service.services.registrations import mask_nik
+from service.services.registrations import mask_nik, mask_nip
 
 if TYPE_CHECKING:
     from service.services.registrations import RegistrationRow
@@ -28,7 +28,9 @@ class RegistrationCreate(BaseModel):
     email: RawText = None
     category: RawText = None
     institution: RawText = None
-    position: RawText = None
+    position: RawText = None  # jabatan
+    rank: RawText = None  # pangkat/golongan
+    nip: RawText = None  # a civil servant's 18 digits (birth date and TMT checked)
     village: RawText = None
     district: RawText = None
     regency: RawText = None
@@ -71,6 +73,10 @@ class RegistrationRead(BaseModel):
     category: str | None
     institution: str | None
     position: str | None
+    rank: str | None = None
+    # A NIP is personal data like a NIK: its last 4 digits, whole only for admins.
+    nip_masked: str | None = None
+    nip: str | None = None
     village: str | None
     district: str | None
     regency: str | None
@@ -100,7 +106,9 @@ def registration_read(row: "RegistrationRow", base_url: str, full_nik: bool = Fa
         nik=person.nik if full_nik else None, gender=person.gender,
         phone=person.phone, email=person.email,
         category=row.category.name if row.category else None,
-        institution=person.institution, position=person.position, village=person.village,
+        institution=person.institution, position=person.position, rank=person.rank,
+        nip_masked=mask_nip(person.nip), nip=person.nip if full_nik else None,
+        village=person.village,
         district=person.district, regency=person.regency, kampung_kb=person.kampung_kb,
         source=reg.source, ticket_url=f"{base_url}/t/{reg.ticket_token}",
         created_at=reg.created_at, cancelled_at=reg.cancelled_at)

@@ -28,6 +28,8 @@ SessionKind = Literal["opening", "material", "field_visit", "break", "closing"]
 TimeZone = Literal["Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"]
 # "day": one check-in per day of the batch; "session": each session's start opens its own.
 CheckinMode = Literal["day", "session"]
+# The region a training's lists show and group by: kecamatan, or kabupaten/kota.
+RegionLevel = Literal["district", "regency"]
 _TZ_ALIASES = {"WIB": "Asia/Jakarta", "WITA": "Asia/Makassar", "WIT": "Asia/Jayapura"}
 
 
@@ -60,6 +62,7 @@ class TrainingCreate(Input):
     description: OptText = None
     categories: list[CategoryIn] = Field(default_factory=list, max_length=50)
     checkin_mode: CheckinMode = "day"
+    region_level: RegionLevel = "district"
 
 
 class TrainingUpdate(TrainingCreate):
@@ -84,8 +87,18 @@ class SessionCreate(Input):
     jpl: Annotated[int, Field(ge=0, le=24), BeforeValidator(_blank_to_zero)] = 0
     room: OptShort = None
     room_id: OptInt = None
+    # The session's own place (a field visit), by id or by name (created when new).
+    venue: OptName = None
+    venue_id: OptInt = None
     speaker_ids: list[Id] = Field(default_factory=list, max_length=20)
     description: OptText = None
+
+
+class DayPlace(Input):
+    """A batch day's own place, by id or by name; neither: the batch's venue again."""
+
+    venue: OptName = None
+    venue_id: OptInt = None
 
 
 class CopyAgenda(Input):
@@ -109,6 +122,15 @@ class VenueCreate(Input):
     rooms: list[Short] = Field(default_factory=list, max_length=100)
 
 
+class VenueUpdate(Input):
+    """A venue's name, address and city (its rooms are added one by one)."""
+
+    name: Name
+    address: OptText = None
+    # Printed beside the date of the activity report's signature block ("Padang, ...").
+    city: OptShort = None
+
+
 class RoomCreate(Input):
     name: Short
     capacity: Annotated[int | None, Field(ge=1, le=100_000), BeforeValidator(_blank_to_none)] = None
@@ -120,6 +142,14 @@ class CategoryRead(BaseModel):
     id: int
     name: str
     quota: int | None
+
+
+class DayPlaceRead(BaseModel):
+    """A day of the batch held away from its venue."""
+
+    date: date
+    venue_id: int
+    venue: str
 
 
 class BatchRead(BaseModel):
@@ -134,6 +164,7 @@ class BatchRead(BaseModel):
     venue_id: int | None
     venue: str | None
     total_jpl: int
+    places: list[DayPlaceRead] = Field(default_factory=list)
 
 
 class TrainingRead(BaseModel):
@@ -148,6 +179,7 @@ class TrainingRead(BaseModel):
     venue: str | None
     description: str | None
     checkin_mode: str
+    region_level: str
     categories: list[CategoryRead]
     batches: list[BatchRead]
 
@@ -173,6 +205,8 @@ class SessionRead(BaseModel):
     jpl: int
     room_id: int | None
     room: str | None
+    venue_id: int | None = None
+    venue: str | None = None
     description: str | None
     speaker_ids: list[int]
     speakers: list[SpeakerRead]
@@ -203,7 +237,8 @@ def session_read(item: "SessionItem") -> SessionRead:
     return SessionRead(
         id=s.id or 0, batch_id=s.batch_id, title=s.title, date=s.date, start_time=s.start_time,
         end_time=s.end_time, kind=s.kind, jpl=s.jpl, room_id=s.room_id,
-        room=item.room.name if item.room else None, description=s.description,
+        room=item.room.name if item.room else None, venue_id=s.venue_id,
+        venue=item.venue.name if item.venue else None, description=s.description,
         speaker_ids=[sp.id or 0 for sp in item.speakers],
         speakers=[speaker_read(sp) for sp in item.speakers])
 
@@ -213,7 +248,9 @@ def batch_read(info: "BatchInfo") -> BatchRead:
     return BatchRead(id=b.id or 0, training_id=b.training_id, name=b.name,
                      start_date=b.start_date, end_date=b.end_date, days=info.days,
                      capacity=b.capacity, confirmed=b.confirmed_count, venue_id=b.venue_id,
-                     venue=info.venue.name if info.venue else None, total_jpl=info.total_jpl)
+                     venue=info.venue.name if info.venue else None, total_jpl=info.total_jpl,
+                     places=[DayPlaceRead(date=d, venue_id=v.id or 0, venue=v.name)
+                             for d, v in sorted(info.day_venues.items())])
 
 
 def training_read(ov: "TrainingOverview") -> TrainingRead:
@@ -222,7 +259,7 @@ def training_read(ov: "TrainingOverview") -> TrainingRead:
         id=t.id or 0, title=t.title, kind=t.kind, start_date=t.start_date, end_date=t.end_date,
         timezone=t.timezone, timezone_label=ov.timezone_label, venue_id=t.venue_id,
         venue=ov.venue.name if ov.venue else None, description=t.description,
-        checkin_mode=t.checkin_mode,
+        checkin_mode=t.checkin_mode, region_level=t.region_level,
         categories=[CategoryRead(id=c.id or 0, name=c.name, quota=c.quota)
                     for c in ov.categories],
         batches=[batch_read(b) for b in ov.batches])

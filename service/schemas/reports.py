@@ -2,10 +2,13 @@
 service builds and the PDF renderer reads)."""
 
 from datetime import date, time
+from datetime import date as _date
+from typing import Annotated
 
-from pydantic import BaseModel
+from pydantic import BaseModel, BeforeValidator, ConfigDict, StringConstraints
 
 from service.rendering import activity_report_pdf as ar
+from service.schemas.common import OptName, OptShort, SingleLine, _blank_to_none
 
 
 class ReportTraining(BaseModel):
@@ -44,6 +47,7 @@ class DayRead(BaseModel):
     expected: int
     present: int
     rate: float
+    excused: int = 0  # away with izin or sakit (not present)
 
 
 class BatchRead(BaseModel):
@@ -99,6 +103,34 @@ class Certificates(BaseModel):
     valid: int
 
 
+class SignatureRead(BaseModel):
+    """The signature block: what the committee set, defaults filled in (`saved`: set)."""
+
+    place: str
+    date: _date
+    signer_name: str
+    signer_position: str  # blank: "Kepala" and the organization is printed
+    signer_nip: str
+    saved: bool
+
+
+class SignatureUpdate(BaseModel):
+    """The committee's signature block for a training's report; a blank field takes its
+    default again (place: the venue's city; date: the training's last day; signer: the
+    certificate template's first signatory)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    place: OptShort = None
+    date: Annotated[_date | None, BeforeValidator(_blank_to_none)] = None
+    signer_name: OptName = None
+    signer_position: OptName = None
+    # Checked as a NIP (18 digits with a birth date and TMT) by the service.
+    signer_nip: Annotated[
+        Annotated[str, StringConstraints(strip_whitespace=True, max_length=40), SingleLine]
+        | None, BeforeValidator(_blank_to_none)] = None
+
+
 class ReportRead(BaseModel):
     training: ReportTraining
     organization: ReportOrganization
@@ -117,10 +149,12 @@ class ReportRead(BaseModel):
     certificates: Certificates
     place: str
     report_date: date
+    signature: SignatureRead
 
 
 def _day(d: ar.DayCount) -> DayRead:
-    return DayRead(day=d.day, expected=d.expected, present=d.present, rate=round(d.rate, 4))
+    return DayRead(day=d.day, expected=d.expected, present=d.present, rate=round(d.rate, 4),
+                   excused=d.excused)
 
 
 def _rows(rows: list[ar.Breakdown]) -> list[BreakdownRead]:
@@ -160,4 +194,10 @@ def report_read(r: ar.ActivityReport) -> ReportRead:
                               jpl=s.jpl, batches=s.batches) for s in r.speakers],
         certificates=Certificates(issued=r.certificates_issued,
                                   revoked=r.certificates_revoked, valid=r.certificates_valid),
-        place=r.place, report_date=r.report_date)
+        place=r.place, report_date=r.report_date, signature=signature_read(r.signer, r))
+
+
+def signature_read(s: ar.Signer, r: ar.ActivityReport) -> SignatureRead:
+    return SignatureRead(place=s.place or r.place, date=s.signed_on or r.report_date,
+                         signer_name=s.name, signer_position=s.position, signer_nip=s.nip,
+                         saved=s.saved)

@@ -9,6 +9,9 @@ from service.schemas.common import Id
 
 # How a roster shows NIK: the last 4 digits, or whole (admins only).
 NikMode = Literal["masked", "full"]
+# How a daftar hadir lists people: one list, or one section per region (the training's
+# kecamatan or kabupaten/kota), each numbered from 1.
+SheetGrouping = Literal["none", "region"]
 
 
 class RosterLinkCreate(BaseModel):
@@ -37,3 +40,6 @@ class RosterLinkSpeaker(BaseModel):
     sessions: list[RosterLinkSession]
     link_id: int | None
     link_expires_at: datetime | None
+    # Their latest link when it has run out: POST roster-links again reissues it.
+    expired_link_id: int | None = None
+    expired_at: datetime | None = None

@@ -8,8 +8,10 @@ them, as every renderer owns its input), which the page and the JSON API read to
 
 Definitions (the same everywhere the report is shown):
 - registered: confirmed registrations (waitlisted and cancelled are counted apart);
-- present on a day: checked in that day for the whole day (day mode), or at any session
-  of that day (per-session mode), on a day of the person's own batch;
+- present on a day: as service.services.presence says, on a day of the person's own
+  batch (checked in that day, for the day or at any of its sessions, unless the committee
+  marked otherwise after the day; a day excused with izin or sakit is not present, and
+  is counted apart);
 - attended: present on at least one day; complete: present on every day of the batch;
 - attendance rate: person-days present / person-days expected (confirmed x batch days).
 """
@@ -23,9 +25,7 @@ from sqlmodel import Session, col, select
 
 from service.models import (
     GENDER_LABELS,
-    Batch,
     Certificate,
-    CheckIn,
     Organization,
     Participant,
     Registration,
@@ -41,62 +41,16 @@ from service.rendering.activity_report_pdf import (
     DayCount,
     SpeakerLine,
 )
-from service.services import registrations
+from service.services import presence, registrations, report_signature
+from service.services.grouping import Groups
 from service.services.overview import training_overview
 from service.services.speakers import display_name
-from service.services.training_clock import today
 
 
-def _clean(name: str | None) -> str:
-    # "Koto Tangah" and "koto  tangah " typed by two people are one kecamatan.
-    return " ".join(name.split()) if name else ""
-
-
-class _Tally:
-    """Registered and attended per key, keeping the first spelling seen of each key."""
-
-    def __init__(self) -> None:
-        self.counts: dict[str | None, list[int]] = {}
-        self.shown: dict[str | None, str | None] = {}
-        self.order: dict[str | None, int] = {}
-
-    def add(self, name: str | None, attended: bool, order: int = 0,
-            fold: bool = True) -> None:
-        text = _clean(name)
-        key = (text.casefold() if fold else text) or None
-        self.shown.setdefault(key, text or None)
-        self.order.setdefault(key, order)
-        counts = self.counts.setdefault(key, [0, 0])
-        counts[0] += 1
-        counts[1] += attended
-
-    def rows(self, by_count: bool = False) -> list[Breakdown]:
-        """In the given order (categories), or the largest first (regions); the rows
-        with nothing filled in always last."""
-        def sort_key(key: str | None) -> tuple[bool, int, int, str]:
-            n = -self.counts[key][0] if by_count else 0
-            return key is None, self.order[key], n, key or ""
-        return [Breakdown(self.shown[k], *self.counts[k]) for k in sorted(self.counts,
-                                                                             key=sort_key)]
-
-
-def _present_days(db: Session, training: Training) -> dict[int, set[date]]:
-    """Each confirmed registration's days present, counting only days of its own batch.
-
-    Any check-in that day counts: the whole-day one (slot 0) in day mode, one at any
-    session of the day in per-session mode (a training's mode is fixed once anyone has
-    checked in, so the two never mix)."""
-    rows = db.exec(
-        select(col(CheckIn.registration_id), col(CheckIn.day))
-        .join(Registration, col(Registration.id) == CheckIn.registration_id)
-        .join(Batch, col(Batch.id) == Registration.batch_id)
-        .where(Registration.training_id == training.id, Registration.status == "confirmed",
-               col(CheckIn.day) >= Batch.start_date, col(CheckIn.day) <= Batch.end_date)
-        .distinct()).all()
-    days: dict[int, set[date]] = defaultdict(set)
-    for rid, day in rows:
-        days[rid].add(day)
-    return days
+def _breakdown(groups: Groups, by_count: bool = False) -> list[Breakdown]:
+    """Registered and attended per name: in the given order (categories, gender), or the
+    largest first (regions)."""
+    return [Breakdown(name, *counts) for name, counts in groups.rows(by_count)]
 
 
 def _people(db: Session, training: Training) -> list[tuple[int, int | None, str | None, int,
@@ -156,38 +110,43 @@ def activity_report(db: Session, training: Training) -> ActivityReport:
     org = db.get(Organization, training.organization_id)
     ov = training_overview(db, training)
     counts = registrations.status_counts(db, tid)
-    present = _present_days(db, training)
+    found = presence.load(db, training)
     people = _people(db, training)
 
     batch_days = {b.batch.id: b.days for b in ov.batches}
     by_batch: dict[int, list[int]] = defaultdict(list)
-    category, gender, district, regency = _Tally(), _Tally(), _Tally(), _Tally()
+    category, gender, district, regency = Groups(fold=False), Groups(fold=False), Groups(), \
+        Groups()
     unassigned = 0
+    present: dict[int, list[date]] = {}
     for rid, bid, cat, position, sex, kecamatan, kabupaten in people:
         if bid is None or bid not in batch_days:
             unassigned += 1
         else:
             by_batch[bid].append(rid)
-        came = bool(present.get(rid))
-        category.add(cat, came, position, fold=False)
+        present[rid] = found.days_present(rid, batch_days.get(bid, [])) if bid else []
+        came = int(bool(present[rid]))
+        category.add(cat, 1, came, order=position)
         sex_code = (sex or "").strip().upper()
-        gender.add(sex_code if sex_code in GENDER_LABELS else None, came,
+        gender.add(sex_code if sex_code in GENDER_LABELS else None, 1, came,
                    order=list(GENDER_LABELS).index(sex_code) if sex_code in GENDER_LABELS
-                   else 9, fold=False)
-        district.add(kecamatan, came)
-        regency.add(kabupaten, came)
+                   else 9)
+        district.add(kecamatan, 1, came)
+        regency.add(kabupaten, 1, came)
 
     figures: list[BatchFigures] = []
-    per_day: dict[date, list[int]] = defaultdict(lambda: [0, 0])
+    per_day: dict[date, list[int]] = defaultdict(lambda: [0, 0, 0])
     for info in ov.batches:
         b = info.batch
         members = by_batch.get(b.id or 0, [])
         days = []
         for d in info.days:
             here = sum(1 for rid in members if d in present.get(rid, ()))
-            days.append(DayCount(d, len(members), here))
+            away = sum(1 for rid in members if found.state(rid, d).excused)
+            days.append(DayCount(d, len(members), here, away))
             per_day[d][0] += len(members)
             per_day[d][1] += here
+            per_day[d][2] += away
         n_days = len(info.days)
         figures.append(BatchFigures(
             id=b.id or 0, name=b.name, start_date=b.start_date, end_date=b.end_date,
@@ -215,8 +174,8 @@ def activity_report(db: Session, training: Training) -> ActivityReport:
             label = v.name + (f", {v.city}" if v.city and v.city not in v.name else "")
             if label not in venues:
                 venues.append(label)
-    city = (org.city if org else None) or next(
-        (v.city for v in [ov.venue, *(b.venue for b in ov.batches)] if v and v.city), "")
+    # The signature block: as the committee set it, else the venue's city and last day.
+    signer = report_signature.current(db, training, org, [b.venue for b in ov.batches])
     issued, revoked = _certificates(db, training)
     return ActivityReport(
         training_id=tid, organization=org.name if org else "",
@@ -227,8 +186,10 @@ def activity_report(db: Session, training: Training) -> ActivityReport:
         confirmed=counts["confirmed"], waitlisted=counts["waitlisted"],
         cancelled=counts["cancelled"], batches=figures,
         days=[DayCount(d, *per_day[d]) for d in sorted(per_day)],
-        by_category=category.rows(), by_gender=gender.rows(),
-        by_district=district.rows(by_count=True), by_regency=regency.rows(by_count=True),
+        by_category=_breakdown(category), by_gender=_breakdown(gender),
+        by_district=_breakdown(district, by_count=True),
+        by_regency=_breakdown(regency, by_count=True),
         agenda=agenda, speakers=_speakers(speaker_entries),
         certificates_issued=issued, certificates_revoked=revoked,
-        place=city or "", report_date=today(training), unassigned=unassigned)
+        place=signer.place, report_date=signer.signed_on or training.end_date,
+        unassigned=unassigned, signer=signer)

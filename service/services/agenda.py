@@ -22,7 +22,7 @@ from service.models.base import pk
 from service.schemas.planning import SessionCreate
 from service.services.overview import load_sessions
 from service.services.speakers import display_name, speakers_by_ids
-from service.services.venues import find_or_create_room
+from service.services.venues import find_or_create_room, resolve_venue
 
 
 @dataclass(frozen=True)
@@ -97,7 +97,8 @@ def room_clashes(db: Session, room: Room, day: date, start: time, end: time,
 
 
 def _resolve_room(db: Session, org_id: int, batch: Batch, training: Training,
-                  room_id: int | None, room_name: str | None) -> Room | None:
+                  room_id: int | None, room_name: str | None,
+                  place_id: int | None = None) -> Room | None:
     if room_id is not None:
         row = db.exec(select(Room).join(Venue, Venue.id == Room.venue_id)  # type: ignore[arg-type]
                       .where(Room.id == room_id, Venue.organization_id == org_id)).first()
@@ -106,7 +107,8 @@ def _resolve_room(db: Session, org_id: int, batch: Batch, training: Training,
         return row
     if not room_name:
         return None
-    venue_id = batch.venue_id or training.venue_id
+    # A room typed for a session with a place of its own is a room of that place.
+    venue_id = place_id or batch.venue_id or training.venue_id
     if venue_id is None:
         raise FieldError("room", "Set a venue for the batch or the training first, "
                                  "so the room can be found.", code="no_venue")
@@ -139,7 +141,8 @@ def save_session(db: Session, org_id: int, batch: Batch, training: Training, dat
     """Create or update a session, refusing it when a speaker or the room is already booked."""
     _validate(batch, data)
     speakers = speakers_by_ids(db, org_id, data.speaker_ids)
-    room = _resolve_room(db, org_id, batch, training, data.room_id, data.room)
+    place_id = resolve_venue(db, org_id, data.venue_id, data.venue)
+    room = _resolve_room(db, org_id, batch, training, data.room_id, data.room, place_id)
     _lock(db, speakers, room)
     exclude = existing.id if existing else None
     clashes = speaker_clashes(db, speakers, data.date, data.start_time, data.end_time, exclude)
@@ -158,6 +161,7 @@ def save_session(db: Session, org_id: int, batch: Batch, training: Training, dat
     session.title, session.kind, session.jpl = data.title, data.kind, data.jpl
     session.description = data.description
     session.room_id = room.id if room else None
+    session.venue_id = place_id
     db.add(session)
     db.flush()
     _set_speakers(db, session, [s.id for s in speakers if s.id is not None])
@@ -234,7 +238,7 @@ def copy_agenda(db: Session, org_id: int, source: Batch, target: Batch, training
             room_id = None
         copy = AgendaSession(batch_id=pk(target), date=day, start_time=s.start_time,
                              end_time=s.end_time, title=s.title, kind=s.kind, jpl=s.jpl,
-                             room_id=room_id, description=s.description)
+                             room_id=room_id, venue_id=s.venue_id, description=s.description)
         db.add(copy)
         db.flush()
         _set_speakers(db, copy, [sp.id for sp in speakers if sp.id is not None])

@@ -3,10 +3,17 @@
 from sqlmodel import Session
 
 from service.i18n import get_locale
-from service.models import TIMEZONES, Batch, Organization, Training
+from service.models import TIMEZONES, Batch, Organization, Training, Venue
 from service.rendering.agenda_pdf import AgendaDay, AgendaDoc, AgendaRow
 from service.services.overview import batch_info
 from service.services.speakers import display_name
+
+
+def _place(venue: Venue | None) -> str | None:
+    """A place as the agenda prints it: its name, and its address when known."""
+    if venue is None:
+        return None
+    return f"{venue.name}, {venue.address}" if venue.address else venue.name
 
 
 def agenda_doc(db: Session, batch: Batch, training: Training) -> AgendaDoc:
@@ -17,9 +24,11 @@ def agenda_doc(db: Session, batch: Batch, training: Training) -> AgendaDoc:
             AgendaRow(start=i.session.start_time, end=i.session.end_time, title=i.session.title,
                       kind=i.session.kind, jpl=i.session.jpl,
                       room=i.room.name if i.room else None,
+                      # The name only: it shares the narrow room column.
+                      place=(p.name if (p := info.session_place(i)) else None),
                       speakers=tuple(display_name(s) + (f" ({s.institution})" if s.institution
                                                         else "") for s in i.speakers))
-            for i in info.sessions_on(day)))
+            for i in info.sessions_on(day)), place=_place(info.own_place_on(day)))
         for day in info.days)
     return AgendaDoc(organization=org.name if org else "", training_title=training.title,
                      batch_name=batch.name, start_date=batch.start_date, end_date=batch.end_date,

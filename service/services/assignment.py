@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 from service.errors import Conflict
 from service.models import Batch, Participant, Registration, Training, TrainingCategory
 from service.models.base import pk
-from service.services import seats
+from service.services import regions, seats
 from service.services.assignment_plan import (
     BatchState,
     BatchSummary,
@@ -92,19 +92,20 @@ def _load_batches(db: Session, training_id: int, lock: bool) -> list[Batch]:
     return list(db.exec(query).all())
 
 
-def _states(db: Session, batches: list[Batch]) -> list[BatchState]:
+def _states(db: Session, training: Training, batches: list[Batch]) -> list[BatchState]:
     ids = [pk(b) for b in batches]
+    region = regions.column(training)
     districts: dict[int, dict[str, int]] = defaultdict(dict)
     categories: dict[int, dict[str, int]] = defaultdict(dict)
     if ids:
-        confirmed = (select(Registration.batch_id, Participant.district,
+        confirmed = (select(Registration.batch_id, region,
                             TrainingCategory.name, func.count())
                      .join(Participant, col(Participant.id) == Registration.participant_id)
                      .outerjoin(TrainingCategory,
                                 col(TrainingCategory.id) == Registration.category_id)
                      .where(col(Registration.batch_id).in_(ids),
                             Registration.status == "confirmed")
-                     .group_by(col(Registration.batch_id), col(Participant.district),
+                     .group_by(col(Registration.batch_id), region,
                                col(TrainingCategory.name)))
         for batch_id, district, category, n in db.exec(confirmed):
             d, c = districts[batch_id or 0], categories[batch_id or 0]
@@ -115,13 +116,15 @@ def _states(db: Session, batches: list[Batch]) -> list[BatchState]:
                        categories=categories[pk(b)]) for b in batches]
 
 
-def _candidates(db: Session, training_id: int) -> list[Candidate]:
-    rows = db.exec(select(Registration.id, TrainingCategory.name, Participant.district,
+def _candidates(db: Session, training: Training) -> list[Candidate]:
+    # "district" in the plan is the training's region: a kabupaten/kota stays together
+    # at a provincial event, a kecamatan at a city's.
+    rows = db.exec(select(Registration.id, TrainingCategory.name, regions.column(training),
                           Registration.preferred_batch_id)
                    .join(Participant, col(Participant.id) == Registration.participant_id)
                    .outerjoin(TrainingCategory,
                               col(TrainingCategory.id) == Registration.category_id)
-                   .where(Registration.training_id == training_id,
+                   .where(Registration.training_id == training.id,
                           Registration.status == "waitlisted")
                    .order_by(col(Registration.id))).all()
     return [Candidate(id=int(i or 0), category=cat, district=dist, preferred_batch_id=pref)
@@ -132,8 +135,8 @@ def preview(db: Session, training: Training, strategy: Strategy,
             lock: bool = False) -> AssignmentPreview:
     """What an assignment would do, without changing anything."""
     batches = _load_batches(db, pk(training), lock)
-    states = _states(db, batches)
-    candidates = _candidates(db, pk(training))
+    states = _states(db, training, batches)
+    candidates = _candidates(db, training)
     plan = plan_assignment(states, candidates, strategy)
     return AssignmentPreview(strategy, batches, summarize(plan, states, candidates), plan,
                              len(candidates))

@@ -2,23 +2,23 @@
 present, by category and kecamatan, who is missing, the latest arrivals, and the
 conflicts two offline scanners left behind.
 
-Read only, and a fixed number of grouped queries whatever the number of participants:
-the committee's page asks again every few seconds while the doors are open.
+Who is present comes from service.services.presence (the door's check-ins corrected by
+the committee's marks), as everywhere else. Read only, and a fixed number of queries
+whatever the number of participants: the committee's page asks again every few seconds
+while the doors are open.
 """
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from math import floor
 
-from sqlalchemy import Subquery, and_, distinct, func
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
 from service.errors import DomainError
 from service.i18n import N_, use_locale
-from service.i18n.formats import fmt_date
+from service.i18n.formats import fmt_date, percent_tenths
 from service.models import (
     AgendaSession,
     Batch,
@@ -31,6 +31,8 @@ from service.models import (
     User,
 )
 from service.models.base import utcnow
+from service.services import presence, regions
+from service.services.grouping import Groups
 from service.services.training_clock import local
 from service.services.trainings import days_between
 from service.services.whatsapp import whatsapp_link
@@ -61,17 +63,17 @@ class Tally:
     name: str | None
     expected: int
     present: int
+    excused: int = 0  # away with izin or sakit (not present)
 
     @property
     def rate(self) -> float:
         return self.present / self.expected if self.expected else 0.0
 
     @property
-    def percent(self) -> int:
-        """Rounded down, so 105 of 106 never shows as 100%."""
-        if not self.expected:
-            return 0
-        return 100 if self.present >= self.expected else floor(100 * self.present / self.expected)
+    def percent(self) -> float:
+        """The rate in percent, rounded to one decimal as every page shows it (799 of 842
+        is 94.9; 841 of 842 is 99.9, never 100): formats.percent_tenths."""
+        return percent_tenths(self.rate) / 10
 
     @property
     def missing(self) -> int:
@@ -87,6 +89,12 @@ class Missing:
     district: str | None
     village: str | None
     institution: str | None
+    # Not present: "absent", or "excused" by the committee (izin or sakit, with a reason).
+    status: str = presence.ABSENT
+    excuse: str | None = None
+    reason: str = ""
+    # The training's region (kecamatan, or kabupaten/kota at a provincial event).
+    region: str | None = None
 
 
 @dataclass(frozen=True)
@@ -106,6 +114,7 @@ class Arrival:
 class DayTally:
     day: date
     present: int
+    excused: int = 0
 
 
 @dataclass(frozen=True)
@@ -135,6 +144,10 @@ class Attendance:
     sessions: list[SessionTally] = field(default_factory=list)
     session: SessionTally | None = None
     as_of: datetime = field(default_factory=utcnow)
+    # The batch's kecamatan or kabupaten/kota (as the training's region level says), to
+    # filter by; and the one the figures are of (None: everyone).
+    regions: list[str] = field(default_factory=list)
+    region: str | None = None
 
     @property
     def per_session(self) -> bool:
@@ -197,73 +210,61 @@ def _slot_filter(training: Training, session_id: int | None) -> ColumnElement[bo
     return col(CheckIn.slot) == 0
 
 
-def _checked_in(training: Training, day: date, session_id: int | None) -> Subquery:
-    """The registrations checked in on the day (at the session; at any session of the
-    day in per-session mode; for the day otherwise), each once."""
-    return (select(col(CheckIn.registration_id))
-            .where(col(CheckIn.day) == day, _slot_filter(training, session_id))
-            .distinct().subquery("present"))
+@dataclass(frozen=True)
+class _Person:
+    """A confirmed registration of the batch, with what the tallies and lists show."""
+
+    id: int
+    name: str
+    sort_name: str
+    phone: str | None
+    category: str | None
+    category_position: int | None
+    district: str | None
+    village: str | None
+    institution: str | None
+    region: str | None  # the training's region level's value (regions.column)
 
 
-def _key(name: str | None) -> str | None:
-    # "Koto Tangah" and "koto tangah " typed by two people are one kecamatan.
-    cleaned = " ".join(name.split()) if name else ""
-    return cleaned.casefold() or None
-
-
-def _tallies(db: Session, batch: Batch, present: Subquery
-             ) -> tuple[Tally, list[Tally], list[Tally]]:
-    """Total, by category (in the training's order) and by kecamatan: one grouped query."""
+def _people(db: Session, training: Training, batch: Batch) -> list[_Person]:
+    """The batch's confirmed people, sorted as lists of people are (front titles left
+    out): one query."""
     rows = db.exec(
-        select(  # type: ignore[call-overload]
-            col(TrainingCategory.name), col(TrainingCategory.position), col(Participant.district),
-            func.count(col(Registration.id)), func.count(present.c.registration_id))
+        select(col(Registration.id), col(Participant.name),  # type: ignore[call-overload]
+               col(Participant.sort_name), col(Participant.phone),
+               col(TrainingCategory.name), col(TrainingCategory.position),
+               col(Participant.district), col(Participant.village),
+               col(Participant.institution), regions.column(training))
         .select_from(Registration)
         .join(Participant, col(Participant.id) == Registration.participant_id)
         .outerjoin(TrainingCategory, col(TrainingCategory.id) == Registration.category_id)
-        .outerjoin(present, present.c.registration_id == Registration.id)
-        .where(Registration.batch_id == batch.id, Registration.status == "confirmed")
-        .group_by(col(TrainingCategory.name), col(TrainingCategory.position),
-                  col(Participant.district))).all()
-    categories: dict[str | None, list[int]] = {}
-    order: dict[str | None, int] = {}
-    districts: dict[str | None, list[int]] = {}
-    shown: dict[str | None, str] = {}
-    for cat, position, district, expected, here in rows:
-        tally = categories.setdefault(cat, [0, 0])
-        tally[0] += expected
-        tally[1] += here
-        order[cat] = position if position is not None else 1 << 30
-        key = _key(district)
-        if key is not None:
-            shown.setdefault(key, " ".join((district or "").split()))
-        tally = districts.setdefault(key, [0, 0])
-        tally[0] += expected
-        tally[1] += here
-    by_category = [Tally(name, *counts) for name, counts in
-                   sorted(categories.items(), key=lambda kv: (order[kv[0]], kv[0] or ""))]
-    by_district = [Tally(shown.get(key) if key else None, *counts) for key, counts in
-                   sorted(districts.items(), key=lambda kv: (kv[0] is None, kv[0] or ""))]
+        .where(Registration.batch_id == batch.id, Registration.status == "confirmed")).all()
+    return sorted((_Person(*row) for row in rows), key=lambda p: (p.sort_name, p.id))
+
+
+def _tallies(people: list[_Person], states: dict[int, presence.State]
+             ) -> tuple[Tally, list[Tally], list[Tally]]:
+    """Total, by category (in the training's order) and by kecamatan."""
+    categories, districts = Groups(fold=False), Groups()
+    for p in people:
+        state = states[p.id]
+        counts = (1, int(state.present), int(state.excused))
+        categories.add(p.category, *counts,
+                       order=p.category_position if p.category_position is not None
+                       else 1 << 30)
+        districts.add(p.region, *counts)
+    by_category = [Tally(name, *counts) for name, counts in categories.rows()]
+    by_district = [Tally(name, *counts) for name, counts in districts.rows()]
     total = Tally(None, sum(t.expected for t in by_category),
-                  sum(t.present for t in by_category))
+                  sum(t.present for t in by_category), sum(t.excused for t in by_category))
     return total, by_category, by_district
 
 
-def _missing(db: Session, batch: Batch, present: Subquery) -> list[Missing]:
-    rows = db.exec(
-        select(col(Registration.id), col(Participant.name),  # type: ignore[call-overload]
-               col(Participant.phone),
-               col(TrainingCategory.name), col(Participant.district), col(Participant.village),
-               col(Participant.institution))
-        .select_from(Registration)
-        .join(Participant, col(Participant.id) == Registration.participant_id)
-        .outerjoin(TrainingCategory, col(TrainingCategory.id) == Registration.category_id)
-        .outerjoin(present, present.c.registration_id == Registration.id)
-        .where(Registration.batch_id == batch.id, Registration.status == "confirmed",
-               present.c.registration_id.is_(None))
-        .order_by(col(Participant.name), col(Registration.id))).all()
-    return [Missing(rid or 0, name, phone, cat, district, village, institution)
-            for rid, name, phone, cat, district, village, institution in rows]
+def _missing(people: list[_Person], states: dict[int, presence.State]) -> list[Missing]:
+    """Who is not present, by name: absent, or excused with their reason."""
+    return [Missing(p.id, p.name, p.phone, p.category, p.district, p.village, p.institution,
+                    states[p.id].status, states[p.id].excuse, states[p.id].reason, p.region)
+            for p in people if not states[p.id].present]
 
 
 def _recent(db: Session, training: Training, batch: Batch, day: date,
@@ -285,58 +286,94 @@ def _recent(db: Session, training: Training, batch: Batch, day: date,
             for c, name, cat, by, title in rows]
 
 
-def _per_day(db: Session, training: Training, batch: Batch) -> list[DayTally]:
-    """Present on each day of the batch (per-session mode: at any session that day)."""
-    rows: dict[date, int] = dict(db.exec(
-        select(col(CheckIn.day), func.count(distinct(col(CheckIn.registration_id))))
-        .join(Registration, col(Registration.id) == CheckIn.registration_id)
-        .where(Registration.batch_id == batch.id, Registration.status == "confirmed",
-               col(CheckIn.day) >= batch.start_date, col(CheckIn.day) <= batch.end_date,
-               _slot_filter(training, None))
-        .group_by(col(CheckIn.day))).all())
-    return [DayTally(d, rows.get(d, 0)) for d in days_between(batch.start_date, batch.end_date)]
+def _per_day(batch: Batch, people: list[_Person], found: presence.Presence
+             ) -> list[DayTally]:
+    """Present (and excused) on each day of the batch (per-session mode: at any session
+    that day)."""
+    out = []
+    for d in days_between(batch.start_date, batch.end_date):
+        states = [found.state(p.id, d) for p in people]
+        out.append(DayTally(d, sum(s.present for s in states), sum(s.excused for s in states)))
+    return out
 
 
-def day_sessions(db: Session, batch: Batch, day: date) -> list[SessionTally]:
-    """The sessions of the day in time order, each with how many checked in to it."""
+def _sessions_of_day(db: Session, batch: Batch, day: date
+                     ) -> list[tuple[int, str, time, time, str]]:
     rows = db.exec(
         select(col(AgendaSession.id), col(AgendaSession.title),  # type: ignore[call-overload]
-               col(AgendaSession.start_time),
-               col(AgendaSession.end_time), col(AgendaSession.kind), func.count(col(CheckIn.id)))
-        .outerjoin(CheckIn, and_(col(CheckIn.slot) == AgendaSession.id, col(CheckIn.day) == day))
+               col(AgendaSession.start_time), col(AgendaSession.end_time),
+               col(AgendaSession.kind))
         .where(AgendaSession.batch_id == batch.id, AgendaSession.date == day)
-        .group_by(col(AgendaSession.id), col(AgendaSession.title),
-                  col(AgendaSession.start_time), col(AgendaSession.end_time),
-                  col(AgendaSession.kind))
         .order_by(col(AgendaSession.start_time), col(AgendaSession.id))).all()
-    return [SessionTally(sid or 0, title, start, end, kind, n)
-            for sid, title, start, end, kind, n in rows]
+    return [(sid or 0, title, start, end, kind) for sid, title, start, end, kind in rows]
+
+
+def _session_tallies(sessions: list[tuple[int, str, time, time, str]], day: date,
+                     people: list[_Person], found: presence.Presence) -> list[SessionTally]:
+    return [SessionTally(sid, title, start, end, kind,
+                         sum(found.present(p.id, day, sid) for p in people))
+            for sid, title, start, end, kind in sessions]
+
+
+def day_sessions(db: Session, training: Training, batch: Batch, day: date
+                 ) -> list[SessionTally]:
+    """The sessions of the day in time order, each with how many were present at it."""
+    sessions = _sessions_of_day(db, batch, day)
+    if not sessions:
+        return []
+    return _session_tallies(sessions, day, _people(db, training, batch),
+                            presence.load(db, training, [batch]))
+
+
+def sessions_of_day(db: Session, batch: Batch, day: date) -> list[SessionTally]:
+    """The sessions of the day in time order, uncounted (present 0): for choosing one."""
+    return [SessionTally(sid, title, start, end, kind, 0)
+            for sid, title, start, end, kind in _sessions_of_day(db, batch, day)]
 
 
 def attendance(db: Session, training: Training, batch: Batch, day: date,
-               session_id: int | None = None, recent: int = RECENT) -> Attendance:
-    """The attendance of a batch on one of its days (or at one session of it)."""
+               session_id: int | None = None, recent: int = RECENT,
+               region: str | None = None) -> Attendance:
+    """The attendance of a batch on one of its days (or at one session of it); with
+    `region`, of the people of that kecamatan or kabupaten/kota only."""
     check_day(batch, day)
+    people = _people(db, training, batch)
+    offered = _regions(people)
+    chosen_region = offered.get(regions.key(region) or "") if region else None
+    if chosen_region is not None:
+        people = [p for p in people if regions.key(p.region) == regions.key(chosen_region)]
+    found = presence.load(db, training, [batch])
     sessions: list[SessionTally] = []
     chosen: SessionTally | None = None
     if training.checkin_mode == "session":
-        sessions = day_sessions(db, batch, day)
+        sessions = _session_tallies(_sessions_of_day(db, batch, day), day, people, found)
         if session_id is not None:
             chosen = next((s for s in sessions if s.id == session_id), None)
             if chosen is None:
                 raise SessionNotOnDay()
     elif session_id is not None:
         raise NotPerSession()
-    present = _checked_in(training, day, session_id)
-    total, by_category, by_district = _tallies(db, batch, present)
+    states = {p.id: found.state(p.id, day, session_id) for p in people}
+    total, by_category, by_district = _tallies(people, states)
     return Attendance(
         training=training, batch=batch, day=day,
         days=days_between(batch.start_date, batch.end_date), total=total,
         by_category=by_category, by_district=by_district,
-        missing=_missing(db, batch, present),
+        missing=_missing(people, states),
         recent=_recent(db, training, batch, day, session_id, recent),
-        per_day=_per_day(db, training, batch), sessions=sessions, session=chosen,
-        as_of=local(training, utcnow()))
+        per_day=_per_day(batch, people, found), sessions=sessions, session=chosen,
+        as_of=local(training, utcnow()), regions=sorted(offered.values(), key=str.casefold),
+        region=chosen_region)
+
+
+def _regions(people: list[_Person]) -> dict[str, str]:
+    """The regions of the batch's people, each once: key -> the name as first written."""
+    out: dict[str, str] = {}
+    for p in people:
+        key = regions.key(p.region)
+        if key is not None:
+            out.setdefault(key, " ".join((p.region or "").split()))
+    return out
 
 
 def conflicts(db: Session, training: Training) -> list[ConflictRow]:

@@ -67,6 +67,21 @@ def login_form_valid(db: Session, nonce: str | None, sent: str | None) -> bool:
     return secrets.compare_digest(login_form_token(db, nonce), str(sent))
 
 
+def public_form_token(db: Session, nonce: str, purpose: str) -> str:
+    """The CSRF token of another form shown before login ("forgot password", "set your
+    password"), bound to the visitor's pre-login cookie like the login form's; `purpose`
+    keeps a token of one form from passing for another's."""
+    key = shared_secret(db, "login-form").encode()
+    return hmac.new(key, f"{purpose}:{nonce}".encode(), hashlib.sha256).hexdigest()
+
+
+def public_form_valid(db: Session, nonce: str | None, sent: str | None, purpose: str) -> bool:
+    """Whether a post of a login-free form carries the token of its own pre-login cookie."""
+    if not nonce or not sent or len(nonce) > 100:
+        return False
+    return secrets.compare_digest(public_form_token(db, nonce, purpose), str(sent))
+
+
 def normalize_email(email: str) -> str:
     return email.strip().lower()
 
@@ -237,15 +252,20 @@ def verify_current_password(user: User, current: str) -> None:
                          code="wrong_password") from None
 
 
+def check_new_password(user: User, new: str, organization: str) -> None:
+    """A FieldError on "new_password" when `new` is too weak for this account."""
+    try:
+        check_password(new, email=user.email, organization=organization)
+    except FieldError as weak:
+        weak.field = "new_password"
+        raise
+
+
 def set_password(db: Session, user: User, new: str, keep: AuthToken | None = None) -> User:
     """Set a new password (checked by services.passwords); every other session and token
     of the user stops working, `keep` (the one making the change) excepted."""
     org = db.get(Organization, user.organization_id)
-    try:
-        check_password(new, email=user.email, organization=org.name if org else "")
-    except FieldError as weak:
-        weak.field = "new_password"
-        raise
+    check_new_password(user, new, org.name if org else "")
     user.password_hash = _hasher.hash(new)
     db.add(user)
     others = update(AuthToken).where(col(AuthToken.user_id) == user.id,
@@ -267,7 +287,15 @@ def get_or_create_organization(db: Session, name: str) -> Organization:
     return org
 
 
-def create_admin(db: Session, email: str, password: str, org_name: str) -> User:
+def create_admin(db: Session, email: str, password: str, org_name: str,
+                 superuser: bool = False) -> User:
+    """An admin of `org_name` (made when new); `superuser` also lets it set up new offices
+    on /offices (only this command makes one)."""
     org = get_or_create_organization(db, org_name)
-    return create_user(db, email=email, password=password, name=email.split("@")[0],
+    user = create_user(db, email=email, password=password, name=email.split("@")[0],
                        role="admin", organization=org)
+    if superuser:
+        user.is_superuser = True
+        db.add(user)
+        db.flush()
+    return user

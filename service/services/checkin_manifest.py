@@ -9,6 +9,7 @@ search); the private key never leaves the server.
 
 import base64
 import re
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -120,16 +121,37 @@ def _digit_query(term: str) -> str | None:
     return digits
 
 
-def search(db: Session, batch: Batch, q: str, day: date) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class SearchAnswer:
+    """The first SEARCH_LIMIT people found, and how many there are in all: the door says
+    when it shows only the first ones ("20 of 57: type more of the name")."""
+
+    items: list[dict[str, Any]]
+    total: int
+
+    @property
+    def more(self) -> bool:
+        return self.total > len(self.items)
+
+
+def _matched(digits: str | None, phone: str | None) -> dict[str, str] | None:
+    """Which number the typed digits are the end of, with those digits only (never more
+    than were typed): the door shows them highlighted, the rest masked."""
+    if digits is None:
+        return None
+    return {"field": "phone" if (phone or "").endswith(digits) else "nik", "digits": digits}
+
+
+def search(db: Session, batch: Batch, q: str, day: date) -> SearchAnswer:
     """Confirmed people of the batch by part of their name, or the last 4 to 6 digits of
-    their phone or NIK; with whether they are checked in on `day`.
+    their phone or NIK; with whether they are checked in on `day`, and how many match.
 
     Digits match only as the exact end of the number, and never more than 6 of them:
     with longer strings, or a match anywhere, a scanner could recover a whole NIK one
     digit at a time (16 digits in 49 requests)."""
     term = " ".join(q.split())
     if not term:
-        return []
+        return SearchAnswer([], 0)
     digits = _digit_query(term)
     if digits is None:
         conditions = [func.lower(Participant.name).like(_like(term.lower()), escape="\\")]
@@ -138,6 +160,8 @@ def search(db: Session, batch: Batch, q: str, day: date) -> list[dict[str, Any]]
         # number (digits hold no LIKE wildcard).
         conditions = [col(Participant.phone).like(f"%{digits}"),
                       col(Participant.nik).like(f"%{digits}")]
+    found = (col(Registration.batch_id) == batch.id, col(Registration.status) == "confirmed",
+             or_(*conditions))
     rows = db.execute(
         select(Registration.id, Participant.name, TrainingCategory.name,  # type: ignore[call-overload]
                Participant.institution, Participant.district, Participant.phone,
@@ -147,12 +171,20 @@ def search(db: Session, batch: Batch, q: str, day: date) -> list[dict[str, Any]]
         .outerjoin(CheckIn, and_(col(CheckIn.registration_id) == Registration.id,
                                  col(CheckIn.day) == day))
         .outerjoin(User, User.id == CheckIn.user_id)
-        .where(Registration.batch_id == batch.id, Registration.status == "confirmed",
-               or_(*conditions))
-        .group_by(Registration.id, Participant.name, TrainingCategory.name,
-                  Participant.institution, Participant.district, Participant.phone)
-        .order_by(Participant.name).limit(SEARCH_LIMIT)).all()
-    return [{"registration_id": rid, "name": name, "category": category,
-             "institution": institution, "district": district, "phone_tail": _tail(phone),
-             "checked_in_at": _iso(at) if at else None, "by": by}
-            for rid, name, category, institution, district, phone, at, by in rows]
+        .where(*found)
+        .group_by(Registration.id, Participant.name, Participant.sort_name,
+                  TrainingCategory.name, Participant.institution, Participant.district,
+                  Participant.phone)
+        .order_by(Participant.sort_name, Participant.name).limit(SEARCH_LIMIT)).all()
+    total = len(rows)
+    if total == SEARCH_LIMIT:  # only then can there be more: count them all
+        total = db.execute(select(func.count()).select_from(Registration)
+                           .join(Participant,
+                                 col(Participant.id) == col(Registration.participant_id))
+                           .where(*found)).scalar_one()
+    return SearchAnswer(
+        [{"registration_id": rid, "name": name, "category": category,
+          "institution": institution, "district": district, "phone_tail": _tail(phone),
+          "match": _matched(digits, phone),
+          "checked_in_at": _iso(at) if at else None, "by": by}
+         for rid, name, category, institution, district, phone, at, by in rows], total)

@@ -24,7 +24,6 @@ from service.services import (
     agenda,
     assignment,
     auth,
-    certificate_demo,
     demo_attendance,
     registrations,
     seats,
@@ -32,6 +31,8 @@ from service.services import (
     trainings,
     venues,
 )
+from service.services.certificates import demo as certificate_demo
+from service.services.demo_province import ProvinceResult, seed_province
 from service.services.participant_fields import contact_key
 
 # A fixed seed: the demo is the same on every machine and every run.
@@ -204,6 +205,8 @@ class DemoResult:
     batch_ids: list[int] = field(default_factory=list)
     speaker_ids: list[int] = field(default_factory=list)
     participant_count: int = 0
+    # The provincial workshop, in an office of its own (demo_province).
+    province: ProvinceResult | None = None
 
 
 def _hm(value: str) -> time:
@@ -370,4 +373,6 @@ def seed_demo(db: Session, admin_email: str, admin_password: str) -> DemoResult:
     return DemoResult(training_id=training.id, organization_id=org_id, summary=summary,
                       batch_ids=[b.id for b in batches if b.id is not None],
                       speaker_ids=list(speaker_ids.values()),
-                      participant_count=len(participants))
+                      participant_count=len(participants),
+                      # Its own office and admin (demo_province.EMAIL), the same password.
+                      province=seed_province(db, admin_password))

@@ -7,6 +7,9 @@ People arrive between 07.25 and 08.40 WIB, most around 07.50. Two scanner logins
 name (manual); on 17 September the hotel's signal dropped for a few minutes, so both
 doors scanned offline and synced later, and two people were scanned at both doors in
 that gap: each is a check-in plus a flagged scan, the conflicts the committee reviews.
+In the evening after each second day the committee went through the signed daftar hadir
+and recorded what the doors missed: someone who signed but whose scan was missed (present),
+and excused absences with their reasons (sakit, izin).
 Rows go in with Core bulk inserts, so seeding stays fast.
 """
 
@@ -20,7 +23,16 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
-from service.models import Batch, CheckIn, Organization, Registration, Scan, Training, User
+from service.models import (
+    AttendanceMark,
+    Batch,
+    CheckIn,
+    Organization,
+    Registration,
+    Scan,
+    Training,
+    User,
+)
 from service.models.base import pk
 from service.services import auth
 
@@ -32,6 +44,20 @@ GATES = ("Gerbang 1", "Gerbang 2")
 OUTAGE_DAY, OUTAGE = date(2018, 9, 17), (time(7, 48), time(7, 50, 30))
 SYNCED_AT = time(8, 2, 15)
 REPEATS_PER_DAY = 1  # someone scans their ticket a second time "to be sure"
+# What the committee recorded from the signed daftar hadir after the second days: for the
+# first batches meeting then, (status, excuse, reason) for the first few of that day's
+# absent, in order.
+MARKED_AT = time(16, 30)
+CORRECTIONS: dict[str, list[tuple[str, str | None, str]]] = {
+    "Angkatan I": [
+        ("excused", "sick", "Demam tinggi, surat keterangan dari puskesmas"),
+        ("present", None, "Lupa memindai QR di pintu; tanda tangan ada di daftar hadir "
+                          "hari ke-2"),
+    ],
+    "Angkatan III": [
+        ("excused", "leave", "Menghadiri pernikahan saudara di Pariaman"),
+    ],
+}
 
 
 @dataclass(frozen=True)
@@ -39,6 +65,7 @@ class AttendanceSummary:
     checkins: int
     absent: dict[tuple[int, date], list[int]]  # (batch id, day) -> registration ids
     conflicts: int
+    corrections: int = 0  # the committee's marks after the day
 
 
 def _minutes(t: time) -> float:
@@ -128,7 +155,29 @@ def seed_attendance(db: Session, training: Training, batches: list[Batch], admin
     scans = _scans(rng, db, checkins, conflicts, tz)
     if scans:
         conn.execute(insert(Scan.__table__), scans)  # type: ignore[attr-defined]
-    return AttendanceSummary(checkins=len(checkins), absent=absent, conflicts=len(conflicts))
+    marks = _corrections(db, training, batches, absent, admin_email, tz)
+    return AttendanceSummary(checkins=len(checkins), absent=absent, conflicts=len(conflicts),
+                             corrections=marks)
+
+
+def _corrections(db: Session, training: Training, batches: list[Batch],
+                 absent: dict[tuple[int, date], list[int]], admin_email: str,
+                 tz: ZoneInfo) -> int:
+    """The committee's marks from the signed daftar hadir, the evening after day 2."""
+    admin = db.exec(select(User).where(User.email == auth.normalize_email(admin_email))).first()
+    made = 0
+    for batch in batches:
+        day = batch.end_date
+        for rid, (status, excuse, reason) in zip(absent.get((pk(batch), day), []),
+                                                 CORRECTIONS.get(batch.name, []),
+                                                 strict=False):
+            db.add(AttendanceMark(
+                registration_id=rid, batch_id=pk(batch), day=day, status=status,
+                excuse=excuse, reason=reason, user_id=admin.id if admin else None,
+                created_at=datetime.combine(day, MARKED_AT, tz).astimezone(UTC)))
+            made += 1
+    db.flush()
+    return made
 
 
 def _make_conflicts(rng: random.Random, checkins: list[dict[str, Any]], batches: list[Batch],

@@ -4,25 +4,46 @@ The file is read and every row validated first (service/imports); only a file wi
 problem is written, in the request's one transaction, with bulk statements so 10,000
 rows take seconds. Imported registrations wait for a batch: the assignment step
 places them.
+
+What the committee decides on the preview page (the header row, each column's field,
+what an unfamiliar category spelling means) is remembered per organization and sheet
+layout (ImportLayout) and offered again for the next file of that layout; corrections
+typed into the preview are kept with the upload and applied on every check.
 """
 
+import json
 import secrets
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import delete, insert, text
+from sqlalchemy import delete, func, insert, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from service.errors import Conflict, DomainError, NotFound
+from service.errors import Conflict, DomainError, FieldError, NotFound
 from service.i18n import N_
 from service.i18n.names import sort_key
-from service.imports.columns import ColumnMapping, header_mapping
-from service.imports.reader import Table, read_table
-from service.imports.validate import ImportedRow, RowError, ValidatedImport, validate_rows
-from service.models import ImportUpload, Participant, Registration, Training, User
+from service.imports.columns import FIELDS, ColumnMapping, header_mapping, header_rank, signature
+from service.imports.reader import HeaderRank, Table, read_table
+from service.imports.validate import (
+    NEW_CATEGORY,
+    ImportedRow,
+    RowError,
+    ValidatedImport,
+    apply_corrections,
+    validate_rows,
+)
+from service.models import (
+    ImportLayout,
+    ImportUpload,
+    Participant,
+    Registration,
+    Training,
+    TrainingCategory,
+    User,
+)
 from service.models.base import pk, utcnow
 from service.services import seats
 from service.services.participant_fields import contact_key, name_key
@@ -34,6 +55,12 @@ from service.services.registrations import (
 from service.settings import get_settings
 
 CHUNK = 500  # ids per IN (...) list: well under every database's parameter limit
+# Corrections typed on one preview: far more than a list that needs fixing by hand has.
+MAX_CORRECTIONS = 1000
+MAX_CORRECTION_LENGTH = 300
+_CONTROLS = {chr(c) for c in [*range(0x20), *range(0x7F, 0xA0)]} - {" "}
+
+Cell = tuple[int, int]  # (row number as Excel shows it, column index)
 
 
 class ImportInvalid(DomainError):
@@ -62,6 +89,12 @@ class ImportCheck:
     table: Table
     mapping: ColumnMapping
     result: ValidatedImport
+    # The choices in effect: the committee's, or those remembered for this layout.
+    overrides: dict[str, str] = field(default_factory=dict)
+    category_choices: dict[str, str] = field(default_factory=dict)
+    # The remembered layout the choices came from, when they did.
+    layout: ImportLayout | None = None
+    corrections: dict[Cell, str] = field(default_factory=dict)
 
     @property
     def needs_mapping(self) -> bool:
@@ -76,24 +109,214 @@ def _existing(db: Session, training_id: int) -> tuple[set[str], set[str]]:
     return {n for n, _ in rows if n}, {c for _, c in rows if c}
 
 
-def check_file(db: Session, training: Training, content: bytes, filename: str,
-               overrides: Mapping[str, str] | None = None) -> ImportCheck:
-    """Read and validate a file; raises ImportRefused for a file that cannot be read."""
+def _ranker(db: Session, org_id: int, overrides: Mapping[str, str]) -> HeaderRank:
+    """The header search, told this organization's remembered layouts and the columns the
+    committee named, so their header row is found under any title block."""
+    known = set(db.exec(select(ImportLayout.signature)
+                        .where(ImportLayout.organization_id == org_id)).all())
+    return lambda cells: header_rank(cells, overrides, known)
+
+
+def read_upload(db: Session, training: Training, content: bytes, filename: str,
+                overrides: Mapping[str, str] | None = None, header_row: int | None = None
+                ) -> Table:
+    """The file's table without checking its columns (so the page can let the committee
+    name them); raises ImportRefused for a file that cannot be read."""
     settings = get_settings()
-    chosen = overrides or {}
-    # The header is checked as soon as it is read: a file without a name column is
-    # refused before the rest of it costs anything.
+    return read_table(content, filename, max_bytes=settings.import_max_bytes,
+                      max_rows=settings.import_max_rows, max_cells=settings.import_max_cells,
+                      max_seconds=settings.import_max_seconds, header_row=header_row,
+                      rank_header=_ranker(db, training.organization_id, overrides or {}))
+
+
+def check_file(db: Session, training: Training, content: bytes, filename: str,
+               overrides: Mapping[str, str] | None = None, *, header_row: int | None = None,
+               category_choices: Mapping[str, str] | None = None,
+               corrections: Mapping[Cell, str] | None = None,
+               recall: bool = False) -> ImportCheck:
+    """Read and validate a file; raises ImportRefused for a file that cannot be read.
+
+    `overrides` name columns (header -> field, "" to leave out), `header_row` picks the
+    header row, `category_choices` say what a category spelling the training lacks means
+    (-> one of its categories, or NEW_CATEGORY); `recall` fills in the choices
+    remembered for this layout when none are given."""
+    settings = get_settings()
+    org_id = training.organization_id
+    chosen = dict(overrides or {})
+    recalled: list[ImportLayout] = []
+
+    def check_header(headers: list[str]) -> ColumnMapping:
+        # The header is checked as soon as it is read: a file without a name column is
+        # refused before the rest of it costs anything, unless a remembered layout
+        # names that column.
+        if recall and not chosen:
+            layout = _layout(db, org_id, headers)
+            if layout is not None:
+                recalled.append(layout)
+                chosen.update(_layout_columns(layout, headers))
+        return header_mapping(headers, chosen)
+
     table = read_table(content, filename, max_bytes=settings.import_max_bytes,
-                       max_rows=settings.import_max_rows,
-                       check_header=lambda headers: header_mapping(headers, chosen),
+                       max_rows=settings.import_max_rows, check_header=check_header,
                        max_cells=settings.import_max_cells,
-                       max_seconds=settings.import_max_seconds)
+                       max_seconds=settings.import_max_seconds, header_row=header_row,
+                       rank_header=_ranker(db, org_id, chosen))
+    fixes = dict(corrections or {})
+    table = apply_corrections(table, fixes)
     mapping = header_mapping(table.headers, chosen)
     niks, contacts = _existing(db, pk(training))
-    categories = {c.name.casefold(): c.name for c in categories_of(db, pk(training))}
-    result = validate_rows(table, mapping, categories=categories, existing_niks=niks,
-                           existing_contacts=contacts)
-    return ImportCheck(filename, table, mapping, result)
+    known = {c.name.casefold(): c.name for c in categories_of(db, pk(training))}
+    layout = recalled[0] if recalled else None
+    choices = dict(category_choices or {})
+    if layout is not None and not choices:
+        choices = _layout_categories(layout, known)
+    resolved = resolve_category_choices(choices, known)
+    result = validate_rows(table, mapping, categories=known, existing_niks=niks,
+                           existing_contacts=contacts, category_choices=resolved,
+                           adopt_categories=not known)
+    return ImportCheck(filename, table, mapping, result, overrides=chosen,
+                       category_choices=choices, layout=layout, corrections=fixes)
+
+
+def resolve_category_choices(choices: Mapping[str, str], known: Mapping[str, str]
+                             ) -> dict[str, str]:
+    """Casefolded spelling -> the training's own spelling of the chosen category, or
+    NEW_CATEGORY; "" (undecided) is left out, a category the training lacks refused."""
+    resolved: dict[str, str] = {}
+    for spelling, target in choices.items():
+        if not target:
+            continue
+        if target == NEW_CATEGORY:
+            resolved[spelling.casefold()] = NEW_CATEGORY
+            continue
+        canonical = known.get(target.casefold())
+        if canonical is None:
+            raise FieldError("categories", '"{category}" is not a category of this training.',
+                             code="unknown_category", category=target)
+        resolved[spelling.casefold()] = canonical
+    return resolved
+
+
+# --- remembered layouts ------------------------------------------------------------------
+
+def _layout(db: Session, org_id: int, headers: Sequence[str]) -> ImportLayout | None:
+    return db.exec(select(ImportLayout).where(ImportLayout.organization_id == org_id,
+                                              ImportLayout.signature == signature(headers))
+                   ).first()
+
+
+def _layout_columns(layout: ImportLayout, headers: Sequence[str]) -> dict[str, str]:
+    """The remembered field of each column, keyed by the header as this file writes it."""
+    try:
+        fields = json.loads(layout.columns)
+    except ValueError:
+        return {}
+    if not isinstance(fields, list) or len(fields) != len(headers):
+        return {}
+    return {header: value for header, value in zip(headers, fields, strict=True)
+            if header and isinstance(value, str) and (value in FIELDS or value == "")}
+
+
+def _layout_categories(layout: ImportLayout, known: Mapping[str, str]) -> dict[str, str]:
+    """The remembered meaning of each spelling, where it still makes sense for this
+    training: a category it has, or a new one (a training without categories takes the
+    file's as they are)."""
+    try:
+        saved = json.loads(layout.categories)
+    except ValueError:
+        return {}
+    if not known or not isinstance(saved, dict):
+        return {}
+    return {spelling: target for spelling, target in saved.items()
+            if isinstance(spelling, str) and isinstance(target, str)
+            and (target == NEW_CATEGORY or target.casefold() in known)}
+
+
+def remember_layout(db: Session, org_id: int, check: ImportCheck) -> None:
+    """Keep the committee's choices for this sheet layout, to offer them next time.
+
+    Category choices made for earlier files of the layout stay, unless chosen anew."""
+    sig = signature(check.table.headers)
+    columns = json.dumps([f or "" for f in check.mapping.fields])
+    chosen = {k.casefold(): v for k, v in check.category_choices.items() if v}
+    for attempt in range(2):
+        layout = db.exec(select(ImportLayout).where(ImportLayout.organization_id == org_id,
+                                                    ImportLayout.signature == sig)).first()
+        try:
+            with db.begin_nested():
+                if layout is None:
+                    layout = ImportLayout(organization_id=org_id, signature=sig,
+                                          columns=columns, categories=json.dumps(chosen))
+                else:
+                    merged = {**_saved_categories(layout), **chosen}
+                    layout.columns, layout.categories = columns, json.dumps(merged)
+                    layout.updated_at = utcnow()
+                db.add(layout)
+                db.flush()
+            return
+        except IntegrityError:
+            # Another committee member saved this layout a moment ago: update theirs.
+            if attempt:
+                raise
+
+
+def _saved_categories(layout: ImportLayout) -> dict[str, str]:
+    try:
+        saved = json.loads(layout.categories)
+    except ValueError:
+        return {}
+    return saved if isinstance(saved, dict) else {}
+
+
+# --- corrections typed on the preview page ----------------------------------------------
+
+def corrections_of(upload: ImportUpload) -> dict[Cell, str]:
+    """The upload's corrections, as (row, column index) -> text."""
+    try:
+        saved = json.loads(upload.corrections or "{}")
+    except ValueError:
+        return {}
+    out: dict[Cell, str] = {}
+    for key, value in saved.items() if isinstance(saved, dict) else ():
+        row, _, column = str(key).partition(":")
+        if row.isdigit() and column.isdigit() and isinstance(value, str):
+            out[(int(row), int(column))] = value
+    return out
+
+
+def save_corrections(db: Session, training: Training, upload: ImportUpload,
+                     submitted: Mapping[Cell, str], header_row: int | None = None) -> int:
+    """Keep the cells the committee corrected on the preview; returns how many cells are
+    corrected in all. A cell typed back to what the file holds is no longer a correction.
+
+    Refuses (422) a cell outside the list, a value that is too long or holds a control
+    character, and more corrections than anyone types by hand."""
+    table = read_upload(db, training, upload.content, upload.filename, header_row=header_row)
+    cells = {number: values for number, values in table.rows}
+    current = corrections_of(upload)
+    for (row, column), value in submitted.items():
+        if row not in cells or not 0 <= column < len(table.headers):
+            raise FieldError("fix", "Row {row} has no such cell to correct; choose the file "
+                             "again.", code="unknown_cell", row=row)
+        if len(value) > MAX_CORRECTION_LENGTH:
+            raise FieldError("fix", "Too long: at most {max_length} characters.",
+                             code="too_long", max_length=MAX_CORRECTION_LENGTH)
+        if any(ch in _CONTROLS for ch in value):
+            raise FieldError("fix", "Holds an invisible control character (often copied "
+                             "along from another program): remove it.",
+                             code="control_character")
+        if value == cells[row][column]:
+            current.pop((row, column), None)
+        else:
+            current[(row, column)] = value
+    if len(current) > MAX_CORRECTIONS:
+        raise FieldError("fix", "At most {limit} cells can be corrected on this page; fix the "
+                         "file in Excel and upload it again.", code="too_many_corrections",
+                         limit=MAX_CORRECTIONS)
+    upload.corrections = json.dumps({f"{r}:{c}": v for (r, c), v in sorted(current.items())})
+    db.add(upload)
+    db.flush()
+    return len(current)
 
 
 def _chunks(values: Sequence[Any]) -> list[Sequence[Any]]:
@@ -147,6 +370,25 @@ def _insert_people(db: Session, org_id: int, rows: Sequence[ImportedRow]) -> lis
     return [int(i) for i in result.scalars()]
 
 
+def _add_categories(db: Session, training: Training, names: Sequence[str]) -> None:
+    """The file's new categories, after the training's own (no quota: the committee sets
+    one on the training's form if it wants)."""
+    if not names:
+        return
+    last = db.exec(select(func.max(TrainingCategory.position))
+                   .where(TrainingCategory.training_id == training.id)).one()
+    start = -1 if last is None else int(last)
+    try:
+        with db.begin_nested():
+            for offset, name in enumerate(names, start=1):
+                db.add(TrainingCategory(training_id=pk(training), name=name,
+                                        position=start + offset))
+            db.flush()
+    except IntegrityError:
+        # Another import added one of them meanwhile.
+        raise ImportRace() from None
+
+
 def _take_quotas(db: Session, training: Training, rows: Sequence[ImportedRow]
                  ) -> dict[str, int]:
     """Category name -> id, after counting the file's people in each category's quota."""
@@ -172,6 +414,7 @@ def import_rows(db: Session, training: Training, check: ImportCheck) -> int:
         raise ImportInvalid(check.result.errors)
     rows = check.result.rows
     org_id = training.organization_id
+    _add_categories(db, training, check.result.new_categories)
     category_ids = _take_quotas(db, training, rows)
     known = _known_people(db, org_id, rows)
     new_rows = [r for r in rows if r.row not in known]

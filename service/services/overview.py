@@ -17,6 +17,7 @@ from service.models import (
     TrainingCategory,
     Venue,
 )
+from service.services.places import day_places, venues_by_id
 from service.services.trainings import days_between, list_batches, list_categories
 
 
@@ -25,6 +26,7 @@ class SessionItem:
     session: AgendaSession
     speakers: list[Speaker] = field(default_factory=list)
     room: Room | None = None
+    venue: Venue | None = None  # the session's own place (a field visit), if it has one
 
 
 @dataclass
@@ -33,6 +35,8 @@ class BatchInfo:
     days: list[date]
     venue: Venue | None
     sessions: list[SessionItem]
+    # Days held away from the batch's venue (places.set_day_place).
+    day_venues: dict[date, Venue] = field(default_factory=dict)
 
     @property
     def total_jpl(self) -> int:
@@ -40,6 +44,23 @@ class BatchInfo:
 
     def sessions_on(self, day: date) -> list[SessionItem]:
         return [i for i in self.sessions if i.session.date == day]
+
+    def place_on(self, day: date) -> Venue | None:
+        """Where the batch is that day: the day's own place, else its venue."""
+        return self.day_venues.get(day) or self.venue
+
+    def own_place_on(self, day: date) -> Venue | None:
+        """The day's place when it differs from the batch's venue (worth printing)."""
+        own = self.day_venues.get(day)
+        return own if own is not None and (self.venue is None or own.id != self.venue.id) \
+            else None
+
+    def session_place(self, item: SessionItem) -> Venue | None:
+        """A session's place when it differs from its day's (worth printing beside it)."""
+        day = self.place_on(item.session.date)
+        if item.venue is None or (day is not None and item.venue.id == day.id):
+            return None
+        return item.venue
 
 
 @dataclass
@@ -101,6 +122,10 @@ def load_sessions(db: Session, batch_ids: list[int],
         rooms = {r.id: r for r in db.exec(select(Room).where(col(Room.id).in_(room_ids)))}
         for item in items.values():
             item.room = rooms.get(item.session.room_id)
+    places = venues_by_id(db, {s.venue_id for s in sessions if s.venue_id})
+    for item in items.values():
+        if item.session.venue_id:
+            item.venue = places.get(item.session.venue_id)
     return list(items.values())
 
 
@@ -112,8 +137,10 @@ def training_overview(db: Session, training: Training) -> TrainingOverview:
     by_batch: dict[int, list[SessionItem]] = defaultdict(list)
     for item in load_sessions(db, [b.id for b in batches if b.id]):
         by_batch[item.session.batch_id].append(item)
+    days = day_places(db, [b.id for b in batches if b.id])
     infos = [BatchInfo(b, days_between(b.start_date, b.end_date),
-                       venues.get(b.venue_id or training.venue_id), by_batch[b.id or 0])
+                       venues.get(b.venue_id or training.venue_id), by_batch[b.id or 0],
+                       days.get(b.id or 0, {}))
              for b in batches]
     return TrainingOverview(training, venues.get(training.venue_id),
                             list_categories(db, training.id or 0), infos)
@@ -123,5 +150,6 @@ def batch_info(db: Session, batch: Batch, training: Training) -> BatchInfo:
     venue_id = batch.venue_id or training.venue_id
     return BatchInfo(batch, days_between(batch.start_date, batch.end_date),
                      db.get(Venue, venue_id) if venue_id else None,
-                     load_sessions(db, [batch.id or 0]))
+                     load_sessions(db, [batch.id or 0]),
+                     day_places(db, [batch.id or 0]).get(batch.id or 0, {}))
 

@@ -71,6 +71,11 @@ def mask_nik(nik: str | None) -> str | None:
     return f"{'•' * 12}{nik[-4:]}" if nik else None
 
 
+def mask_nip(nip: str | None) -> str | None:
+    """A NIP as everyone but an admin sees it: its last 4 digits (UU PDP, like a NIK)."""
+    return f"{'•' * 14}{nip[-4:]}" if nip else None
+
+
 def problems_to_input(problems: Sequence[Problem]) -> InvalidInput:
     return InvalidInput([{"field": p.field, "message": _(p.message, **p.params)}
                          for p in problems])
@@ -307,6 +312,9 @@ def update_registration(db: Session, training: Training, registration: Registrat
         # committee member who is not an admin never sees the whole NIK to send back.
         if name in ("nik", "birth_date") and fields.nik is None:
             continue
+        # The same for a NIP: only admins see it whole.
+        if name == "nip" and fields.nip is None:
+            continue
         setattr(person, name, getattr(fields, name))
     new_category = category.id if category else None
     if new_category != registration.category_id and registration.status != "cancelled":
@@ -332,6 +340,9 @@ class RegistrationFilter:
     status: str | None = None
     q: str | None = None
     unassigned: bool = False
+    # Exact values as the list offers them (case and spacing aside).
+    regency: str | None = None
+    position: str | None = None
 
 
 def _filtered(training_id: int, f: RegistrationFilter) -> Any:
@@ -347,6 +358,9 @@ def _filtered(training_id: int, f: RegistrationFilter) -> Any:
                             Registration.status == "waitlisted")
     if f.status:
         query = query.where(Registration.status == f.status)
+    for column, wanted in ((Participant.regency, f.regency), (Participant.position, f.position)):
+        if wanted and clean_text(wanted):
+            query = query.where(func.lower(func.trim(column)) == clean_text(wanted).casefold())
     term = clean_text(f.q or "")
     if term:
         digits = "".join(ch for ch in term if ch.isdigit())
@@ -361,8 +375,33 @@ def _filtered(training_id: int, f: RegistrationFilter) -> Any:
     return query
 
 
-def _by_name(query: Any) -> Any:
-    return query.order_by(func.lower(Participant.name), col(Registration.id))
+def by_sort_name(db: Session) -> Any:
+    """Participant.sort_name as an ORDER BY term that sorts the same on every database:
+    byte order ("C"), as Python compares the keys, whatever PostgreSQL's locale."""
+    column = col(Participant.sort_name)
+    return column.collate("C") if db.get_bind().dialect.name == "postgresql" else column
+
+
+def _by_name(db: Session, query: Any) -> Any:
+    # Front titles left out: "dr. Rina" under R (Participant.sort_name).
+    return query.order_by(by_sort_name(db), col(Registration.id))
+
+
+def filter_values(db: Session, training: Training) -> dict[str, list[str]]:
+    """The kabupaten/kota and jabatan of a training's participants, for the list's filters:
+    each once (case and spacing aside), alphabetical."""
+    out: dict[str, list[str]] = {}
+    for name, column in (("regency", Participant.regency), ("position", Participant.position)):
+        seen: dict[str, str] = {}
+        for value in db.exec(select(column).distinct()
+                             .join(Registration, col(Registration.participant_id) == Participant.id)
+                             .where(Registration.training_id == training.id,
+                                    col(column).is_not(None))).all():
+            text = clean_text(value)
+            if text:
+                seen.setdefault(text.casefold(), text)
+        out[name] = [seen[k] for k in sorted(seen)]
+    return out
 
 
 def page_count(total: int, per_page: int = PER_PAGE) -> int:
@@ -376,14 +415,15 @@ def list_registrations(db: Session, training: Training, f: RegistrationFilter,
     """One page of the training's registrations, by name, and how many match in all."""
     query = _filtered(pk(training), f)
     total = db.exec(select(func.count()).select_from(query.subquery())).one()
-    rows = db.exec(_by_name(query).offset((max(page, 1) - 1) * per_page).limit(per_page)).all()
+    rows = db.exec(_by_name(db, query).offset((max(page, 1) - 1) * per_page).limit(per_page)).all()
     return [RegistrationRow(*row) for row in rows], int(total)
 
 
 def all_registrations(db: Session, training: Training, f: RegistrationFilter
                       ) -> list[RegistrationRow]:
     """Every matching registration, by name (ticket cards, emails): no page, no count."""
-    return [RegistrationRow(*row) for row in db.exec(_by_name(_filtered(pk(training), f)))]
+    return [RegistrationRow(*row)
+            for row in db.exec(_by_name(db, _filtered(pk(training), f)))]
 
 
 def registration_row(db: Session, registration: Registration) -> RegistrationRow:

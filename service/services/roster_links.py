@@ -4,7 +4,9 @@ The committee creates one per narasumber and training; it opens the roster of ev
 batch holding one of their sessions, and nothing else. Only the SHA-256 of the link's
 token is stored, so the link is shown once, when it is made: a lost link is replaced
 by a new one (which revokes the old). It stops working when revoked, or 30 days after
-the training's last day (in the training's time zone).
+the training's last day (in the training's time zone); a link made later than that (the
+committee reissuing one after the expiry, for a narasumber who asks months on) works for
+30 days from the day it is made.
 """
 
 import re
@@ -40,12 +42,6 @@ class NotTeaching(DomainError):
         "This narasumber teaches no session in this training.")
 
 
-class TrainingLongOver(DomainError):
-    code, status, message = "training_long_over", 422, N_(
-        "This training ended more than {days} days ago: a roster link would not work "
-        "any more.")
-
-
 @dataclass(frozen=True)
 class TaughtSession:
     session: AgendaSession
@@ -59,6 +55,8 @@ class SpeakerLinks:
     speaker: Speaker
     sessions: list[TaughtSession]
     active: RosterLink | None
+    # Their latest link when it has run out (not revoked): the committee may reissue it.
+    expired: RosterLink | None = None
 
 
 @dataclass(frozen=True)
@@ -67,11 +65,14 @@ class LinkBatch:
     sessions: list[AgendaSession]
 
 
-def expires_at(training: Training) -> datetime:
-    """Midnight after the 30th day past the training's end, where the training is held."""
-    last = training.end_date + timedelta(days=DAYS_AFTER_TRAINING + 1)
+def expires_at(training: Training, now: datetime | None = None) -> datetime:
+    """Midnight after the 30th day past the training's end, where the training is held;
+    for a link made after that, midnight after the 30th day past the day it is made."""
+    zone = ZoneInfo(training.timezone)
+    made = as_utc(now or utcnow()).astimezone(zone).date()
+    last = max(training.end_date, made) + timedelta(days=DAYS_AFTER_TRAINING + 1)
     # Stored in UTC: SQLite keeps no offset, and every stored moment is read back as UTC.
-    return datetime.combine(last, time(0), tzinfo=ZoneInfo(training.timezone)).astimezone(UTC)
+    return datetime.combine(last, time(0), tzinfo=zone).astimezone(UTC)
 
 
 def last_day(training: Training, moment: datetime) -> date:
@@ -104,26 +105,30 @@ def training_speakers(db: Session, training: Training) -> list[SpeakerLinks]:
                      .order_by(col(Speaker.name), col(Speaker.id))).all()
     now = utcnow()
     active: dict[int, RosterLink] = {}
+    expired: dict[int, RosterLink] = {}
     for link in db.exec(select(RosterLink).where(
             RosterLink.training_id == training.id, col(RosterLink.revoked_at).is_(None))
             .order_by(col(RosterLink.id))).all():
         if as_utc(link.expires_at) > now:
             active[link.speaker_id] = link
-    return [SpeakerLinks(p, taught[pk(p)], active.get(pk(p))) for p in people]
+        else:
+            expired[link.speaker_id] = link
+    return [SpeakerLinks(p, taught[pk(p)], active.get(pk(p)),
+                         None if pk(p) in active else expired.get(pk(p)))
+            for p in people]
 
 
-def create_link(db: Session, training: Training, speaker_id: int, user: User
-                ) -> tuple[str, RosterLink]:
-    """A new link for the narasumber (their earlier links stop working); returns the raw
-    token, which is never stored."""
+def create_link(db: Session, training: Training, speaker_id: int, user: User,
+                now: datetime | None = None) -> tuple[str, RosterLink]:
+    """A new link for the narasumber (their earlier links stop working), also long after
+    the training (a reissue: it works for 30 days from now); returns the raw token, which
+    is never stored."""
     speaker = db.get(Speaker, speaker_id)
     if speaker is None or speaker.organization_id != training.organization_id:
         raise NotFound("Narasumber not found.")
     if not _taught(db, pk(training), speaker_id):
         raise NotTeaching()
-    ends = expires_at(training)
-    if ends <= utcnow():
-        raise TrainingLongOver(params={"days": DAYS_AFTER_TRAINING})
+    ends = expires_at(training, now)
     _revoke_all(db, training, speaker_id)
     raw = secrets.token_urlsafe(24)
     link = RosterLink(speaker_id=speaker_id, training_id=pk(training),

@@ -1,10 +1,13 @@
 """Narasumber: the organization's list of resource persons."""
 
+from typing import Any
+
 from sqlmodel import Session, col, func, select
 
 from service.errors import Conflict, FieldError, NotFound
 from service.models import SessionSpeaker, Speaker
 from service.schemas.planning import SpeakerCreate
+from service.services.participant_fields import FieldProblem, normalize_phone
 
 
 def list_speakers(db: Session, org_id: int) -> list[Speaker]:
@@ -32,15 +35,28 @@ def speakers_by_ids(db: Session, org_id: int, ids: list[int]) -> list[Speaker]:
     return [found[i] for i in wanted]
 
 
+def _fields(data: SpeakerCreate) -> dict[str, Any]:
+    """The form's fields, the phone in +62 form like participants' (one shape to send a
+    WhatsApp link to, and to show the same way everywhere); FieldError if it is none."""
+    fields = data.model_dump()
+    if fields.get("phone"):
+        try:
+            fields["phone"] = normalize_phone(fields["phone"])
+        except FieldProblem as problem:
+            raise FieldError("phone", problem.message, code="invalid_phone",
+                             **problem.params) from None
+    return fields
+
+
 def create_speaker(db: Session, org_id: int, data: SpeakerCreate) -> Speaker:
-    speaker = Speaker(organization_id=org_id, **data.model_dump())
+    speaker = Speaker(organization_id=org_id, **_fields(data))
     db.add(speaker)
     db.flush()
     return speaker
 
 
 def update_speaker(db: Session, speaker: Speaker, data: SpeakerCreate) -> Speaker:
-    for key, value in data.model_dump().items():
+    for key, value in _fields(data).items():
         setattr(speaker, key, value)
     db.add(speaker)
     db.flush()

@@ -1,6 +1,7 @@
 """Getting tickets to participants: printed cards, WhatsApp links and email."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
@@ -11,7 +12,7 @@ from service.i18n.formats import fmt_range
 from service.models import Batch, Organization, Registration, Training, Venue
 from service.models.base import pk, utcnow
 from service.rendering.ticket_cards_pdf import TicketCard
-from service.services import mailer, tickets
+from service.services import mailer, places, regions, tickets
 from service.services.registrations import RegistrationFilter, RegistrationRow, all_registrations
 from service.services.whatsapp import ticket_message, whatsapp_link
 from service.settings import get_settings
@@ -24,6 +25,8 @@ class DeliveryContext:
     training: Training
     organization: str
     venues: dict[int, Venue]
+    # batch id -> day -> the day's own place (places.day_places)
+    day_places: dict[int, dict[date, Venue]] = field(default_factory=dict)
 
     def venue_for(self, batch: Batch | None) -> Venue | None:
         venue_id = (batch.venue_id if batch and batch.venue_id else None) or \
@@ -34,13 +37,26 @@ class DeliveryContext:
         with use_locale("id"):
             return fmt_range(batch.start_date, batch.end_date) if batch else ""
 
+    def places_for(self, batch: Batch) -> tuple[tuple[str, str], ...]:
+        """The batch's days held away from its venue, as the cards label them (Indonesian,
+        the language the cards are printed in): ("HARI KE-3 · 14/9", place)."""
+        venue = self.venue_for(batch)
+        own = self.day_places.get(pk(batch), {})
+        return tuple(
+            (f"TEMPAT HARI KE-{(day - batch.start_date).days + 1} \u00b7 {day.day}/{day.month}",
+             place.name)
+            for day, place in sorted(own.items())
+            if venue is None or place.id != venue.id)
+
 
 def context(db: Session, training: Training) -> DeliveryContext:
     org = db.get(Organization, training.organization_id)
     venues = {pk(v): v for v in db.exec(
         select(Venue).where(
             Venue.organization_id == training.organization_id)).all()}
-    return DeliveryContext(training, org.name if org else "", venues)
+    batch_ids = list(db.exec(select(Batch.id).where(Batch.training_id == training.id)).all())
+    return DeliveryContext(training, org.name if org else "", venues,
+                           places.day_places(db, [i for i in batch_ids if i is not None]))
 
 
 def confirmed_rows(db: Session, training: Training, batch_id: int | None = None
@@ -79,7 +95,11 @@ def ticket_cards(db: Session, ctx: DeliveryContext, rows: list[RegistrationRow],
             organization=ctx.organization, batch_name=row.batch.name,
             dates=ctx.dates_for(row.batch), venue=venue.name if venue else None, code=code,
             ticket_url=f"{short_base}/t/{row.registration.ticket_token}",
-            category=row.category.name if row.category else None))
+            category=row.category.name if row.category else None,
+            # The region first: a long jabatan is what gets shortened on the card.
+            subtitle=" \u00b7 ".join(v for v in (regions.value(ctx.training, row.participant),
+                                                 row.participant.position) if v) or None,
+            day_places=ctx.places_for(row.batch)))
     return cards
 
 

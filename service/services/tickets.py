@@ -5,8 +5,9 @@ the public key, enough to tell a genuine code from a forged or altered one offli
 """
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
@@ -71,24 +72,30 @@ def ticket_code(db: Session, training: Training, registration: Registration,
 MAX_DB_ID = 2**31 - 1
 
 
-# training id -> (organization id, loaded public key). A key never changes once set, so it is
+class _Key(NamedTuple):
+    organization_id: int
+    # The private key: the server checks a code by signing its payload again
+    # (ticket_codes.check_ticket), a third of the work of verifying it.
+    signer: Ed25519PrivateKey
+
+
+# training id -> its organization and loaded key. A key never changes once set, so it is
 # safe to keep per process; a miss (or a failed check, in case SQLite reused the id of a
 # deleted training) reads it again.
-_KEYS: dict[int, tuple[int, Ed25519PublicKey]] = {}
+_KEYS: dict[int, _Key] = {}
 
 
-def _training_key(db: Session, training_id: int, fresh: bool = False
-                  ) -> tuple[int, Ed25519PublicKey] | None:
+def _training_key(db: Session, training_id: int, fresh: bool = False) -> _Key | None:
     if not fresh and training_id in _KEYS:
         return _KEYS[training_id]
     if training_id > MAX_DB_ID:  # an unsigned id in a forged code: no such row
         return None
-    row = db.exec(select(Training.organization_id, Training.ticket_public_key)
+    row = db.exec(select(Training.organization_id, Training.ticket_private_key)
                   .where(col(Training.id) == training_id)).first()
     if row is None or row[1] is None:
         _KEYS.pop(training_id, None)
         return None
-    _KEYS[training_id] = (int(row[0]), Ed25519PublicKey.from_public_bytes(bytes(row[1])))
+    _KEYS[training_id] = _Key(int(row[0]), Ed25519PrivateKey.from_private_bytes(bytes(row[1])))
     return _KEYS[training_id]
 
 
@@ -98,10 +105,10 @@ def verify_code(db: Session, org_id: int, code: str) -> TicketClaims:
     training_id = ticket_codes.peek_training_id(code)
     for fresh in (False, True):
         found = _training_key(db, training_id, fresh)
-        if found is None or found[0] != org_id:
+        if found is None or found.organization_id != org_id:
             raise InvalidTicket()
         try:
-            return ticket_codes.verify_ticket(code, found[1])
+            return ticket_codes.check_ticket(code, found.signer)
         except InvalidTicket:
             if fresh:
                 raise
@@ -114,9 +121,9 @@ def remembered_claims(org_id: int, code: str) -> TicketClaims | None:
     and says why)."""
     try:
         found = _KEYS.get(ticket_codes.peek_training_id(code))
-        if found is None or found[0] != org_id:
+        if found is None or found.organization_id != org_id:
             return None
-        return ticket_codes.verify_ticket(code, found[1])
+        return ticket_codes.check_ticket(code, found.signer)
     except InvalidTicket:
         return None
 

@@ -9,6 +9,7 @@ from service.errors import Conflict, FieldError, NotFound
 from service.i18n.formats import fmt_date
 from service.models import (
     AgendaSession,
+    AttendanceMark,
     AuthToken,
     Batch,
     CheckIn,
@@ -86,6 +87,7 @@ def create_training(db: Session, org_id: int, data: TrainingCreate) -> Training:
         organization_id=org_id, title=data.title, kind=data.kind,
         start_date=data.start_date, end_date=data.end_date, timezone=data.timezone,
         description=data.description, checkin_mode=data.checkin_mode,
+        region_level=data.region_level,
         venue_id=resolve_venue(db, org_id, data.venue_id, data.venue),
     )
     # The ticket-signing key pair exists from the start, so showing a ticket never writes.
@@ -108,6 +110,7 @@ def update_training(db: Session, training: Training, data: TrainingCreate) -> Tr
                          "mode, so the check-in mode can no longer change.",
                          code="checkin_mode_locked")
     training.checkin_mode = data.checkin_mode
+    training.region_level = data.region_level
     training.title, training.kind = data.title, data.kind
     training.start_date, training.end_date = data.start_date, data.end_date
     training.timezone, training.description = data.timezone, data.description
@@ -119,8 +122,10 @@ def update_training(db: Session, training: Training, data: TrainingCreate) -> Tr
 
 
 def _has_checkins(db: Session, training: Training) -> bool:
-    return db.exec(select(CheckIn.id).join(Batch, col(Batch.id) == col(CheckIn.batch_id))
-                   .where(Batch.training_id == training.id).limit(1)).first() is not None
+    # The committee's attendance marks count too: a session's mark means nothing per day.
+    return any(db.exec(select(model.id).join(Batch, col(Batch.id) == col(model.batch_id))
+                       .where(Batch.training_id == training.id).limit(1)).first() is not None
+               for model in (CheckIn, AttendanceMark))
 
 
 def list_categories(db: Session, training_id: int) -> list[TrainingCategory]:

@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import ViewportSize
+from playwright.sync_api import ViewportSize, expect
 
 from tests.dbutil import fresh_database, pg_available
 from tests.live import REPO, run_cli, serve
@@ -29,6 +29,9 @@ ADMIN_EMAIL = "admin@padang.test"
 # Never all digits after the word: "kampung-kb-123456" would be refused as too common.
 ADMIN_PASSWORD = "kampung-kb-x" + secrets.token_hex(6)
 ORG = "DP3AP2KB Kota Padang"
+# Sets up new offices on /offices (tests/browser/test_account_pages.py); its own office.
+SUPERUSER_EMAIL = "pusat@bimtek.test"
+SUPERUSER_PASSWORD = "pusat-bimtek-x" + secrets.token_hex(6)
 # The live server's BIMTEK_SECRET_KEY: a test can sign a self-registration form stamp.
 SECRET_KEY = secrets.token_urlsafe(32)
 DESKTOP: ViewportSize = {"width": 1280, "height": 900}
@@ -58,6 +61,8 @@ def live_server(artifacts: Path) -> Iterator[str]:
                "BIMTEK_SECRET_KEY": SECRET_KEY}
         run_cli(["migrate"], env)
         run_cli(["create-admin", ADMIN_EMAIL, "--password", ADMIN_PASSWORD, "--org", ORG], env)
+        run_cli(["create-admin", SUPERUSER_EMAIL, "--password", SUPERUSER_PASSWORD, "--org",
+                 "Bimtek Pusat", "--superuser"], env)
         with serve(env, artifacts / f"server-{kind}.log") as base_url:
             yield base_url
 
@@ -145,6 +150,23 @@ def login(page: Any, email: str = ADMIN_EMAIL, password: str = ADMIN_PASSWORD) -
     page.locator("input[name=password]").fill(password)
     page.locator("form[action='/login'] button[type=submit]").click()
     page.wait_for_url("**/trainings")
+
+
+def htmx_idle(page: Any) -> None:
+    """Wait until htmx has swapped and settled its last answer: an answer that has arrived
+    is not yet on the page, and a click on content about to be replaced is lost."""
+    expect(page.locator(".htmx-request, .htmx-swapping, .htmx-settling, .htmx-added")
+           ).to_have_count(0)
+
+
+def shoot(page: Any, name: str) -> None:
+    """A desktop and a phone screenshot of the current page (test-artifacts/NAME-desktop.png,
+    NAME-phone.png); at phone width nothing may push the page sideways."""
+    page.screenshot(path=str(ARTIFACTS / f"{name}-desktop.png"), full_page=True)
+    page.set_viewport_size(PHONE)
+    no_horizontal_overflow(page)
+    page.screenshot(path=str(ARTIFACTS / f"{name}-phone.png"), full_page=True)
+    page.set_viewport_size(DESKTOP)
 
 
 def no_horizontal_overflow(page: Any) -> None:

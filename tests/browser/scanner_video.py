@@ -278,13 +278,19 @@ def launch_with_video(browser_type: Any, video: Path, extra_args: list[str]) -> 
 def open_scanner(browser: Any, base_url: str, setup: ScanSetup, viewport: Any,
                  offline: bool = False, password: str = SCANNER_PASSWORD,
                  requests: list[str] | None = None,
-                 native_detector: bool = False, init_script: str = "") -> tuple[Any, Any]:
+                 native_detector: bool = False, init_script: str = "",
+                 locale: str = "id-ID", batch_id: int | None = None,
+                 email: str | None = None, day: date | None = None,
+                 session: str | None = None) -> tuple[Any, Any]:
     """(context, page): the scanner logged in, on the scanning view of today's batch,
     with the ticket list downloaded and the camera running. `offline`: then the network
     is cut and the page reloaded, as a phone that lost its signal (the service worker
     and IndexedDB must carry it). `requests` collects the URL of every request made.
-    `native_detector`: the page finds a BarcodeDetector (FAKE_BARCODE_DETECTOR)."""
-    context = browser.new_context(base_url=base_url, viewport=viewport, locale="id-ID",
+    `native_detector`: the page finds a BarcodeDetector (FAKE_BARCODE_DETECTOR).
+    `locale`: the browser's own language (its Accept-Language); `batch_id`, `day` and
+    `email`: another batch (one of its days), or another scanner login, than the setup's;
+    `session`: for a per-session training ("now", or a session's id)."""
+    context = browser.new_context(base_url=base_url, viewport=viewport, locale=locale,
                                   permissions=["camera"])
     context.set_default_timeout(15_000)
     context.add_init_script(LATENCY_HOOK)
@@ -298,11 +304,13 @@ def open_scanner(browser: Any, base_url: str, setup: ScanSetup, viewport: Any,
         context.on("request", lambda request: requests.append(request.url))
     page = context.new_page()
     page.goto("/login?next=/scan")
-    page.locator("input[name=email]").fill(setup.scanner_email)
+    page.locator("input[name=email]").fill(email or setup.scanner_email)
     page.locator("input[name=password]").fill(password)
     page.locator("form[action='/login'] button[type=submit]").click()
     page.wait_for_url("**/scan**")
-    page.goto(f"/scan?batch_id={setup.batch_id}&day={jakarta_today().isoformat()}")
+    page.goto(f"/scan?batch_id={batch_id or setup.batch_id}"
+              f"&day={(day or jakarta_today()).isoformat()}"
+              + (f"&session={session}" if session else ""))
     # Predicates as functions: an expression is eval'd in the page while Playwright
     # polls, which the Content-Security-Policy forbids.
     ready = "() => window.__scanner && window.__scanner.ready && window.__scanner.manifest !== null"

@@ -115,7 +115,7 @@ def test_live_page_counts_and_updates_by_itself(page: Page, event: Event) -> Non
 
     expect(page.locator("#att-present strong")).to_have_text("3")
     expect(page.locator("#att-present")).to_contain_text("6")
-    expect(page.locator("#att-rate")).to_have_text("50%")
+    expect(page.locator("#att-rate")).to_have_text("50,0%")
     expect(page.locator("#att-missing-count")).to_have_text("3")
     category = page.locator("#att-by-category tbody tr")
     expect(category.filter(has_text="Kader BKB")).to_contain_text("2/4")
@@ -170,7 +170,7 @@ def test_big_screen_for_the_registration_desk(browser: Any, live_server: str,
         page.goto(event.screen_url)
         present = page.locator("#screen-present")
         expect(present).to_have_text("3")
-        expect(page.locator("#screen-rate")).to_have_text("50%")
+        expect(page.locator("#screen-rate")).to_have_text("50,0%")
         expect(page.locator("#screen-recent li").first).to_contain_text("Rina Marlina")
         size = page.evaluate("parseFloat(getComputedStyle(document.querySelector("
                              "'#screen-present')).fontSize)")

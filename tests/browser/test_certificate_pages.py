@@ -192,3 +192,60 @@ def test_certificate_pages_at_phone_width(page: Page, live_api: httpx.Client,
     page.screenshot(path=str(ARTIFACTS / "certificate-ticket-390.png"), full_page=True)
 
 
+
+
+def test_the_review_of_a_large_training_searches_filters_and_pages(
+        page: Page, live_api: httpx.Client) -> None:
+    """421 cadres would make one page 29,000 px tall: 50 a page, a search by name or
+    number, a filter by status; the URL keeps the choice (a reload shows the same)."""
+    r = live_api.post("/api/trainings", json={
+        "title": f"Pelatihan Kader Angkatan Besar {secrets.token_hex(2)}",
+        "kind": "pelatihan", "start_date": "2018-09-12", "end_date": "2018-09-13",
+        "categories": [{"name": "Kader BKB"}]})
+    assert r.status_code == 201, r.text
+    tid = r.json()["id"]
+    b = live_api.post(f"/api/trainings/{tid}/batches", json={
+        "name": "Angkatan I", "start_date": "2018-09-12", "end_date": "2018-09-13",
+        "capacity": 100})
+    assert b.status_code == 201, b.text
+    batch_id = b.json()["id"]
+    for n in range(1, 61):
+        r = live_api.post(f"/api/trainings/{tid}/registrations", json={
+            "name": f"Kader {n:02d} Koto Tangah", "category": "Kader BKB",
+            "batch_id": batch_id})
+        assert r.status_code == 201, r.text
+        if n <= 5:  # Kader 01..05 came both days: eligible; the other 55 never came.
+            for moment in DAYS:
+                c = live_api.post("/api/checkins", json={
+                    "registration_id": r.json()["id"], "batch_id": batch_id,
+                    "scanned_at": moment, "nonce": secrets.token_hex(8)})
+                assert c.status_code == 201, c.text
+    login(page)
+    page.goto(f"/trainings/{tid}/certificates")
+    summary = page.locator("#list-summary")
+    expect(summary).to_contain_text("1–50 dari 60")
+    expect(page.locator("#review tbody tr")).to_have_count(50)
+    expect(page.locator("#pager")).to_contain_text("Halaman 1 dari 2")
+    page.locator("#next-page").click()
+    expect(summary).to_contain_text("51–60 dari 60")
+    expect(page.locator("#review tbody tr")).to_have_count(10)
+    assert "page=2" in page.url
+
+    page.locator("#cert-q").fill("kader 07")
+    expect(page.locator("#review tbody tr")).to_have_count(1)
+    expect(page.locator("#review tbody tr")).to_contain_text("Kader 07 Koto Tangah")
+    page.locator("#cert-q").fill("")
+    expect(page.locator("#review tbody tr")).to_have_count(50)
+    page.locator("#cert-status").select_option("eligible")
+    expect(page.locator("#review tbody tr")).to_have_count(5)
+    expect(summary).to_contain_text("1–5 dari 5")
+    page.reload()  # the URL carries the filter
+    expect(page.locator("#cert-status")).to_have_value("eligible")
+    expect(page.locator("#review tbody tr")).to_have_count(5)
+    height = page.evaluate("document.documentElement.scrollHeight")
+    page.screenshot(path=str(ARTIFACTS / "certificate-review-filtered.png"), full_page=True)
+    page.set_viewport_size(PHONE)
+    page.goto(f"/trainings/{tid}/certificates")
+    no_horizontal_overflow(page)
+    page.screenshot(path=str(ARTIFACTS / "certificate-review-paged-390.png"), full_page=True)
+    assert height < 4000, height

@@ -73,7 +73,7 @@ def step_create_training(page: Page) -> int:
     quotas.nth(0).fill("120")
     names.nth(1).fill("Petugas Lapangan KB (PKB)")
     quotas.nth(1).fill("40")
-    page.locator("form.card button[type=submit]").click()
+    page.locator("form.card button.primary[type=submit]").click()
     page.wait_for_url(re.compile(r"/trainings/\d+$"))
     training_id = int(page.url.rsplit("/", 1)[1])
 

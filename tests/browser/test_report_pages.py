@@ -126,9 +126,14 @@ def test_report_page_figures_and_pdf(page: Page, event: Event, tmp_path: Path) -
     assert "75,0% (36 / 48)" in text
 
     # The signature form: the signer's name printed under the place and date.
+    # Saved once for the training, then every download carries it.
+    page.locator("#rep-sign input[name=place]").fill("Padang")
     page.locator("#rep-sign input[name=signer_name]").fill("Dra. Hj. Yenni Yuliza, M.Si")
+    page.locator("#rep-sign button[type=submit]").click()
+    expect(page.locator("#rep-sign-saved")).to_be_visible()
+    expect(page.locator("#rep-sign-preview")).to_contain_text("Dra. Hj. Yenni Yuliza, M.Si")
     with page.expect_download() as info:
-        page.locator("#rep-sign button[type=submit]").click()
+        page.locator("#rep-sign-download").click()
     info.value.save_as(saved)
     signed = " ".join((p.extract_text() or "")
                       for p in PdfReader(io.BytesIO(saved.read_bytes())).pages)

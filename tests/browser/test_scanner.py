@@ -9,6 +9,7 @@ test-artifacts/scanner-*.png, latency figures to test-artifacts/scanner-latency.
 """
 
 import json
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -123,6 +124,9 @@ def test_genuine_ticket_turns_green_and_again_amber(scanner: Any, setup: ScanSet
     assert first["status"] == "checked_in" and first["source"] == "server", first
     result = page.locator("#result")
     expect(result).to_have_attribute("data-status", "ok")
+    # A first check-in and a repeat never start alike: "BERHASIL MASUK" / "SUDAH PRESENSI".
+    expect(page.locator("#result-title")).to_have_text("Berhasil masuk")
+    assert page.locator("#result-title").inner_text() == "BERHASIL MASUK"
     expect(page.locator("#result-name")).to_have_text(person["name"])
     expect(page.locator("#result-detail")).to_contain_text("Angkatan I")
     expect(page.locator("#result-detail")).to_contain_text("PKB")
@@ -137,7 +141,10 @@ def test_genuine_ticket_turns_green_and_again_amber(scanner: Any, setup: ScanSet
     second = wait_result(page, 2)
     assert second["status"] == "already_checked_in", second
     expect(result).to_have_attribute("data-status", "warn")
-    expect(page.locator("#result-reason")).to_contain_text("Gerbang 2")
+    expect(page.locator("#result-title")).to_have_text("Sudah presensi")
+    expect(page.locator("#result-name")).to_have_text(person["name"])
+    expect(page.locator("#result-reason")).to_have_text(
+        re.compile(r"^Tercatat masuk pukul \d\d\.\d\d oleh Gerbang 2$"))
     _shot(page, "amber")
     _note("online", page, second)
     assert len([c for c in _checkins(live_api, setup) if c["r"] == person["id"]]) == 1
@@ -173,6 +180,7 @@ def test_offline_scans_are_checked_queued_and_synced_once(scanner: Any, setup: S
     first = wait_result(page, 1)
     assert first["status"] == "checked_in" and first["source"] == "device", first
     expect(page.locator("#result")).to_have_attribute("data-status", "ok")
+    expect(page.locator("#result-title")).to_have_text("Berhasil masuk")
     expect(page.locator("#result-name")).to_have_text(person["name"])
     expect(page.locator("#pending")).to_have_attribute("data-count", "1")
     expect(page.locator("#pending")).to_be_visible()
@@ -181,6 +189,8 @@ def test_offline_scans_are_checked_queued_and_synced_once(scanner: Any, setup: S
     # The same ticket again, still offline: this phone remembers it -> amber.
     second = wait_result(page, 2)
     assert second["status"] == "already_checked_in" and second["source"] == "device"
+    expect(page.locator("#result-title")).to_have_text("Sudah presensi")
+    expect(page.locator("#result-reason")).to_contain_text("Tercatat masuk pukul")
     expect(page.locator("#result-reason")).to_contain_text("Gerbang 2")
     _shot(page, "offline-amber")
     _note("offline", page, second)

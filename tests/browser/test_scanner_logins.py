@@ -131,7 +131,7 @@ def test_checkin_mode_on_the_training_form(page: Page, live_api: httpx.Client) -
     select = page.locator("#checkin-mode")
     expect(select).to_have_value("day")
     select.select_option("session")
-    page.locator("form.card button[type=submit]").click()
+    page.locator("form.card button.primary[type=submit]").click()
     page.wait_for_url(re.compile(rf"/trainings/{t['id']}$"))
     assert live_api.get(f"/api/trainings/{t['id']}").json()["checkin_mode"] == "session"
     page.goto(f"/trainings/{t['id']}/edit")

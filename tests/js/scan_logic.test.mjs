@@ -103,10 +103,26 @@ test("per-session mode: the session open now (from 15 minutes before its start)"
 
 test("search by name part, or the last 4 digits of phone or NIK", async () => {
   const m = await manifest();
-  assert.deepEqual(searchManifest(m, "kader 2").map((t) => t.r), [1003]);
-  assert.deepEqual(searchManifest(m, "0812 1002").map((t) => t.r), [1003]);
-  assert.deepEqual(searchManifest(m, "5004").map((t) => t.r), [1005]);
-  assert.deepEqual(searchManifest(m, "  "), []);
+  const ids = (q) => searchManifest(m, q).items.map((t) => t.r);
+  assert.deepEqual(ids("kader 2"), [1003]);
+  assert.deepEqual(ids("0812 1002"), [1003]);
+  assert.deepEqual(ids("5004"), [1005]);
+  assert.deepEqual(searchManifest(m, "  "), { items: [], total: 0 });
+});
+
+test("a search says which number the digits matched, with those digits only", async () => {
+  const m = await manifest();
+  assert.deepEqual(searchManifest(m, "0812 1002").items[0].match, { field: "phone", digits: "1002" });
+  assert.deepEqual(searchManifest(m, "5004").items[0].match, { field: "nik", digits: "5004" });
+  assert.equal(searchManifest(m, "kader 2").items[0].match, undefined);
+});
+
+test("a search gives the first ones and how many match in all", async () => {
+  const m = await manifest();
+  const found = searchManifest(m, "kader", 3);
+  assert.equal(found.items.length, 3);
+  assert.equal(found.total, m.m.tickets.length);
+  assert.ok(found.total > 3);
 });
 
 test("wall clock in the training's time zone", () => {

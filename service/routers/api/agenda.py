@@ -1,13 +1,23 @@
 """A batch's sessions, copying a timetable, and the printed agenda."""
 
+from datetime import date
+
 from fastapi import APIRouter, Response
 
 from service.db import DB
 from service.rendering.agenda_pdf import render_agenda_pdf
 from service.routers import files
 from service.routers.deps import ApiBatch, ApiPlanner
-from service.schemas.planning import CopyAgenda, SessionCreate, SessionRead, session_read
-from service.services import agenda, overview, trainings
+from service.schemas.planning import (
+    BatchRead,
+    CopyAgenda,
+    DayPlace,
+    SessionCreate,
+    SessionRead,
+    batch_read,
+    session_read,
+)
+from service.services import agenda, overview, places, trainings
 from service.services.agenda_doc import agenda_doc
 from service.services.overview import SessionItem
 
@@ -22,6 +32,15 @@ def _item(db: DB, session_id: int) -> SessionItem:
 def list_sessions(found: ApiBatch, db: DB) -> list[SessionRead]:
     """The batch's timetable in time order."""
     return [session_read(i) for i in overview.load_sessions(db, [found[0].id or 0])]
+
+
+@router.put("/batches/{batch_id}/days/{day}/place")
+def set_day_place(found: ApiBatch, day: date, data: DayPlace, db: DB,
+                  user: ApiPlanner) -> BatchRead:
+    """Hold one day of the batch at its own place (a field visit); no venue: the batch's."""
+    batch, training = found
+    places.set_day_place(db, user.organization_id, batch, day, data.venue_id, data.venue)
+    return batch_read(overview.batch_info(db, batch, training))
 
 
 @router.post("/batches/{batch_id}/sessions", status_code=201)

@@ -28,16 +28,16 @@ from service.schemas.certificates import (
     TemplateRead,
     TemplateUpdate,
 )
-from service.services import certificate_delivery as delivery
-from service.services import certificate_documents as documents
-from service.services import certificate_eligibility as eligibility
-from service.services import certificate_images as images
-from service.services import certificate_issuing as issuing
-from service.services import certificate_numbering as numbering
-from service.services import certificate_revoke as revoking
-from service.services import certificate_template as templates
 from service.services import registrations
-from service.services.certificate_template import Draft, Upload
+from service.services.certificates import delivery as delivery
+from service.services.certificates import documents as documents
+from service.services.certificates import eligibility as eligibility
+from service.services.certificates import images as images
+from service.services.certificates import issuing as issuing
+from service.services.certificates import numbering as numbering
+from service.services.certificates import revoke as revoking
+from service.services.certificates import template as templates
+from service.services.certificates.template import Draft, Upload
 
 router = APIRouter(prefix="/api", tags=["certificates"])
 
@@ -48,7 +48,8 @@ def template_read(training: Training, d: Draft) -> TemplateRead:
         training_id=pk(training), orientation=d.orientation, title=d.title,
         given_to=d.given_to, wording=d.wording, place=d.place, issue_date=d.issue_date,
         numbering_pattern=d.numbering_pattern, rule=d.rule, min_percent=d.min_percent,
-        show_qr=d.show_qr, has_background=d.background is not None,
+        show_qr=d.show_qr, show_category_batch=d.show_category_batch,
+        place_date_signatory=d.place_date_signatory, has_background=d.background is not None,
         background_name=d.background_name,
         signatories=[SignatoryRead(position=n, name=s.name, title=s.title, nip=s.nip,
                                    has_signature=s.signature is not None)

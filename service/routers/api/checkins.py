@@ -70,4 +70,6 @@ def search(batch_id: int, db: DB, aside: AsideDB, user: ApiScanner,
     finally:
         aside.commit()
     batch, training = checkins.batch_for_scanner(db, user, batch_id)
-    return {"items": checkin_manifest.search(db, batch, q, day or clock.today(training))}
+    found = checkin_manifest.search(db, batch, q, day or clock.today(training))
+    # total and more: the door says when it shows only the first ones.
+    return {"items": found.items, "total": found.total, "more": found.more}

@@ -11,6 +11,7 @@ from service.schemas.planning import (
     SpeakerRead,
     VenueCreate,
     VenueRead,
+    VenueUpdate,
     speaker_read,
     venue_read,
 )
@@ -50,6 +51,24 @@ def create_venue(data: VenueCreate, db: DB, user: ApiPlanner) -> VenueRead:
     venue = venues.create_venue(db, user.organization_id, data)
     return next(venue_read(v, r) for v, r in venues.list_venues(db, user.organization_id)
                 if v.id == venue.id)
+
+
+@router.put("/venues/{venue_id}")
+def update_venue(venue_id: int, data: VenueUpdate, db: DB, user: ApiPlanner) -> VenueRead:
+    """Change a venue's name, address and city (the report's signature block prints the
+    city)."""
+    venue = venues.update_venue(db, venues.get_venue(db, user.organization_id, venue_id), data)
+    return next(venue_read(v, r) for v, r in venues.list_venues(db, user.organization_id)
+                if v.id == venue.id)
+
+
+@router.delete("/venues/{venue_id}", status_code=204,
+               responses={409: {"description": "venue_in_use: a training, batch, session or "
+                                               "day still uses it (`uses` counts them)"}})
+def delete_venue(venue_id: int, db: DB, user: ApiPlanner) -> Response:
+    """Delete a venue, with its rooms, that no training, batch, session or day uses."""
+    venues.delete_venue(db, venues.get_venue(db, user.organization_id, venue_id))
+    return Response(status_code=204)
 
 
 @router.post("/venues/{venue_id}/rooms", status_code=201)

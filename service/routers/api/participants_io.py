@@ -20,7 +20,7 @@ from service.services.registrations import categories_of
 router = APIRouter(prefix="/api", tags=["participants"])
 
 
-def _mapping(raw: str | None) -> dict[str, str]:
+def _mapping(raw: str | None, name: str = "mapping") -> dict[str, str]:
     if not raw:
         return {}
     try:
@@ -29,6 +29,9 @@ def _mapping(raw: str | None) -> dict[str, str]:
         value = None
     if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str)
                                               for k, v in value.items()):
+        if name == "categories":
+            raise FieldError(name, 'Send the categories as a JSON object: the spelling in the '
+                             'file to a category of the training, or "+" for a new one.')
         raise FieldError("mapping", "Send the mapping as a JSON object: header to field.")
     return value
 
@@ -36,11 +39,22 @@ def _mapping(raw: str | None) -> dict[str, str]:
 @router.post("/trainings/{training_id}/registrations/import")
 def import_registrations(training: ApiTraining, db: DB,
                          file: Annotated[UploadFile, File()],
-                         mapping: Annotated[str | None, Form()] = None) -> dict[str, object]:
-    """Import a .xlsx or .csv: every row or none (422 import_invalid lists each bad cell)."""
+                         mapping: Annotated[str | None, Form()] = None,
+                         categories: Annotated[str | None, Form()] = None,
+                         header_row: Annotated[int | None, Form(ge=1, le=1_048_576)] = None
+                         ) -> dict[str, object]:
+    """Import a .xlsx or .csv: every row or none (422 import_invalid lists each bad cell).
+
+    The header row is found under a title block (or named by `header_row`); a training
+    without categories takes the file's (`new_categories`); `categories` maps a spelling
+    the training lacks to one of its categories, or "+" to add it."""
     content = file.file.read()
-    check = imports.check_file(db, training, content, file.filename or "", _mapping(mapping))
-    return {"imported": imports.import_rows(db, training, check), "errors": []}
+    check = imports.check_file(db, training, content, file.filename or "", _mapping(mapping),
+                               header_row=header_row,
+                               category_choices=_mapping(categories, "categories"))
+    return {"imported": imports.import_rows(db, training, check), "errors": [],
+            "header_row": check.table.header_row,
+            "new_categories": check.result.new_categories}
 
 
 @router.get("/trainings/{training_id}/registrations/template.xlsx")

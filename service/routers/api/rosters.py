@@ -17,6 +17,7 @@ from service.schemas.rosters import (
     RosterLinkCreated,
     RosterLinkSession,
     RosterLinkSpeaker,
+    SheetGrouping,
 )
 from service.services import roster_links, rosters, trainings
 
@@ -44,11 +45,12 @@ def batch_roster(batch_id: int, fmt: str, request: Request, db: DB,
 
 
 @router.get("/batches/{batch_id}/attendance-sheet.pdf")
-def batch_attendance_sheet(found: ApiBatch, db: DB, day: date | None = None) -> Response:
+def batch_attendance_sheet(found: ApiBatch, db: DB, day: date | None = None,
+                           group: SheetGrouping = "none") -> Response:
     """The printed attendance sheet (daftar hadir) of a batch day (default: today, else
-    the batch's first day), to sign."""
+    the batch's first day), to sign; `group=region`: one section per region."""
     batch, training = found
-    return attendance_sheet_file(db, training, batch, day)
+    return attendance_sheet_file(db, training, batch, day, group == "region")
 
 
 @router.get("/trainings/{training_id}/roster-links")
@@ -60,7 +62,9 @@ def list_roster_links(training: ApiTraining, db: DB) -> list[RosterLinkSpeaker]:
                                     batch=t.batch.name, date=t.session.date,
                                     title=t.session.title) for t in s.sessions],
         link_id=s.active.id if s.active else None,
-        link_expires_at=s.active.expires_at if s.active else None)
+        link_expires_at=s.active.expires_at if s.active else None,
+        expired_link_id=s.expired.id if s.expired else None,
+        expired_at=s.expired.expires_at if s.expired else None)
         for s in roster_links.training_speakers(db, training)]
 
 
@@ -68,7 +72,8 @@ def list_roster_links(training: ApiTraining, db: DB) -> list[RosterLinkSpeaker]:
 def create_roster_link(request: Request, training: ApiTraining, data: RosterLinkCreate,
                        user: ApiPlanner, db: DB) -> RosterLinkCreated:
     """A private roster link for a narasumber of the training; their earlier links stop
-    working. The url is shown only now."""
+    working. The url is shown only now. After the training's 30 days it is a reissue,
+    working for 30 days from now."""
     raw, link = roster_links.create_link(db, training, data.speaker_id, user)
     return RosterLinkCreated(id=link.id or 0, speaker_id=link.speaker_id,
                              url=f"{public_base(request)}/n/{raw}", expires_at=link.expires_at)

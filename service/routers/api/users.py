@@ -1,12 +1,13 @@
 """Accounts of the organization (admins only)."""
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
 from service.db import DB
 from service.models import User
 from service.routers.deps import ApiAdmin
-from service.schemas.accounts import UserCreate, UserRead, UserUpdate
-from service.services import users
+from service.routers.urls import public_base
+from service.schemas.accounts import PasswordLinkRead, UserCreate, UserRead, UserUpdate
+from service.services import password_reset, users
 
 router = APIRouter(prefix="/api/users", tags=["users"])
 
@@ -44,3 +45,12 @@ def update_user(user_id: int, data: UserUpdate, db: DB, admin: ApiAdmin) -> User
 def unlock_user(user_id: int, db: DB, admin: ApiAdmin) -> UserRead:
     """Lift an account's lockout after too many failed logins."""
     return _read(users.unlock(db, users.get_user(db, admin.organization_id, user_id)))
+
+
+@router.post("/{user_id}/reset-link", status_code=201)
+def reset_link(request: Request, user_id: int, db: DB, admin: ApiAdmin) -> PasswordLinkRead:
+    """A one-time link (24 hours) with which the user chooses a new password; earlier
+    unused reset links of the user stop working. Only its hash is kept: hand it over now."""
+    link = password_reset.issue_link(db, users.get_user(db, admin.organization_id, user_id))
+    return PasswordLinkRead(user_id=user_id, url=public_base(request) + link.path,
+                            expires_at=link.expires_at)

@@ -8,6 +8,7 @@ from service.routers.pages import (
     attendance,
     certificates,
     directory,
+    offices,
     participants_io,
     registrations,
     reports,
@@ -22,7 +23,7 @@ from service.routers.pages import (
 
 
 def register_pages(app: FastAPI) -> None:
-    for module in (account, trainings, agenda, directory, users, registrations,
+    for module in (account, trainings, agenda, directory, users, offices, registrations,
                    participants_io, tickets, scan, attendance, scanner_logins, rosters,
                    reports, certificates, verify):
         app.include_router(module.router)

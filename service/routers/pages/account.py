@@ -1,4 +1,5 @@
-"""Login, logout and the language switch."""
+"""Login, logout, the language switch, and passwords: one's own change, "forgot password"
+by email, and the one-time links that set one (a reset, a new office's first admin)."""
 
 from typing import Annotated
 from urllib.parse import urlsplit
@@ -6,16 +7,24 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
+from starlette.background import BackgroundTask
 
 from service.db import DB, AsideDB
-from service.errors import DomainError, FieldError
+from service.errors import DomainError, FieldError, InvalidInput
 from service.i18n import N_
-from service.models import AuthToken, User
+from service.models import AuthToken, Organization, User
 from service.routers.deps import CsrfFailed, client_address, page_session, page_user
-from service.routers.pages.forms import SubmittedForm, parse, render_form, submit
+from service.routers.pages.forms import (
+    Submitted,
+    SubmittedForm,
+    errors_by_field,
+    parse,
+    render_form,
+    submit,
+)
 from service.routers.pages.rendering import redirect, render
-from service.schemas.accounts import PasswordChange
-from service.services import auth, login_throttle
+from service.schemas.accounts import NewPassword, PasswordChange
+from service.services import auth, login_throttle, password_reset
 from service.services.auth import InvalidCredentials
 from service.services.login_throttle import LoginLocked
 from service.settings import get_settings
@@ -60,16 +69,25 @@ def _login_form(request: Request, db: Session, context: dict[str, object],
     if fresh:
         nonce = auth.new_login_nonce()
     response = render(request, "login.html",
-                      {**context, "csrf_token": auth.login_form_token(db, nonce)}, status_code)
+                      {"forgot_by_email": password_reset.email_enabled(), **context,
+                       "csrf_token": auth.login_form_token(db, nonce)}, status_code)
     if fresh:
         response.set_cookie(LOGIN_COOKIE, nonce, max_age=86400, path="/login", httponly=True,
                             samesite="lax", secure=get_settings().secure_cookies)
     return response
 
 
+# What the login page says after a link set a password (?done=...).
+_DONE = {"reset": N_("Your new password is saved, and your other sessions were signed out. "
+                     "Log in with it."),
+         "welcome": N_("Your password is saved. Log in with it to start.")}
+
+
 @router.get("/login")
-def login_page(request: Request, db: DB, next: str | None = None) -> Response:
-    return _login_form(request, db, {"next": _safe_next(next)})
+def login_page(request: Request, db: DB, next: str | None = None,
+               done: str | None = None) -> Response:
+    return _login_form(request, db, {"next": _safe_next(next), "notice": _DONE.get(done or ""),
+                                     "forgot_by_email": password_reset.email_enabled()})
 
 
 @router.post("/login")
@@ -164,3 +182,143 @@ def change_password(request: Request, form: SubmittedForm, db: DB,
 
     return submit(db, work, lambda _: redirect(request, "/account/password?changed=1"),
                   lambda exc: _password_page(request, exc=exc))
+
+
+# --- passwords set by a one-time link, and "forgot password" ------------------------------
+
+# The pre-login cookie that binds the CSRF token of a login-free form ("forgot password",
+# a reset or setup link's form); the login form keeps its own.
+FORM_COOKIE = "bimtek_form"
+
+
+def _public_form(request: Request, db: Session, name: str, context: dict[str, object],
+                 purpose: str, status_code: int = 200) -> Response:
+    """A login-free form page with its CSRF token for the visitor's pre-login cookie (made
+    here when missing); never cached, since a link page's address is a secret."""
+    nonce = request.cookies.get(FORM_COOKIE) or ""
+    fresh = not 20 <= len(nonce) <= 100
+    if fresh:
+        nonce = auth.new_login_nonce()
+    response = render(request, name, {
+        **context, "csrf_token": auth.public_form_token(db, nonce, purpose)}, status_code)
+    if fresh:
+        response.set_cookie(FORM_COOKIE, nonce, max_age=86400, path="/", httponly=True,
+                            samesite="lax", secure=get_settings().secure_cookies)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _form_valid(request: Request, db: Session, sent: str, purpose: str) -> bool:
+    return auth.public_form_valid(db, request.cookies.get(FORM_COOKIE), sent, purpose)
+
+
+@router.get("/forgot")
+def forgot_page(request: Request, db: DB) -> Response:
+    """"Forgot password?": an email with a reset link when mail is set up; otherwise who
+    to ask for one."""
+    return _public_form(request, db, "account/forgot.html",
+                        {"by_email": password_reset.email_enabled()}, "forgot")
+
+
+@router.post("/forgot")
+def forgot(request: Request, db: DB, aside: AsideDB,
+           email: Annotated[str, Form(max_length=254)] = "",
+           csrf_token: Annotated[str, Form(max_length=200)] = "") -> Response:
+    """Email a reset link. The answer is the same whether or not an account has this
+    address (and the email is sent after it, so it takes as long either way); requests
+    are limited per address typed and per client address (429)."""
+    by_email = password_reset.email_enabled()
+    back = {"by_email": by_email, "email": email}
+    if not by_email:
+        return _public_form(request, db, "account/forgot.html", back, "forgot", 404)
+    # The bookkeeping first, committed on its own: refused requests count too.
+    try:
+        if not _form_valid(request, aside, csrf_token, "forgot"):
+            return _public_form(request, aside, "account/forgot.html",
+                                {**back, "error": CsrfFailed().text()}, "forgot", 403)
+        password_reset.count_request(aside, email, client_address(request))
+    except password_reset.ResetRateLimited as limited:
+        return _public_form(request, aside, "account/forgot.html",
+                            {**back, "error": limited.text()}, "forgot", limited.status)
+    finally:
+        aside.commit()
+    mail = password_reset.request_by_email(db, email)
+    db.commit()
+    response = _public_form(request, db, "account/forgot.html",
+                            {"by_email": True, "sent": True}, "forgot")
+    if mail is not None:
+        response.background = BackgroundTask(password_reset.send_reset_email, mail)
+    return response
+
+
+def _link_form(request: Request, db: Session, kind: str, token: str,
+               holder: tuple[User, Organization], exc: DomainError | None = None) -> Response:
+    context: dict[str, object] = {"kind": kind, "token": token, "account": holder[0],
+                                  "account_org": holder[1].name,
+                                  "action": f"{password_reset.PATHS[kind]}/{token}",
+                                  "errors": errors_by_field(exc) if exc else {}}
+    return _public_form(request, db, "account/set_password.html", context, kind,
+                        exc.status if exc else 200)
+
+
+def _link_page(request: Request, db: Session, kind: str, token: str) -> Response:
+    try:
+        holder = password_reset.peek(db, token, kind)
+    except DomainError as exc:
+        return _public_form(request, db, "account/set_password.html",
+                            {"kind": kind, "link_error": exc.text()}, kind, exc.status)
+    return _link_form(request, db, kind, token, holder)
+
+
+def _use_link(request: Request, form: Submitted, db: Session, kind: str, token: str
+              ) -> Response:
+    data = form.values()
+
+    def work() -> User:
+        if not _form_valid(request, db, form.get("csrf_token"), kind):
+            # Another site's form, or a page older than its cookie: nothing changes.
+            raise CsrfFailed()
+        chosen = parse(NewPassword, data).new_password
+        if chosen != data.get("new_password_again", ""):
+            raise FieldError("new_password_again", N_("The two new passwords differ."))
+        return password_reset.redeem(db, token, kind, chosen)
+
+    def refused(exc: DomainError) -> Response:
+        if isinstance(exc, FieldError | InvalidInput | CsrfFailed):
+            try:
+                return _link_form(request, db, kind, token, password_reset.peek(db, token, kind),
+                                  exc)
+            except DomainError as gone:
+                exc = gone
+        return _public_form(request, db, "account/set_password.html",
+                            {"kind": kind, "link_error": exc.text()}, kind, exc.status)
+
+    def done(_user: User) -> Response:
+        # Every session of the account has ended (this browser's too, if it had one).
+        return RedirectResponse(f"/login?done={kind}", status_code=303)
+
+    return submit(db, work, done, refused)
+
+
+@router.get("/reset/{token}")
+def reset_page(request: Request, token: str, db: DB) -> Response:
+    """A reset link: the form for a new password (no login needed)."""
+    return _link_page(request, db, password_reset.RESET, token)
+
+
+@router.post("/reset/{token}")
+def reset_password(request: Request, token: str, form: SubmittedForm, db: DB) -> Response:
+    """Set a new password with a reset link (once); every session of the account ends."""
+    return _use_link(request, form, db, password_reset.RESET, token)
+
+
+@router.get("/welcome/{token}")
+def welcome_page(request: Request, token: str, db: DB) -> Response:
+    """A new office's first admin chooses a password (no login needed)."""
+    return _link_page(request, db, password_reset.WELCOME, token)
+
+
+@router.post("/welcome/{token}")
+def welcome_password(request: Request, token: str, form: SubmittedForm, db: DB) -> Response:
+    """Set the first password with a setup link (once)."""
+    return _use_link(request, form, db, password_reset.WELCOME, token)

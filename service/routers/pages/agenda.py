@@ -1,5 +1,6 @@
 """Pages: a batch's timetable builder, editing a session, copying an agenda, the PDF."""
 
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -19,8 +20,8 @@ from service.routers.pages.forms import (
     submit,
 )
 from service.routers.pages.rendering import redirect, render
-from service.schemas.planning import CopyAgenda, SessionCreate
-from service.services import agenda, overview, speakers, trainings
+from service.schemas.planning import CopyAgenda, DayPlace, SessionCreate
+from service.services import agenda, overview, places, speakers, trainings, venues
 from service.services.agenda_doc import agenda_doc
 
 router = APIRouter(include_in_schema=False)
@@ -37,7 +38,9 @@ def _timetable(request: Request, db: DB, user: PagePlanner, batch: Batch, traini
     ctx = {"training": training, "info": info, "kinds": SESSION_KINDS,
            "speakers": speakers.list_speakers(db, user.organization_id),
            "others": [b for b in trainings.list_batches(db, training.id or 0) if b.id != batch.id],
-           "form_day": None, "values": {}, "errors": {}, **(extra or {})}
+           "venues": [v for v, _ in venues.list_venues(db, user.organization_id)],
+           "form_day": None, "values": {}, "errors": {}, "place_day": None,
+           "place_error": None, **(extra or {})}
     return render(request, "batches/timetable.html", ctx, status_code, block="timetable")
 
 
@@ -46,6 +49,27 @@ def timetable_page(request: Request, found: PageBatch, db: DB, user: PagePlanner
                    added: int | None = None) -> Response:
     # `added` comes back in the redirect after a plain (no-JS) form post.
     return _timetable(request, db, user, *found, added=added)
+
+
+@router.post("/batches/{batch_id}/days/{day}/place")
+def set_day_place(request: Request, found: PageBatch, day: date, form: SubmittedForm, db: DB,
+                  user: PagePlanner) -> Response:
+    """Hold one day of the batch at its own place (a field visit), or at the batch's again."""
+    batch, training = found
+    data = form.values()
+
+    def done(_venue: object) -> Response:
+        if not request.headers.get("hx-request"):
+            return redirect(request, f"/batches/{batch.id}#day-{day.isoformat()}")
+        return _timetable(request, db, user, batch, training,
+                          {"place_day": day.isoformat(), "place_saved": True})
+
+    return submit(db, lambda: places.set_day_place(db, user.organization_id, batch, day,
+                                                   venue=parse(DayPlace, data).venue),
+                  done,
+                  lambda exc: _timetable(request, db, user, batch, training, {
+                      "place_day": day.isoformat(), "place_error": exc.text(),
+                      "place_value": data.get("venue", "")}, exc.status))
 
 
 @router.post("/batches/{batch_id}/sessions")
@@ -79,12 +103,14 @@ def _session_page(request: Request, db: DB, user: PagePlanner, session_id: int,
                   "start_time": session.start_time.strftime("%H:%M"),
                   "end_time": session.end_time.strftime("%H:%M"), "kind": session.kind,
                   "jpl": session.jpl, "room": item.room.name if item.room else "",
+                  "venue": item.venue.name if item.venue else "",
                   "description": session.description or "",
                   "speaker_ids": [str(s.id) for s in item.speakers]}
     return render_form(request, "sessions/form.html", {
         "session": session, "batch": batch, "training": training, "values": values,
         "days": trainings.days_between(batch.start_date, batch.end_date),
         "kinds": SESSION_KINDS, "speakers": speakers.list_speakers(db, user.organization_id),
+        "venues": [v for v, _ in venues.list_venues(db, user.organization_id)],
         "clashes": exc.extra.get("clashes", []) if exc else []}, exc)
 
 

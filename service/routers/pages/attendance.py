@@ -1,25 +1,35 @@
 """Pages: live attendance of a batch day for the committee, and the big-screen view for
 the registration desk's projector. Both refresh themselves (HTMX polling of a block of
-the same URL) and are complete pages without JavaScript."""
+the same URL) and are complete pages without JavaScript. And the record after the day:
+the committee enters or corrects a past day's attendance from the signed daftar hadir
+(plain form posts, or htmx swapping the list)."""
 
 import gzip
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from pydantic import BaseModel
 
 from service.db import DB
+from service.errors import DomainError, NotFound
+from service.i18n import gettext as _
+from service.i18n import ngettext
 from service.i18n.formats import fmt_phone
 from service.models import TIMEZONES, Batch, Training
-from service.routers.deps import PageTraining
-from service.routers.pages.rendering import render
+from service.routers.deps import PagePlanner, PageTraining
+from service.routers.pages.forms import SubmittedForm, parse, submit
+from service.routers.pages.rendering import redirect, render
+from service.schemas.attendance import MarkReason
+from service.schemas.common import OptInt
 from service.services import attendance as att
+from service.services import attendance_records as records
+from service.services import presence, regions, trainings
 from service.services import training_clock as clock
-from service.services import trainings
 
 router = APIRouter(include_in_schema=False)
 
@@ -36,11 +46,15 @@ class Selection:
     # Per-session mode with no session asked for: each refresh follows the session
     # running now. A session (or the whole day, session=) chosen by hand stays chosen.
     follow: bool = False
+    # Only the people of one kecamatan or kabupaten/kota (as the training lists them).
+    region: str | None = None
 
     def query(self) -> str:
         params = [("batch", str(self.batch.id)), ("day", self.day.isoformat())]
         if self.per_session and not self.follow:
             params.append(("session", str(self.session_id or "")))
+        if self.region:
+            params.append(("region", self.region))
         return urlencode(params)
 
 
@@ -77,7 +91,7 @@ def _select(db: DB, training: Training, batches: list[Batch],
         day = clock.default_day(batch, clock.today(training))
     if training.checkin_mode != "session":
         return Selection(batch, day, None)
-    sessions = att.day_sessions(db, batch, day)
+    sessions = att.sessions_of_day(db, batch, day)
     if "session" in params:
         wanted = _int(params.get("session"))
         chosen = wanted if any(s.id == wanted for s in sessions) else None
@@ -95,7 +109,11 @@ def _context(db: DB, training: Training, params: Mapping[str, str],
                            "tz": TIMEZONES.get(training.timezone, training.timezone)}
     if sel is None:
         return ctx
-    a = att.attendance(db, training, sel.batch, sel.day, sel.session_id, recent)
+    a = att.attendance(db, training, sel.batch, sel.day, sel.session_id, recent,
+                       region=params.get("region", "")[:120] or None)
+    # A region this batch does not have (a stale link) shows everyone.
+    sel = replace(sel, region=a.region)
+    ctx["sel"] = sel
     tid = training.id or 0
     ctx.update(
         a=a,
@@ -104,7 +122,9 @@ def _context(db: DB, training: Training, params: Mapping[str, str],
         missing=[MissingView(m, fmt_phone(m.phone), m.phone,
                              att.missing_whatsapp(m, training, sel.batch, sel.day))
                  for m in a.missing],
-        today=clock.today(training))
+        today=clock.today(training), region_label=regions.label(training),
+        region_by=_(regions.BY[regions.level(training)]),
+        region_blank=_(regions.BLANK[regions.level(training)]))
     return ctx
 
 
@@ -139,3 +159,135 @@ def screen_page(request: Request, training: PageTraining, db: DB) -> Response:
     across a hall."""
     return _respond(request, "attendance/screen.html",
                     _context(db, training, request.query_params, recent=8), "screen")
+
+
+# --- the record after the day: marks from the signed daftar hadir -------------------------
+
+class RecordForm(BaseModel):
+    batch: int
+    day: date
+    session: OptInt = None
+    action: Literal["present", "absent", "leave", "sick"]
+    reason: MarkReason = ""
+
+
+# The page's buttons: what each records (status, excuse).
+ACTIONS: dict[str, tuple[str, str | None]] = {
+    "present": ("present", None), "absent": ("absent", None),
+    "leave": ("excused", "leave"), "sick": ("excused", "sick")}
+
+
+def _record_selection(db: DB, training: Training, batches: list[Batch],
+                      params: Mapping[str, str]) -> tuple[Batch, date, int | None] | None:
+    # Lenient like the live page: a stale URL falls back to the batch's latest day so far.
+    wanted = _int(params.get("batch"))
+    today = clock.today(training)
+    batch = next((b for b in batches if b.id == wanted), None) \
+        or clock.default_batch(batches, today)
+    if batch is None:
+        return None
+    day = _date(params.get("day"))
+    if day is None or not batch.start_date <= day <= batch.end_date:
+        day = min(max(today, batch.start_date), batch.end_date)
+    session = _int(params.get("session"))
+    if session is not None and not any(s.id == session and s.kind != "break"
+                                       for s in att.sessions_of_day(db, batch, day)):
+        session = None
+    return batch, day, session
+
+
+def _record_url(training: Training, batch: Batch, day: date, session: int | None,
+                **extra: str) -> str:
+    params = [("batch", str(batch.id)), ("day", day.isoformat())]
+    if session is not None:
+        params.append(("session", str(session)))
+    params += list(extra.items())
+    return f"/trainings/{training.id}/attendance/record?{urlencode(params)}"
+
+
+def _record_page(request: Request, db: DB, training: Training, params: Mapping[str, str],
+                 *, notice: str | None = None, exc: DomainError | None = None,
+                 picked: Sequence[int] = (), reason: str = "") -> Response:
+    batches = trainings.list_batches(db, training.id or 0)
+    chosen = _record_selection(db, training, batches, params)
+    # Only the present, the absent or the excused: the committee works down a short list.
+    show = params.get("show") if params.get("show") in presence.STATUSES else None
+    ctx: dict[str, Any] = {"training": training, "batches": batches, "r": None,
+                           "notice": notice, "picked": set(picked), "reason": reason,
+                           "error": exc.text() if exc else None, "show": show}
+    if chosen is not None:
+        batch, day, session = chosen
+        r = records.day_records(db, training, batch, day, session)
+        ctx.update(r=r, action_url=f"/trainings/{training.id}/attendance/record",
+                   shown=[(n, row) for n, row in enumerate(r.rows, start=1)
+                          if show is None or row.state.status == show],
+                   live_url=f"/trainings/{training.id}/attendance?"
+                            + urlencode([("batch", str(batch.id)), ("day", day.isoformat())]),
+                   url=lambda **kw: _record_url(training, **{
+                       "batch": batch, "day": day, "session": session, **kw}))
+    response = render(request, "attendance/record.html", ctx, exc.status if exc else 200,
+                      block="records")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@router.get("/trainings/{training_id}/attendance/record")
+def record_page(request: Request, training: PageTraining, db: DB) -> Response:
+    """Record or correct attendance after the day from the signed daftar hadir: the batch's
+    people on a day (or at a session), their state and its history."""
+    params = request.query_params
+    done = params.get("done", "")
+    notice = None
+    if done in ACTIONS and _int(params.get("n")) is not None:
+        notice = _notice(done, _int(params.get("n")) or 0)
+    return _record_page(request, db, training, params, notice=notice)
+
+
+def _notice(action: str, n: int) -> str:
+    if action == "present":
+        return ngettext("{n} person recorded present.", "{n} people recorded present.", n)
+    if action == "absent":
+        return ngettext("{n} person recorded absent.", "{n} people recorded absent.", n)
+    if action == "leave":
+        return ngettext("{n} person recorded excused (izin).",
+                        "{n} people recorded excused (izin).", n)
+    return ngettext("{n} person recorded sick (sakit).", "{n} people recorded sick (sakit).",
+                    n)
+
+
+@router.post("/trainings/{training_id}/attendance/record")
+def record_marks(request: Request, training: PageTraining, user: PagePlanner,
+                 form: SubmittedForm, db: DB) -> Response:
+    """Record the ticked people as present, absent, izin or sakit; without JavaScript a
+    redirect back to the day, with htmx the list again."""
+    params = {k: form.get(k) for k in ("batch", "day", "session", "show")}
+    picked = [int(v) for v in form.getlist("registration_id")
+              if v.isascii() and v.isdigit() and len(v) <= 18]
+    reason = form.get("reason")
+    batches = trainings.list_batches(db, training.id or 0)
+    sent = {**params, "action": form.get("action"), "reason": reason}
+    made: list[tuple[RecordForm, Batch]] = []
+
+    def work() -> int:
+        # Strict, unlike the page's lenient URL: a stale day or session is refused by the
+        # service rather than recorded for another day or for the whole day.
+        data = parse(RecordForm, sent)
+        batch = next((b for b in batches if b.id == data.batch), None)
+        if batch is None:
+            raise NotFound()
+        made.append((data, batch))
+        status, excuse = ACTIONS[data.action]
+        return len(records.record(db, training, batch, user.id, records.Correction(
+            registration_ids=picked, day=data.day, status=status, reason=data.reason,
+            excuse=excuse, session_id=data.session)))
+
+    def done(n: int) -> Response:
+        data, batch = made[0]
+        if request.headers.get("hx-request"):
+            return _record_page(request, db, training, params, notice=_notice(data.action, n))
+        shown = {"show": params["show"]} if params["show"] in presence.STATUSES else {}
+        return redirect(request, _record_url(training, batch, data.day, data.session,
+                                             **shown, done=data.action, n=str(n)))
+
+    return submit(db, work, done, lambda exc: _record_page(
+        request, db, training, params, exc=exc, picked=picked, reason=reason))

@@ -4,6 +4,7 @@ revoking and sending links; and the holder's own download behind the ticket link
 
 import base64
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -20,17 +21,18 @@ from service.routers.pages.rendering import redirect, render
 from service.routers.pages.tickets import TOKEN
 from service.routers.urls import public_base
 from service.schemas.certificates import DecisionIn, RevokeIn, SignatoryIn, TemplateUpdate
-from service.services import certificate_delivery as delivery
-from service.services import certificate_documents as documents
-from service.services import certificate_eligibility as eligibility
-from service.services import certificate_images as images
-from service.services import certificate_issuing as issuing
-from service.services import certificate_numbering as numbering
-from service.services import certificate_revoke as revoking
-from service.services import certificate_template as templates
 from service.services import registrations
 from service.services import training_clock as clock
-from service.services.certificate_template import Draft, Upload
+from service.services.certificates import delivery as delivery
+from service.services.certificates import documents as documents
+from service.services.certificates import eligibility as eligibility
+from service.services.certificates import images as images
+from service.services.certificates import issuing as issuing
+from service.services.certificates import listing as listing
+from service.services.certificates import numbering as numbering
+from service.services.certificates import revoke as revoking
+from service.services.certificates import template as templates
+from service.services.certificates.template import Draft, Upload
 
 router = APIRouter(include_in_schema=False)
 
@@ -52,11 +54,17 @@ def _draft_from_form(form: Submitted, base: Draft) -> Draft:
     text = form.values()
     people: list[SignatoryIn] = []
     signatures: dict[int, bytes | None] = {}
+    # The form names slots (Signatory 1 to 3); an empty slot is left out, so the place and
+    # date go above the chosen slot's position among those kept (an empty one: the last).
+    over_slot = text.get("place_date_signatory", "").strip()
+    over: int | None = None
     for slot in range(templates.MAX_SIGNATORIES):
         name = text.get(f"sig_name_{slot}", "").strip()
         if not name:
             continue
         position = len(people)
+        if over_slot == str(slot):
+            over = position
         people.append(parse(SignatoryIn, {"name": name, "title": text.get(f"sig_title_{slot}", ""),
                                           "nip": text.get(f"sig_nip_{slot}", "")}))
         upload = _read_file(form, f"sig_file_{slot}", images.SIGNATURE_MAX_BYTES)
@@ -72,6 +80,8 @@ def _draft_from_form(form: Submitted, base: Draft) -> Draft:
                                          "place", "issue_date", "numbering_pattern", "rule")},
         "min_percent": text.get("min_percent") or 100,
         "show_qr": bool(text.get("show_qr")), "use_background": bool(text.get("use_background")),
+        "show_category_batch": bool(text.get("show_category_batch")),
+        "place_date_signatory": over,
         "signatories": [p.model_dump() for p in people]})
     background = _read_file(form, "background", images.MAX_BYTES)
     return templates.draft(base, data, background, signatures)
@@ -151,16 +161,36 @@ def _batch_param(db: DB, training: Training, raw: str | None) -> int | None:
 @router.get("/trainings/{training_id}/certificates")
 def review_page(request: Request, training: PageTraining, db: DB) -> Response:
     """Who qualifies and why, the committee's decisions, issuing and the issued ones."""
-    r = eligibility.review_summary(db, training, _batch_id(request.query_params.get("batch")),
-                                   public_base(request), unknown_batch_is_all=True)
+    params = request.query_params
+    filters = listing.Filters.of(params.get("q"), params.get("status"), params.get("page"))
+    found = listing.listing(db, training, _batch_id(params.get("batch")), filters,
+                            public_base(request))
+    r = found.review
     return render(request, "certificates/review.html", {
-        "training": training, "people": r.people, "rule": r.template, "deciders": r.deciders,
-        "batches": r.batches, "batch_id": r.batch_id, "wa": r.whatsapp,
-        "with_email": r.with_email, "has_template": r.saved, "counts": r.counts,
+        "training": training, "people": found.people, "rule": r.template,
+        "deciders": r.deciders, "batches": r.batches, "batch_id": r.batch_id,
+        "wa": r.whatsapp, "with_email": r.with_email, "has_template": r.saved,
+        "counts": r.counts, "found": found, "statuses": listing.STATUSES,
+        "page_query": lambda n: _back_query(r.batch_id, filters, n),
         "local": lambda moment: clock.local(training, moment),
         "tz": TIMEZONES.get(training.timezone, ""),
-        "issued_now": request.query_params.get("issued"),
-        "notice": request.query_params.get("notice")})
+        "issued_now": params.get("issued"), "notice": params.get("notice")},
+        block="review_list")
+
+
+def _back_query(batch_id: int | None, filters: listing.Filters, page: int | None = None
+                ) -> str:
+    """The list's query string (batch, search, status, page), to come back to it."""
+    query = {**({"batch": batch_id} if batch_id else {}), **filters.query(page)}
+    return urlencode(query)
+
+
+def _back_to_list(training: Training, form: Submitted) -> str:
+    """Where a decision or a revocation returns: the list as it was (batch, search,
+    status, page), so the committee need not find its place again among 421."""
+    filters = listing.Filters.of(form.get("q"), form.get("status"), form.get("page"))
+    query = _back_query(_batch_id(form.get("batch")), filters)
+    return f"/trainings/{pk(training)}/certificates" + (f"?{query}" if query else "")
 
 
 @router.post("/trainings/{training_id}/certificates/issue")
@@ -189,11 +219,7 @@ def decide(request: Request, training: PageTraining, registration_id: int,
         raise NotFound("Registration not found.")
     data = parse(DecisionIn, {k: form.form.get(k) for k in ("decision", "reason")})
     issuing.decide(db, training, reg, user.id, data.decision, data.reason)
-    back = f"/trainings/{pk(training)}/certificates"
-    batch = form.get("batch")
-    if batch.isdigit():
-        back += f"?batch={batch}"
-    return redirect(request, f"{back}#reg-{registration_id}")
+    return redirect(request, f"{_back_to_list(training, form)}#reg-{registration_id}")
 
 
 @router.post("/certificates/{certificate_id}/revoke")
@@ -202,8 +228,10 @@ def revoke(request: Request, certificate_id: int, user: PagePlanner, form: Submi
     cert = revoking.get_certificate(db, user.organization_id, certificate_id)
     data = parse(RevokeIn, {"reason": form.form.get("reason")})
     revoking.revoke(db, cert, user.id, data.reason)
+    filters = listing.Filters.of(form.get("q"), form.get("status"), form.get("page"))
+    query = _back_query(_batch_id(form.get("batch")), filters)
     return redirect(request, f"/trainings/{cert.training_id}/certificates?notice=revoked"
-                             f"#reg-{cert.registration_id}")
+                             f"{'&' + query if query else ''}#reg-{cert.registration_id}")
 
 
 @router.post("/trainings/{training_id}/certificates/email")

@@ -7,6 +7,7 @@ from fastapi.responses import Response
 
 from service.db import DB
 from service.errors import DomainError
+from service.i18n.formats import fmt_phone
 from service.routers.deps import PagePlanner
 from service.routers.pages.forms import (
     SubmittedForm,
@@ -16,7 +17,7 @@ from service.routers.pages.forms import (
     submit,
 )
 from service.routers.pages.rendering import redirect, render
-from service.schemas.planning import RoomCreate, SpeakerCreate, VenueCreate
+from service.schemas.planning import RoomCreate, SpeakerCreate, VenueCreate, VenueUpdate
 from service.services import speakers, venues
 
 router = APIRouter(include_in_schema=False)
@@ -49,7 +50,8 @@ def _speaker_form(request: Request, db: DB, user: PagePlanner, speaker_id: int,
                   ) -> Response:
     speaker = speakers.get_speaker(db, user.organization_id, speaker_id)
     if values is None:
-        values = speaker.model_dump()
+        # The stored +62 number as people write it, as on every page (formats.fmt_phone).
+        values = {**speaker.model_dump(), "phone": fmt_phone(speaker.phone)}
     return render_form(request, "speakers/form.html", {"speaker": speaker, "values": values},
                        exc)
 
@@ -106,6 +108,42 @@ def add_room(request: Request, venue_id: int, form: SubmittedForm, db: DB,
                   lambda exc: _venues_page(request, db, user, {
                       "room_venue": venue_id, "room_values": data,
                       "room_errors": errors_by_field(exc)}, exc.status))
+
+
+def _venue_form(request: Request, db: DB, user: PagePlanner, venue_id: int,
+                values: dict[str, Any] | None = None, exc: DomainError | None = None
+                ) -> Response:
+    venue = venues.get_venue(db, user.organization_id, venue_id)
+    uses = venues.venue_uses(db, venue)
+    return render_form(request, "venues/form.html", {
+        "venue": venue, "uses": venues.describe_uses(uses) if uses else "",
+        "values": values if values is not None else venue.model_dump()}, exc)
+
+
+@router.get("/venues/{venue_id}/edit")
+def edit_venue_page(request: Request, venue_id: int, db: DB, user: PagePlanner) -> Response:
+    """A venue's name, address and city, and deleting it while nothing uses it."""
+    return _venue_form(request, db, user, venue_id)
+
+
+@router.post("/venues/{venue_id}/edit")
+def update_venue(request: Request, venue_id: int, form: SubmittedForm, db: DB,
+                 user: PagePlanner) -> Response:
+    venue = venues.get_venue(db, user.organization_id, venue_id)
+    data = form.values()
+    return submit(db, lambda: venues.update_venue(db, venue, parse(VenueUpdate, data)),
+                  lambda _: redirect(request, f"/venues#venue-{venue_id}"),
+                  lambda exc: _venue_form(request, db, user, venue_id, data, exc))
+
+
+@router.post("/venues/{venue_id}/delete")
+def delete_venue(request: Request, venue_id: int, form: SubmittedForm, db: DB,
+                 user: PagePlanner) -> Response:
+    """Delete a venue nobody uses; otherwise the form says what uses it (409)."""
+    venue = venues.get_venue(db, user.organization_id, venue_id)
+    return submit(db, lambda: venues.delete_venue(db, venue),
+                  lambda _: redirect(request, "/venues"),
+                  lambda exc: _venue_form(request, db, user, venue_id, exc=exc))
 
 
 @router.post("/speakers/{speaker_id}/delete")

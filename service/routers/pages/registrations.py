@@ -21,8 +21,8 @@ from service.routers.pages.forms import SubmittedForm, errors_by_field, parse, s
 from service.routers.pages.rendering import redirect, render
 from service.routers.urls import public_base
 from service.schemas.participants import MoveRequest, RegistrationCreate
+from service.services import regions, ticket_delivery
 from service.services import registrations as regs
-from service.services import ticket_delivery
 
 router = APIRouter(include_in_schema=False)
 
@@ -32,8 +32,8 @@ STATUS_LABELS = {"confirmed": N_("Confirmed"), "waitlisted": N_("Waitlisted"),
 # names, so no personal data ends up in URLs, histories or access logs.
 FLASH_KEYS = ("added", "updated", "cancelled", "promoted", "moved")
 UNASSIGNED = "none"
-FORM_FIELDS = ("nik", "name", "gender", "phone", "email", "category", "institution",
-               "position", "village", "district", "regency", "province", "kampung_kb")
+FORM_FIELDS = ("nik", "nip", "name", "gender", "phone", "email", "category", "institution",
+               "position", "rank", "village", "district", "regency", "province", "kampung_kb")
 
 
 @dataclass(frozen=True)
@@ -58,9 +58,14 @@ class RowView:
     name: str
     category: str | None
     nik: str | None
+    nip: str | None  # masked like the NIK
     phone: str | None
     village: str | None
     district: str | None
+    regency: str | None
+    position: str | None  # jabatan
+    rank: str | None  # pangkat/golongan
+    institution: str | None
     batch_id: int | None
     batch: str | None
     status: str
@@ -74,20 +79,24 @@ class Filters:
     status: str = ""
     q: str = ""
     page: int = 1
+    regency: str = ""  # kabupaten/kota, as the list offers it
+    position: str = ""  # jabatan
 
     @property
     def active(self) -> bool:
-        return bool(self.batch or self.status or self.q)
+        return bool(self.batch or self.status or self.q or self.regency or self.position)
 
     def service(self) -> regs.RegistrationFilter:
         return regs.RegistrationFilter(
             batch_id=_int(self.batch),
             status=self.status or None, q=self.q or None,
-            unassigned=self.batch == UNASSIGNED)
+            unassigned=self.batch == UNASSIGNED, regency=self.regency or None,
+            position=self.position or None)
 
     def url(self, training_id: int, page: int | None = None) -> str:
         page = self.page if page is None else page
         query = [(k, v) for k, v in (("batch", self.batch), ("status", self.status),
+                                     ("regency", self.regency), ("position", self.position),
                                      ("q", self.q)) if v]
         if page > 1:
             query.append(("page", str(page)))
@@ -105,8 +114,16 @@ def _int(raw: str) -> int | None:
     return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else None
 
 
-def _filters(params: Mapping[str, str], batch_ids: set[int]) -> Filters:
+def _offered(value: str, offered: list[str]) -> str:
+    """The offered spelling of a chosen value, or "" for one the list does not offer."""
+    wanted = " ".join(value.split()).casefold()
+    return next((o for o in offered if o.casefold() == wanted), "") if wanted else ""
+
+
+def _filters(params: Mapping[str, str], batch_ids: set[int],
+             offered: Mapping[str, list[str]] | None = None) -> Filters:
     # Lenient: a hand-edited or stale URL shows the unfiltered list, never an error page.
+    offered = offered or {}
     batch = params.get("batch", "")
     if batch != UNASSIGNED and _int(batch) not in batch_ids:
         batch = ""
@@ -115,7 +132,10 @@ def _filters(params: Mapping[str, str], batch_ids: set[int]) -> Filters:
     # The search itself drops control characters (list_registrations).
     q = params.get("q", "")[:100]
     page = min(max(_int(params.get("page", "")) or 1, 1), 100_000)
-    return Filters(batch, status, q, page)
+    return Filters(batch, status, q, page,
+                   regency=_offered(params.get("regency", "")[:120], offered.get("regency", [])),
+                   position=_offered(params.get("position", "")[:200],
+                                     offered.get("position", [])))
 
 
 def _local(target: str | None) -> str | None:
@@ -186,7 +206,8 @@ def _list_context(request: Request, db: DB, training: Training, org_id: int,
                   with_flash: bool = True) -> dict[str, Any]:
     tid = training.id or 0
     batches = _batch_views(regs.batches_of(db, tid))
-    f = _filters(params, {b.id for b in batches})
+    offered = regs.filter_values(db, training)
+    f = _filters(params, {b.id for b in batches}, offered)
     rows, total = regs.list_registrations(db, training, f.service(), f.page)
     pages = regs.page_count(total)
     if f.page > pages:
@@ -197,8 +218,11 @@ def _list_context(request: Request, db: DB, training: Training, org_id: int,
     views = [RowView(
         id=r.registration.id or 0, name=r.participant.name,
         category=r.category.name if r.category else None,
-        nik=regs.mask_nik(r.participant.nik), phone=fmt_phone(r.participant.phone),
+        nik=regs.mask_nik(r.participant.nik), nip=regs.mask_nip(r.participant.nip),
+        phone=fmt_phone(r.participant.phone),
         village=r.participant.village, district=r.participant.district,
+        regency=r.participant.regency, position=r.participant.position,
+        rank=r.participant.rank, institution=r.participant.institution,
         batch_id=r.registration.batch_id, batch=r.batch.name if r.batch else None,
         status=r.registration.status, ticket_url=f"/t/{r.registration.ticket_token}",
         whatsapp_url=ticket_delivery.whatsapp_url(delivery, r, base)) for r in rows]
@@ -210,6 +234,7 @@ def _list_context(request: Request, db: DB, training: Training, org_id: int,
         "prev_url": f.url(tid, f.page - 1) if f.page > 1 else None,
         "next_url": f.url(tid, f.page + 1) if f.page < pages else None,
         "status_labels": STATUS_LABELS, "unassigned": UNASSIGNED,
+        "offered": offered, "by_regency": regions.level(training) == "regency",
         "row_errors": row_errors or {},
         "flash": _flash(db, training, org_id, params) if with_flash else None,
     }
@@ -264,7 +289,8 @@ def _form_errors(exc: DomainError, values: Mapping[str, Any]) -> dict[str, str]:
 
 def _form_page(request: Request, db: DB, training: Training, values: Mapping[str, Any],
                exc: DomainError | None = None, row: regs.RegistrationRow | None = None,
-               next_url: str | None = None, nik_on_file: str | None = None) -> Response:
+               next_url: str | None = None, nik_on_file: str | None = None,
+               nip_on_file: str | None = None) -> Response:
     tid = training.id or 0
     return render(request, "registrations/form.html", {
         "training": training, "values": values,
@@ -275,7 +301,7 @@ def _form_page(request: Request, db: DB, training: Training, values: Mapping[str
                 "batch": row.batch.name if row.batch else None,
                 "ticket_url": f"/t/{row.registration.ticket_token}"} if row else None,
         "status_labels": STATUS_LABELS, "next": _local(next_url) or "",
-        "nik_on_file": nik_on_file,
+        "nik_on_file": nik_on_file, "nip_on_file": nip_on_file,
         "list_url": _local(next_url) or f"/trainings/{tid}/registrations",
     }, exc.status if exc else 200)
 
@@ -323,11 +349,12 @@ def edit_page(request: Request, registration_id: int, db: DB, user: PagePlanner,
     values = {k: str(getattr(person, k) or "") for k in FORM_FIELDS if k != "category"}
     values["phone"] = fmt_phone(person.phone) or ""
     values["category"] = row.category.name if row.category else ""
-    on_file = None
+    on_file = nip_on_file = None
     if not _may_see_nik(user):
         values["nik"], on_file = "", regs.mask_nik(person.nik)
+        values["nip"], nip_on_file = "", regs.mask_nip(person.nip)
     return _form_page(request, db, training, values, row=row, next_url=next,
-                      nik_on_file=on_file)
+                      nik_on_file=on_file, nip_on_file=nip_on_file)
 
 
 @router.post("/registrations/{registration_id}/edit")
@@ -336,8 +363,11 @@ def update(request: Request, registration_id: int, form: SubmittedForm, db: DB,
     """Save corrected details."""
     reg, training = regs.get_registration(db, user.organization_id, registration_id)
     data = form.values()
-    nik = regs.registration_row(db, reg).participant.nik
+    person = regs.registration_row(db, reg).participant
+    nik = person.nik
     on_file = None if _may_see_nik(user) else regs.mask_nik(nik)
+    # An empty NIP box keeps the NIP on file (the service's rule, as for the NIK).
+    nip_on_file = None if _may_see_nik(user) else regs.mask_nip(person.nip)
 
     def work() -> None:
         raw = _parse(data).raw()
@@ -351,7 +381,7 @@ def update(request: Request, registration_id: int, form: SubmittedForm, db: DB,
                                                     updated=reg.id or 0)),
                   lambda exc: _form_page(request, db, training, _values(data), exc,
                                          regs.registration_row(db, reg), data.get("next"),
-                                         on_file))
+                                         on_file, nip_on_file))
 
 
 # --- cancelling and moving ---------------------------------------------------------------

@@ -12,10 +12,12 @@ from jinja2_fragments.fastapi import Jinja2Blocks
 from markupsafe import Markup
 
 from service.i18n import get_locale, gettext, ngettext
-from service.i18n.formats import fmt_date, fmt_range, fmt_time
+from service.i18n.formats import fmt_date, fmt_percent, fmt_phone, fmt_range, fmt_time
 from service.models.accounts import ROLE_LABELS
 from service.models.agenda import SESSION_KIND_LABELS
-from service.models.trainings import KIND_LABELS, TIMEZONES
+from service.models.trainings import KIND_LABELS, REGION_LEVELS, TIMEZONES
+from service.services.mailer import SmtpConfig
+from service.settings import get_settings
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[3] / "frontend" / "templates"
 templates = Jinja2Blocks(directory=str(TEMPLATES_DIR))
@@ -29,10 +31,19 @@ def csrf_field(ctx: Context) -> Markup:
         ctx.get("csrf_token", ""))
 
 
+def mail_ready() -> bool:
+    """A mail server is configured: pages offer email buttons only then (without one they
+    led to an error page), and say instead who can set it up."""
+    return SmtpConfig.from_settings(get_settings()).enabled
+
+
 env.globals.update(_=gettext, csrf=csrf_field, ngettext=ngettext, get_locale=get_locale,
                    TIMEZONES=TIMEZONES, SESSION_KIND_LABELS=SESSION_KIND_LABELS,
-                   KIND_LABELS=KIND_LABELS, ROLE_LABELS=ROLE_LABELS)
-env.filters.update(date=fmt_date, daterange=fmt_range, hm=fmt_time)
+                   KIND_LABELS=KIND_LABELS, ROLE_LABELS=ROLE_LABELS, mail_ready=mail_ready,
+                   REGION_LEVELS=REGION_LEVELS)
+env.filters.update(date=fmt_date, daterange=fmt_range, hm=fmt_time,
+                   # One way to show a rate (0..1) and a phone number on every page.
+                   percent=fmt_percent, phone=fmt_phone)
 
 
 def render(request: Request, name: str, context: dict[str, Any] | None = None,

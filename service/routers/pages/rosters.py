@@ -17,8 +17,8 @@ from service.routers.files import PRIVATE, attendance_sheet_file, png, roster_fi
 from service.routers.pages.forms import errors_by_field, submit
 from service.routers.pages.rendering import redirect, render
 from service.routers.urls import public_base
-from service.schemas.rosters import NikMode
-from service.services import org_logo, roster_links, rosters, trainings
+from service.schemas.rosters import NikMode, SheetGrouping
+from service.services import org_logo, regions, roster_links, rosters, trainings
 from service.services import training_clock as clock
 from service.services.trainings import days_between
 
@@ -38,7 +38,7 @@ def _page(request: Request, db: DB, training: Training, user: Any, *,
         "batches": [(b, days_between(b.start_date, b.end_date))
                     for b in trainings.list_batches(db, training.id or 0)],
         "speakers": speakers, "has_logo": bool(org and org.logo_png),
-        "is_admin": user.role == "admin",
+        "is_admin": user.role == "admin", "region_label": regions.label(training),
         "fresh": fresh[1] if fresh else None, "fresh_url": fresh_url,
         "fresh_speaker": fresh_speaker,
         "fresh_whatsapp": roster_links.share_whatsapp(fresh_speaker, training, fresh_url,
@@ -82,9 +82,10 @@ def roster_download(found: PageBatch, user: PagePlanner, fmt: str, db: DB,
 
 
 @router.get("/batches/{batch_id}/daftar-hadir.pdf")
-def attendance_sheet_download(found: PageBatch, db: DB, day: date | None = None) -> Response:
+def attendance_sheet_download(found: PageBatch, db: DB, day: date | None = None,
+                              group: SheetGrouping = "none") -> Response:
     batch, training = found
-    return attendance_sheet_file(db, training, batch, day)
+    return attendance_sheet_file(db, training, batch, day, group == "region")
 
 
 # --- the organizer's logo ---------------------------------------------------------------

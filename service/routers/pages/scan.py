@@ -54,13 +54,17 @@ def _day(raw: str | None) -> date | None:
         return None
 
 
-def _messages() -> dict[str, str]:
-    """Everything the page's script may show, translated here (JS cannot call gettext)."""
+def messages() -> dict[str, str]:
+    """Everything the page's script may show, translated here (JS cannot call gettext):
+    the refusals it decides itself offline included, so the door never shows English on
+    an Indonesian scanner (tests/test_scan_messages.py walks them)."""
     return {
-        "checked_in": _("Checked in"),
+        # A first check-in and a repeat must not start alike ("SUDAH MASUK" and "SUDAH
+        # PRESENSI" did): the door lets the first in, and stops the second.
+        "checked_in": _("Checked in now"),
         "already": _("Already checked in"),
-        "already_at": _("at {time} by {by}"),
-        "already_at_nobody": _("at {time}"),
+        "already_at": _("First checked in at {time} by {by}"),
+        "already_at_nobody": _("First checked in at {time}"),
         "not_allowed": _("Not allowed in"),
         "invalid_ticket": _("This QR code is not a genuine ticket."),
         "cancelled": _("This registration was cancelled."),
@@ -92,6 +96,9 @@ def _messages() -> dict[str, str]:
         "checked_in_at": _("Checked in at {time}"),
         "nobody_found": _("Nobody found."),
         "search_short": _("Type at least 2 letters, or the last 4 digits of a phone or NIK."),
+        "search_more": _("Showing the first {shown} of {total}: type more of the name."),
+        "phone": _("Mobile"),
+        "nik": _("NIK"),
         "sync_refused": _("{n} synced scans were refused by the server."),
         "error": _("Something went wrong. Try again."),
     }
@@ -109,7 +116,7 @@ def _config(request: Request, user: User, choice: scan_setup.ScanChoice) -> dict
         "urls": {"checkin": "/api/checkins", "sync": "/api/checkins/sync",
                  "manifest": f"/api/batches/{bid}/manifest",
                  "search": f"/api/batches/{bid}/checkin-search", "login": "/login"},
-        "messages": _messages(),
+        "messages": messages(),
     }
 
 

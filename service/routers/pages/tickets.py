@@ -17,7 +17,8 @@ from service.routers.files import png, private_headers
 from service.routers.pages.forms import SubmittedForm, errors_by_field, render_form, submit
 from service.routers.pages.rendering import redirect, render
 from service.routers.urls import public_base
-from service.services import certificate_revoke, housekeeping, self_registration, tickets
+from service.services import housekeeping, self_registration, tickets
+from service.services.certificates import revoke as certificate_revoke
 from service.settings import get_settings
 
 router = APIRouter(include_in_schema=False)

@@ -26,25 +26,46 @@ router = APIRouter(include_in_schema=False)
 def _training_values(t: Training, ov: overview.TrainingOverview | None = None) -> dict[str, Any]:
     return {"title": t.title, "kind": t.kind, "start_date": t.start_date.isoformat(),
             "end_date": t.end_date.isoformat(), "timezone": t.timezone,
+            "region_level": t.region_level,
             "venue": ov.venue.name if ov and ov.venue else "",
             "description": t.description or "",
             "categories": [{"name": c.name, "quota": c.quota or ""} for c in ov.categories]
             if ov else []}
 
 
+# Blank category rows under the named ones; the form's "Add rows" button (which, without
+# JavaScript, sends the form back unsaved) asks for MORE_CATEGORY_ROWS more each time.
+BLANK_CATEGORY_ROWS = 3
+MORE_CATEGORY_ROWS = 5
+MAX_CATEGORY_ROWS = 50  # as many as a training may have
+
+
 def _training_form(form: Submitted) -> dict[str, Any]:
     data = form.values()
     data.pop("category_name", None)
     data.pop("category_quota", None)
+    data.pop("add_rows", None)
     data["categories"] = [{"name": name, "quota": quota} for name, quota
                           in form.rows("category_name", "category_quota") if name.strip()]
     return data
 
 
+def _rows_wanted(form: Submitted) -> int | None:
+    """Blank category rows asked for with "Add rows" (a submit only without JavaScript:
+    the script adds a row in place); None when the form was sent to be saved."""
+    raw = form.get("add_rows").strip()
+    if not raw:
+        return None
+    wanted = int(raw) if raw.isdigit() and len(raw) < 4 else BLANK_CATEGORY_ROWS
+    return max(BLANK_CATEGORY_ROWS, min(wanted, MAX_CATEGORY_ROWS))
+
+
 def _form_page(request: Request, db: DB, user: PagePlanner, values: dict[str, Any],
-               training: Training | None = None, exc: DomainError | None = None) -> Response:
+               training: Training | None = None, exc: DomainError | None = None,
+               blank_rows: int = BLANK_CATEGORY_ROWS) -> Response:
     return render_form(request, "trainings/form.html", {
         "training": training, "values": values, "kinds": KINDS,
+        "blank_rows": blank_rows, "more_rows": MORE_CATEGORY_ROWS,
         "venues": [v for v, _ in venues.list_venues(db, user.organization_id)]}, exc)
 
 
@@ -63,6 +84,8 @@ def new_page(request: Request, db: DB, user: PagePlanner) -> Response:
 @router.post("/trainings")
 def create(request: Request, form: SubmittedForm, db: DB, user: PagePlanner) -> Response:
     data = _training_form(form)
+    if (wanted := _rows_wanted(form)) is not None:
+        return _form_page(request, db, user, data, blank_rows=wanted)
     return submit(db, lambda: trainings.create_training(db, user.organization_id,
                                                         parse(TrainingCreate, data)),
                   lambda training: redirect(request, f"/trainings/{training.id}"),
@@ -86,6 +109,8 @@ def edit_page(request: Request, training: PageTraining, db: DB, user: PagePlanne
 def update(request: Request, training: PageTraining, form: SubmittedForm, db: DB,
            user: PagePlanner) -> Response:
     data = _training_form(form)
+    if (wanted := _rows_wanted(form)) is not None:
+        return _form_page(request, db, user, data, training, blank_rows=wanted)
     return submit(db, lambda: trainings.update_training(db, training, parse(TrainingCreate, data)),
                   lambda _saved: redirect(request, f"/trainings/{training.id}"),
                   lambda exc: _form_page(request, db, user, data, training, exc))

@@ -9,8 +9,8 @@ from service.db import DB, AsideDB
 from service.models import TIMEZONES
 from service.routers.files import PRIVATE
 from service.routers.pages.rendering import render
-from service.services import certificate_verification as verification
 from service.services import housekeeping
+from service.services.certificates import verification as verification
 
 router = APIRouter(include_in_schema=False)
 

@@ -22,6 +22,10 @@ const SYNC_BATCH = 200;
 // background sync finds out when the server is back.
 const UNREACHABLE_MS = 15000;
 const DEFINITIVE = new Set(["checked_in", "already_checked_in", "rejected"]);
+// Every request asks for the page's language: the server's refusals ("This ticket is
+// for ...") follow Accept-Language on /api, and a phone's browser often sends English
+// while the committee's page speaks Indonesian (its own choice, or the default).
+const LANG = { "Accept-Language": cfg.locale };
 
 // Read by the browser tests and the benchmark (tests/browser/test_scanner.py).
 const probe = (window.__scanner = { results: [], ready: false, detector: null, manifest: null, syncs: 0 });
@@ -76,10 +80,25 @@ function timeLabel(iso) {
   const t = wallClock(new Date(iso), cfg.timezone).time;
   return LOCALE === "id-ID" ? t.replace(":", ".") : t;
 }
+// A ticket's days as the server writes them (service/i18n/formats.fmt_range): 12–13
+// September 2018; 30 September – 1 Oktober 2018; a refusal reads the same offline.
+const monthFormat = new Intl.DateTimeFormat(LOCALE, { month: "long", timeZone: "UTC" });
+function parts(iso) {
+  const d = new Date(`${iso}T00:00:00Z`);
+  return { day: d.getUTCDate(), month: monthFormat.format(d), year: d.getUTCFullYear() };
+}
+function dateLabel(iso) {
+  if (!iso) return "";
+  const p = parts(iso);
+  return `${p.day} ${p.month} ${p.year}`;
+}
 function rangeLabel(days) {
   if (!days || !days.length) return "";
-  return days[0] === days[days.length - 1] ? dayLabel(days[0])
-    : `${dayLabel(days[0])} – ${dayLabel(days[days.length - 1])}`;
+  const a = parts(days[0]), b = parts(days[days.length - 1]);
+  if (days[0] === days[days.length - 1]) return dateLabel(days[0]);
+  if (a.year === b.year && a.month === b.month) return `${a.day}–${b.day} ${b.month} ${b.year}`;
+  if (a.year === b.year) return `${a.day} ${a.month} – ${b.day} ${b.month} ${b.year}`;
+  return `${dateLabel(days[0])} – ${dateLabel(days[days.length - 1])}`;
 }
 
 // --- the answer on screen ------------------------------------------------------------------
@@ -94,7 +113,7 @@ function reasonText(r) {
       return r.name ? fmt(T.wrong_batch, { name: r.name, batch: r.batch || "?" })
         : fmt(T.wrong_batch_noname, { batch: r.batch || "?" });
     case "wrong_day":
-      return fmt(T.wrong_day, { days: rangeLabel(r.days), day: dayLabel(r.day) });
+      return fmt(T.wrong_day, { days: rangeLabel(r.days), day: dateLabel(r.day) });
     case "no_session_open":
       return fmt(T.no_session_open, { time: r.time || "" });
     default:
@@ -145,6 +164,9 @@ function show(r, timing) {
     probe.results.push({
       status: r.status, code: r.code || null, name: r.name || null, kind,
       source: r.local ? "device" : "server", queued: !!r.queued,
+      // What the door staff read: the language tests check every word of it.
+      shown: ["result-title", "result-name", "result-detail", "result-reason", "result-note"]
+        .map((id) => $(id).textContent).filter(Boolean),
       shownAt, paintedAt, ...(timing || {}),
       frameToPaintMs: timing && timing.frameTime ? paintedAt - timing.frameTime : null,
     });
@@ -178,7 +200,7 @@ async function askServer(body) {
   try {
     const res = await fetch(cfg.urls.checkin, {
       method: "POST", signal: ctl.signal, credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRF-Token": cfg.csrf_token },
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": cfg.csrf_token, ...LANG },
       body: JSON.stringify(body),
     });
     if (res.status === 401 || res.status === 403) {
@@ -290,7 +312,7 @@ async function syncNow() {
       const scans = rows.map(({ queued, device_id, ...s }) => s);
       const res = await fetchWithin(cfg.urls.sync, {
         method: "POST",
-        headers: { "Content-Type": "application/json", "X-CSRF-Token": cfg.csrf_token },
+        headers: { "Content-Type": "application/json", "X-CSRF-Token": cfg.csrf_token, ...LANG },
         body: JSON.stringify({ device_id: DEVICE, scans }),
       }, 30000);
       if (res.status === 401 || res.status === 403) {
@@ -336,7 +358,7 @@ function useManifest(m, savedAt) {
 async function refreshManifest() {
   if (!navigator.onLine) return;
   try {
-    const res = await fetchWithin(cfg.urls.manifest, {}, 30000);
+    const res = await fetchWithin(cfg.urls.manifest, { headers: LANG }, 30000);
     if (res.status === 401 || res.status === 403) return setNeedsLogin(true);
     if (!res.ok) return;
     const m = await res.json();
@@ -384,7 +406,7 @@ async function runSearch() {
     $("manual-hint").textContent = q ? T.search_short : "";
     return;
   }
-  let items = null;
+  let found = null; // {items, total}
   let refusal = null;
   if (serverLikely()) {
     try {
@@ -392,23 +414,48 @@ async function runSearch() {
       // rebuild a NIK by probing): a whole phone number typed in asks for its end.
       const sent = /^[+(\d][\d\s().-]*$/.test(q) && digits.length > 6 ? digits.slice(-6) : q;
       const url = `${cfg.urls.search}?q=${encodeURIComponent(sent)}&day=${cfg.today || cfg.day}`;
-      const res = await fetchWithin(url, {}, SERVER_WAIT_MS);
-      if (res.ok) items = (await res.json()).items;
+      const res = await fetchWithin(url, { headers: LANG }, SERVER_WAIT_MS);
+      if (res.ok) {
+        const data = await res.json();
+        found = { items: data.items, total: data.total ?? data.items.length };
+      }
       // Refused (422: not a searchable number; 429: too many searches): say why.
       else if (res.status === 422 || res.status === 429) refusal = (await res.json()).message;
     } catch { /* fall back to the manifest */ }
   }
-  if (items === null && index) {
+  // Offline, too slow, or refused (the list on the phone still knows the last 4 digits).
+  if (found === null && index) {
     const day = wallClock(new Date(), cfg.timezone).day;
-    items = searchManifest(index, q).map((t) => {
+    const local = searchManifest(index, q);
+    found = { total: local.total, items: local.items.map((t) => {
       const seen = own.get(slotKey(t.r, day, 0)) || index.checkins.get(slotKey(t.r, day, 0));
       return { registration_id: t.r, name: t.n, category: t.c, district: t.k,
-        phone_tail: t.p, checked_in_at: seen ? seen.at : null, by: seen ? seen.by : null };
-    });
+        phone_tail: t.p, match: t.match || null,
+        checked_in_at: seen ? seen.at : null, by: seen ? seen.by : null };
+    }) };
   }
   if (seq !== searchSeq) return; // a newer search is under way
-  $("manual-hint").textContent = refusal || (items && items.length ? "" : T.nobody_found);
-  list.replaceChildren(...(items || []).map(personRow));
+  const items = found ? found.items : [];
+  let hint = refusal || (items.length ? "" : T.nobody_found);
+  // Only the first ones are listed: say so, and how to find the one wanted.
+  if (!refusal && found && found.total > items.length) {
+    hint = fmt(T.search_more, { shown: items.length, total: found.total });
+  }
+  const el = $("manual-hint");
+  el.textContent = hint;
+  el.dataset.more = String(!!(found && found.total > items.length));
+  list.replaceChildren(...items.map(personRow));
+}
+
+// The digits typed, highlighted, after a mask: "NIK ••••<mark>1234</mark>". Never more
+// digits than were typed, and the mask's length says nothing about the number's.
+function matchLabel(match) {
+  const span = document.createElement("span");
+  span.className = "person-match";
+  const mark = document.createElement("mark");
+  mark.textContent = match.digits;
+  span.append(`${match.field === "nik" ? T.nik : T.phone} ••••`, mark);
+  return span;
 }
 
 function personRow(p) {
@@ -419,9 +466,10 @@ function personRow(p) {
   const name = document.createElement("strong");
   name.textContent = p.name;
   const more = document.createElement("span");
-  more.textContent = [p.category, p.district, p.phone_tail ? `…${p.phone_tail}` : null]
-    .filter(Boolean).join(" · ");
+  const tail = p.match ? null : p.phone_tail ? `${T.phone} …${p.phone_tail}` : null;
+  more.textContent = [p.category, p.district, tail].filter(Boolean).join(" · ");
   who.append(name, more);
+  if (p.match) who.append(matchLabel(p.match));
   const btn = document.createElement("button");
   btn.type = "button";
   btn.className = "primary big";

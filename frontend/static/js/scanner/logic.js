@@ -91,7 +91,9 @@ export async function decide(index, scan, { batchId, sessionChoice, now, own }) 
     }
     const { day } = wallClock(now, m.training.timezone);
     if (day < claims.first_day || day > claims.last_day) {
-      return reject("wrong_day", { days: [claims.first_day, claims.last_day], day });
+      const known = index.byReg.get(claims.registration_id);
+      return reject("wrong_day", { days: [claims.first_day, claims.last_day], day,
+        name: known ? known.n : null });
     }
     ticket = index.byHash.get(await ticketHash(scan.code));
     if (!ticket) return reject("out_of_date");
@@ -125,21 +127,29 @@ export async function decide(index, scan, { batchId, sessionChoice, now, own }) 
   return { status: "checked_in", ...person };
 }
 
-/** The manifest's people matching a name part or the last 4+ digits of phone or NIK. */
+/**
+ * The manifest's people matching a name part or the last 4+ digits of phone or NIK:
+ * {items: the first `limit`, total: how many match}. Each item says which number the
+ * digits matched (`match`: {field, digits}); the manifest holds only the last 4.
+ */
 export function searchManifest(index, query, limit = 20) {
   const q = fold(query.trim());
-  if (!q) return [];
+  if (!q) return { items: [], total: 0 };
   const digits = query.replace(/\D/g, "");
   const onlyDigits = digits.length >= 4 && digits.length === query.replace(/[\s+]/g, "").length;
   const tail = digits.slice(-4);
-  const out = [];
+  const items = [];
+  let total = 0;
   for (const t of index.m.tickets) {
-    if (fold(t.n).includes(q) || (onlyDigits && (t.p === tail || t.i === tail))) {
-      out.push(t);
-      if (out.length >= limit) break;
+    const byNumber = onlyDigits && (t.p === tail || t.i === tail);
+    if (fold(t.n).includes(q) || byNumber) {
+      total += 1;
+      if (items.length < limit) {
+        items.push(byNumber ? { ...t, match: { field: t.p === tail ? "phone" : "nik", digits: tail } } : t);
+      }
     }
   }
-  return out;
+  return { items, total };
 }
 
 function fold(text) {

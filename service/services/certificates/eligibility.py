@@ -1,7 +1,11 @@
 """Who gets a certificate: the training's rule applied to each confirmed registration's
-check-ins, then the committee's own decisions (include or exclude, with a reason)."""
+attendance (service.services.presence: the door's check-ins and the committee's marks
+after the day), then the committee's own decisions (include or exclude, with a reason).
 
-from collections import defaultdict
+An excused day (izin or sakit) is not a day present: the rule counts it as missed, and
+the review names it as excused, with its reason, so the committee can include the person
+by hand where its rules allow."""
+
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -9,14 +13,13 @@ from sqlmodel import Session, col, select
 
 from service.errors import NotFound
 from service.i18n import gettext as _
-from service.i18n.formats import fmt_date
+from service.i18n.formats import fmt_date, fmt_share
 from service.models import (
     AgendaSession,
     Batch,
     Certificate,
     CertificateDecision,
     CertificateTemplate,
-    CheckIn,
     Participant,
     Registration,
     Training,
@@ -24,9 +27,10 @@ from service.models import (
     User,
 )
 from service.models.base import pk
-from service.services import certificate_delivery as delivery
-from service.services import certificate_template as templates
+from service.services import presence
 from service.services import training_clock as clock
+from service.services.certificates import delivery as delivery
+from service.services.certificates import template as templates
 
 
 @dataclass
@@ -56,6 +60,8 @@ class Person:
     why: list[str] = field(default_factory=list)
     decision: CertificateDecision | None = None
     certificate: Certificate | None = None
+    # Missed days the committee excused: day -> (excuse: leave | sick, reason).
+    days_excused: dict[date, tuple[str, str]] = field(default_factory=dict)
 
     @property
     def eligible(self) -> bool:
@@ -99,6 +105,27 @@ def latest_decisions(db: Session, training: Training) -> dict[int, CertificateDe
 
 def _judge(person: Person, template: CertificateTemplate, plan: BatchPlan, today: date) -> None:
     """Sets meets_rule and the reasons, in the reader's language."""
+    _judge_rule(person, template, plan, today)
+    if template.rule != "all_days":  # the all-days rule names them among the missed days
+        person.why.extend(_excused(person, plan))
+
+
+def _excused(person: Person, plan: BatchPlan, only: date | None = None) -> list[str]:
+    """The excused days as the review names them: "Izin hari ke-2 (13 ...): sakit"."""
+    out = []
+    for day, (excuse, reason) in sorted(person.days_excused.items()):
+        if only is not None and day != only:
+            continue
+        n, when = plan.days.index(day) + 1, fmt_date(day)
+        out.append(_("Sick (sakit) on day {n} ({date}): {reason}", n=n, date=when,
+                     reason=reason) if excuse == "sick" else
+                   _("Excused (izin) on day {n} ({date}): {reason}", n=n, date=when,
+                     reason=reason))
+    return out
+
+
+def _judge_rule(person: Person, template: CertificateTemplate, plan: BatchPlan,
+                today: date) -> None:
     total_days = len(plan.days)
     if template.rule == "jpl":
         if person.jpl_total == 0:
@@ -106,7 +133,7 @@ def _judge(person: Person, template: CertificateTemplate, plan: BatchPlan, today
             person.why.append(_("The batch agenda has no JPL: set JPL on its sessions, or "
                                 "choose a rule by days."))
             return
-        share = round(100 * person.jpl_attended / person.jpl_total)
+        share = fmt_share(person.jpl_attended / person.jpl_total)
         person.meets_rule = person.jpl_attended * 100 >= template.min_percent * person.jpl_total
         person.why.append(_("Attended {share}% of JPL ({got} of {total})", share=share,
                             got=person.jpl_attended, total=person.jpl_total)
@@ -115,7 +142,7 @@ def _judge(person: Person, template: CertificateTemplate, plan: BatchPlan, today
         return
     if template.rule == "days":
         present = len(person.days_present)
-        share = round(100 * present / total_days) if total_days else 0
+        share = fmt_share(present / total_days if total_days else 0.0)
         person.meets_rule = present * 100 >= template.min_percent * total_days
         person.why.append(_("Present {present} of {total} days ({share}%)", present=present,
                             total=total_days, share=share)
@@ -130,6 +157,8 @@ def _judge(person: Person, template: CertificateTemplate, plan: BatchPlan, today
         if day > today:  # issuing before the batch has ended: say so, not "missed"
             person.why.append(_("Day {n} ({date}) has not taken place yet", n=number,
                                 date=fmt_date(day)))
+        elif day in person.days_excused:  # not present, but not simply missed either
+            person.why.extend(_excused(person, plan, day))
         else:
             person.why.append(_("Missed day {n} ({date})", n=number, date=fmt_date(day)))
 
@@ -160,18 +189,11 @@ def review(db: Session, training: Training, template: CertificateTemplate,
     rows = db.exec(query).all()
     reg_ids = [pk(r) for r, _p, _c in rows]
 
-    present_days: dict[int, set[date]] = defaultdict(set)
-    present_slots: dict[int, set[int]] = defaultdict(set)
     certificates: dict[int, Certificate] = {}
+    found = presence.Presence.empty(training)
     if reg_ids:
-        checkins = db.exec(select(col(CheckIn.registration_id), col(CheckIn.day),
-                                  col(CheckIn.slot))
-                           .join(Registration, col(Registration.id) == CheckIn.registration_id)
-                           .where(Registration.training_id == pk(training))).all()
-        for rid, day, slot in checkins:
-            present_days[rid].add(day)
-            if slot:
-                present_slots[rid].add(slot)
+        found = presence.load(db, training,
+                              None if batch_id is None else [plans[batch_id].batch])
         certificates = {c.registration_id: c for c in db.exec(
             select(Certificate).where(Certificate.training_id == pk(training)))}
     decisions = latest_decisions(db, training)
@@ -184,10 +206,11 @@ def review(db: Session, training: Training, template: CertificateTemplate,
         if plan is None:
             continue
         rid = pk(reg)
-        days = present_days[rid]
+        states = {d: found.state(rid, d) for d in plan.days}
+        days = {d for d, state in states.items() if state.present}
         if per_session:
             # A day counts when they were at any of its sessions; JPL by the sessions.
-            attended = [s for s in plan.sessions if pk(s) in present_slots[rid]]
+            attended = [s for s in plan.sessions if found.present(rid, s.date, pk(s))]
         else:
             attended = [s for s in plan.sessions if s.date in days]
         person = Person(
@@ -196,11 +219,14 @@ def review(db: Session, training: Training, template: CertificateTemplate,
             days_present=[d for d in plan.days if d in days],
             days_missed=[d for d in plan.days if d not in days],
             jpl_attended=sum(s.counted_jpl for s in attended), jpl_total=plan.total_jpl,
-            meets_rule=False, decision=decisions.get(rid), certificate=certificates.get(rid))
+            meets_rule=False, decision=decisions.get(rid), certificate=certificates.get(rid),
+            days_excused={d: (state.excuse or "leave", state.reason)
+                          for d, state in states.items() if state.excused})
         _judge(person, template, plan, today)
         people.append(person)
     order = {bid: n for n, bid in enumerate(plans)}
-    people.sort(key=lambda p: (order.get(pk(p.batch), 0), p.participant.name.casefold(),
+    # Front titles left out ("dr. Rina" under R): issuing numbers in this order too.
+    people.sort(key=lambda p: (order.get(pk(p.batch), 0), p.participant.sort_name,
                                pk(p.registration)))
     return people
 

@@ -13,8 +13,8 @@ from service.models import CertificateSignatory, CertificateTemplate, Training
 from service.models.base import pk, utcnow
 from service.models.certificates import DEFAULT_PATTERN
 from service.schemas.certificates import SignatoryIn, TemplateUpdate
-from service.services import certificate_images as images
-from service.services import certificate_numbering as numbering
+from service.services.certificates import images as images
+from service.services.certificates import numbering as numbering
 
 MAX_SIGNATORIES = 3
 
@@ -43,6 +43,8 @@ class Draft:
     rule: str = "all_days"
     min_percent: int = 100
     show_qr: bool = True
+    show_category_batch: bool = True
+    place_date_signatory: int | None = None  # None: above the last signatory
     signatories: list[SignatoryDraft] = field(default_factory=list)
 
 
@@ -73,7 +75,8 @@ def current(db: Session, training: Training) -> Draft:
         background_name=row.background_name, title=row.title, given_to=row.given_to,
         wording=row.wording, place=row.place, issue_date=row.issue_date,
         numbering_pattern=row.numbering_pattern, rule=row.rule, min_percent=row.min_percent,
-        show_qr=row.show_qr,
+        show_qr=row.show_qr, show_category_batch=row.show_category_batch,
+        place_date_signatory=row.place_date_signatory,
         signatories=[SignatoryDraft(s.name, s.title, s.nip, s.signature)
                      for s in _signatories(db, row)])
 
@@ -112,7 +115,9 @@ def draft(base: Draft, data: TemplateUpdate, background: Upload | None = None,
                    background_name=new_name, title=data.title, given_to=data.given_to,
                    wording=data.wording, place=data.place, issue_date=data.issue_date,
                    numbering_pattern=data.numbering_pattern, rule=data.rule,
-                   min_percent=data.min_percent, show_qr=data.show_qr, signatories=people)
+                   min_percent=data.min_percent, show_qr=data.show_qr,
+                   show_category_batch=data.show_category_batch,
+                   place_date_signatory=data.place_date_signatory, signatories=people)
 
 
 def save(db: Session, training: Training, user_id: int | None, new: Draft
@@ -120,7 +125,7 @@ def save(db: Session, training: Training, user_id: int | None, new: Draft
     row = stored(db, training) or CertificateTemplate(training_id=pk(training))
     for name in ("orientation", "background", "background_name", "title", "given_to",
                  "wording", "place", "issue_date", "numbering_pattern", "rule",
-                 "min_percent", "show_qr"):
+                 "min_percent", "show_qr", "show_category_batch", "place_date_signatory"):
         setattr(row, name, getattr(new, name))
     row.updated_at = utcnow()
     row.updated_by = user_id
@@ -144,6 +149,7 @@ def as_update(d: Draft) -> TemplateUpdate:
         issue_date=d.issue_date, numbering_pattern=d.numbering_pattern,
         rule=d.rule,
         min_percent=d.min_percent, show_qr=d.show_qr, use_background=d.background is not None,
+        show_category_batch=d.show_category_batch, place_date_signatory=d.place_date_signatory,
         signatories=[SignatoryIn(name=s.name, title=s.title, nip=s.nip)
                      for s in d.signatories])
 

@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 from service.errors import NotFound
 from service.i18n import use_locale
 from service.i18n.formats import fmt_date, fmt_range
+from service.i18n.names import sort_key
 from service.models import (
     Batch,
     Certificate,
@@ -22,10 +23,10 @@ from service.models import (
 )
 from service.models.base import pk
 from service.rendering.certificate_pdf import CertificateDesign, CertificateFields, Signatory
-from service.services import certificate_eligibility as eligibility
-from service.services import certificate_numbering as numbering
-from service.services import certificate_template as templates
-from service.services.certificate_template import Draft
+from service.services.certificates import eligibility as eligibility
+from service.services.certificates import numbering as numbering
+from service.services.certificates import template as templates
+from service.services.certificates.template import Draft
 
 SAMPLE_NAME = "Hj. Nur Aisyah Binti Muhammad Syafii, S.Pd., M.Pd."
 
@@ -47,7 +48,8 @@ def design(db: Session, training: Training, d: Draft) -> CertificateDesign:
         place_and_date=place_and_date,
         signatories=tuple(Signatory(s.name, s.title, s.nip, s.signature)
                           for s in d.signatories),
-        logo=org.logo_png if org else None, show_qr=d.show_qr)
+        logo=org.logo_png if org else None, show_qr=d.show_qr,
+        show_category_batch=d.show_category_batch, place_date_signatory=d.place_date_signatory)
 
 
 def _dates(batch: Batch) -> str:
@@ -93,7 +95,8 @@ class IssuedRow:
 def issued(db: Session, training: Training, base_url: str, batch_id: int | None = None,
            registration_id: int | None = None, include_revoked: bool = False
            ) -> list[IssuedRow]:
-    """Issued certificates with everything to draw them, by batch then number."""
+    """Issued certificates with everything to draw them, by batch then name (front titles
+    left out, as the review lists and issuing numbers them)."""
     plans = eligibility.batch_plans(db, training)
     eligibility.check_batch(plans, batch_id)
     query = (select(Certificate, Registration, TrainingCategory)
@@ -122,7 +125,8 @@ def issued(db: Session, training: Training, base_url: str, batch_id: int | None 
                 jpl=f"{plan.total_jpl} JPL" if plan else "",
                 verify_url=verify_url(base_url, cert.verification_code))))
     order = {bid: n for n, bid in enumerate(plans)}
-    rows.sort(key=lambda r: (order.get(r.batch_id or 0, 0), r.certificate_id))
+    rows.sort(key=lambda r: (order.get(r.batch_id or 0, 0), sort_key(r.fields.name),
+                             r.certificate_id))
     return rows
 
 

@@ -9,8 +9,8 @@ from sqlmodel import Session
 from service.models import Batch, Training
 from service.models.base import pk
 from service.schemas.certificates import SignatoryIn, TemplateUpdate
-from service.services import certificate_issuing as issuing
-from service.services import certificate_template as templates
+from service.services.certificates import issuing as issuing
+from service.services.certificates import template as templates
 
 PATTERN = "{seq:03}/SERT/DP3AP2KB/{roman_month}/{year}"
 

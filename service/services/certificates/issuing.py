@@ -13,9 +13,9 @@ from service.errors import FieldError
 from service.i18n import N_
 from service.models import Certificate, CertificateDecision, Registration, Training
 from service.models.base import pk, utcnow
-from service.services import certificate_eligibility as eligibility
-from service.services import certificate_numbering as numbering
-from service.services import certificate_template as templates
+from service.services.certificates import eligibility as eligibility
+from service.services.certificates import numbering as numbering
+from service.services.certificates import template as templates
 
 CHUNK = 100  # per request from the page, so it can show progress
 
