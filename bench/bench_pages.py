@@ -94,6 +94,7 @@ def _bench(kind: str, url: str) -> Iterator[str]:
         f"/sessions/{session_id}/edit", "/speakers", "/venues", "/users",
         f"/batches/{batch_id}/agenda.pdf", f"/api/trainings/{tid}",
         f"/trainings/{tid}/report", f"/trainings/{tid}/report.pdf",
+        f"/trainings/{tid}/certificates", f"/trainings/{tid}/certificates?q=kader&page=2",
         f"/trainings/{tid}/rosters", f"/api/batches/{batch_id}/roster.pdf",
         f"/api/batches/{batch_id}/roster.xlsx", f"/batches/{batch_id}/daftar-hadir.pdf",
     ]
