@@ -187,7 +187,9 @@ def sheet(r: Roster, audience: Audience, full_nik: bool = False,
         heading.append(r.venue)
     footer = r.organization
     if today is not None:
-        footer += f" \u00b7 {_('Printed on {date}', date=fmt_date(today))}"
+        # Outside the f-string: Babel's extractor does not look into f-strings.
+        printed = _("Printed on {date}", date=fmt_date(today))
+        footer += f" \u00b7 {printed}"
     note = (_("{present} present, {absent} absent, {leave} excused (izin), {sick} sick "
               "(sakit).", present=PRESENT, absent=ABSENT, leave=EXCUSED["leave"],
               sick=EXCUSED["sick"])

@@ -3,10 +3,8 @@
 from datetime import date
 from typing import Annotated, Any
 
-import anyio.to_thread
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
-from sqlmodel import Session
 
 from service.db import DB, AsideDB
 from service.routers.deps import ApiScanner, scanner_of
@@ -19,7 +17,14 @@ from service.settings import get_settings
 router = APIRouter(prefix="/api", tags=["check-in"])
 
 
-def _check_in(request: Request, db: Session, data: CheckinRequest) -> JSONResponse:
+@router.post("/checkins", status_code=201, responses={200: {"description": "already checked in"}})
+def check_in(request: Request, data: CheckinRequest, db: DB) -> JSONResponse:
+    """Check a ticket holder in: 201 checked_in, 200 already_checked_in, 4xx why not.
+
+    A plain sync route (one worker-thread call, never the event loop): the door's common
+    scan is answered before routing by the fast lane (middleware/checkin_lane.py), so
+    this path takes only what the lane hands on (repeats, refusals, per-session
+    attendance, unknown logins) and need not save thread hops."""
     user = scanner_of(request, db)
     outcome = checkins.check_in(db, user, ScanIn.of(data))
     payload = outcome.payload()
@@ -27,16 +32,6 @@ def _check_in(request: Request, db: Session, data: CheckinRequest) -> JSONRespon
     # without another hop (and SQLite's write lock is released before the next one).
     db.commit()
     return JSONResponse(payload, status_code=201 if outcome.status == "checked_in" else 200)
-
-
-@router.post("/checkins", status_code=201, responses={200: {"description": "already checked in"}})
-async def check_in(request: Request, data: CheckinRequest, db: DB) -> JSONResponse:
-    """Check a ticket holder in: 201 checked_in, 200 already_checked_in, 4xx why not.
-
-    The door's hot path does its whole unit of work (who is asking, the check-in, the
-    commit) in ONE worker-thread call; as a sync route with sync dependencies it took
-    five, each a thread wake-up and a GIL hand-over (bench/bench_checkins.py)."""
-    return await anyio.to_thread.run_sync(_check_in, request, db, data)
 
 
 @router.post("/checkins/sync")
