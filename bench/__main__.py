@@ -6,7 +6,7 @@ import time
 # Each module has run() -> Iterator[str], yielding the lines of its report.
 MODULES = ("bench.bench_pages", "bench.bench_import", "bench.bench_registrations",
            "bench.bench_checkins", "bench.bench_scanner", "bench.bench_certificates",
-           "bench.bench_rosters")
+           "bench.bench_rosters", "bench.bench_messages")
 
 
 def main() -> int:

@@ -100,7 +100,7 @@ def _bench(kind: str, url: str) -> Iterator[str]:
     ]
     rows: list[Row] = []
     try:
-        with TestClient(create_app()) as client:
+        with TestClient(create_app(worker=False)) as client:
             login = post_login(client, EMAIL, PASSWORD)  # with the form's CSRF token
             assert login.status_code == 303, login.text
             token = client.post("/api/auth/token",

@@ -1,4 +1,4 @@
-"""The `bimtek` command: serve, migrate, create-admin, demo."""
+"""The `bimtek` command: serve, worker, migrate, create-admin, demo."""
 
 import argparse
 import secrets
@@ -44,6 +44,24 @@ def cmd_serve(args: argparse.Namespace) -> int:
           f"{settings.database_url.split('@')[-1]}, {args.workers} worker(s))", flush=True)
     uvicorn.run("service.main:create_app", factory=True, host=args.host, port=args.port,
                 workers=args.workers, log_level=args.log_level, **uvicorn_options(settings))
+    return 0
+
+
+def cmd_worker(_args: argparse.Namespace) -> int:
+    """Send the outbox's messages until stopped (SIGTERM or Ctrl-C)."""
+    import logging
+    import signal
+
+    from service.db import get_engine
+    from service.services.messaging.worker import Worker
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    migrations.upgrade()
+    worker = Worker(get_engine(), get_settings())
+    # SIGTERM (systemd, docker stop) and Ctrl-C end the round in progress, then stop.
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: worker.stop())
+    worker.run()
     return 0
 
 
@@ -99,6 +117,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=int, default=1)
     serve.add_argument("--log-level", default="info")
     serve.set_defaults(func=cmd_serve)
+    sub.add_parser("worker", help="send queued messages (WhatsApp, email) and reminders; "
+                   "run as many as you like on PostgreSQL").set_defaults(func=cmd_worker)
     admin = sub.add_parser("create-admin", help="create an admin (and its organization)")
     admin.add_argument("email")
     admin.add_argument("--password", required=True)

@@ -2,7 +2,8 @@
 
 A ticket (/t/...), a narasumber's roster link (/n/... and ?key=...), a door phone's
 one-time login (/scan/login/...), a certificate's verification code (/v/...), a password
-reset link (/reset/...) and a new office's setup link (/welcome/...) are bearer secrets
+reset link (/reset/...), a new office's setup link (/welcome/...) and the link that stops
+a participant's messages (/berhenti/...) are bearer secrets
 in the URL: whoever reads the log could open them. uvicorn logs each request's path;
 this filter keeps the first characters of each secret, enough to follow one request
 through the log, and drops the rest. The public self-registration code (/daftar/...) is
@@ -20,7 +21,7 @@ import re
 from urllib.parse import quote, unquote
 
 # The first path segments after which a link secret follows.
-SECRET_PREFIXES = ("t", "n", "v", "daftar", "scan/login", "reset", "welcome")
+SECRET_PREFIXES = ("t", "n", "v", "daftar", "scan/login", "reset", "welcome", "berhenti")
 _SECRET_PATH = "(/+(?:" + "|".join(re.escape(p) for p in SECRET_PREFIXES) + ")/+)"
 _PATH_SECRET = re.compile("^" + _SECRET_PATH + r"([^/?#]{4})[^/?#]*")
 # The same anywhere in a query value: "https://host/t/<token>", "x/t/<token>".

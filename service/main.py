@@ -16,12 +16,14 @@ from service import access_log, middleware
 from service.db import get_engine
 from service.errors import RETRY_AFTER_SECONDS, install_error_handlers
 from service.i18n import gettext
+from service.routers import hooks
 from service.routers.api import agenda as api_agenda
 from service.routers.api import attendance as api_attendance
 from service.routers.api import auth as api_auth
 from service.routers.api import certificates as api_certificates
 from service.routers.api import checkins as api_checkins
 from service.routers.api import directory as api_directory
+from service.routers.api import messages as api_messages
 from service.routers.api import participants_io as api_participants_io
 from service.routers.api import registrations as api_registrations
 from service.routers.api import reports as api_reports
@@ -30,13 +32,15 @@ from service.routers.api import scanner_logins as api_scanner_logins
 from service.routers.api import trainings as api_trainings
 from service.routers.api import users as api_users
 from service.routers.pages import register_pages
+from service.routers.pages import stop as stop_page
+from service.services.messaging.worker import start_in_thread
 from service.settings import get_settings
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "frontend" / "static"
 
 
 @asynccontextmanager
-async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     # Sync routes run in this pool; it should match the DB pool, or threads queue
     # for connections while holding requests.
     # More threads than admitted database requests (DbAdmissionMiddleware), so a
@@ -44,7 +48,13 @@ async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
     s = get_settings()
     anyio.to_thread.current_default_thread_limiter().total_tokens = max(
         s.threadpool_size, s.db_pool_size + s.db_max_overflow + 2)
-    yield
+    # The embedded message worker (bimtek serve without `bimtek worker` processes).
+    worker = start_in_thread(get_engine(), s) if app.state.embedded_worker else None
+    try:
+        yield
+    finally:
+        if worker is not None:
+            worker.stop()
 
 
 # /healthz answers what a load balancer asks, "is this process's event loop serving?",
@@ -63,9 +73,10 @@ class Healthz:
         await send({"type": "http.response.body", "body": _HEALTHZ_BODY})
 
 
-def create_app(*, checkin_lane: bool = True) -> FastAPI:
+def create_app(*, checkin_lane: bool = True, worker: bool | None = None) -> FastAPI:
     """The application. `checkin_lane=False` leaves out the check-in fast lane, whose own
-    connections would write outside a test's rolled-back transaction."""
+    connections would write outside a test's rolled-back transaction; `worker` runs the
+    message worker in a thread (default: BIMTEK_WORKER_EMBEDDED)."""
     settings = get_settings()
     access_log.install()
     # FastAPI's OpenTelemetry hooks ask for a tracer provider on every request; Bimtek
@@ -73,6 +84,7 @@ def create_app(*, checkin_lane: bool = True) -> FastAPI:
     app = FastAPI(title="Bimtek", version="0.1.0", lifespan=lifespan,
                   docs_url="/api/docs", openapi_url="/api/openapi.json", redoc_url=None,
                   telemetry={"tracing": False, "metrics": False, "logs": False})
+    app.state.embedded_worker = settings.worker_embedded if worker is None else worker
     install_error_handlers(app)
     # Routes match in order, and FastAPI walks every included router's routes to find
     # one (about 5 µs each, 170 of them): what is asked most and cheaply comes first,
@@ -95,8 +107,10 @@ def create_app(*, checkin_lane: bool = True) -> FastAPI:
 
     for module in (api_auth, api_trainings, api_agenda, api_directory, api_users,
                    api_registrations, api_participants_io, api_checkins, api_attendance,
-                   api_scanner_logins, api_certificates, api_rosters, api_reports):
+                   api_scanner_logins, api_certificates, api_rosters, api_reports,
+                   api_messages, hooks):
         app.include_router(module.router)
     register_pages(app)
+    app.include_router(stop_page.router)
     middleware.install(app, settings, checkin_lane=checkin_lane)
     return app

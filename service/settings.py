@@ -75,6 +75,38 @@ class Settings(BaseSettings):
     smtp_ssl: bool = False
     mail_from: str = "Bimtek <bimtek@localhost>"
     smtp_timeout: float = 20.0
+    # WhatsApp Business Cloud API: the base URL with its version (as Meta documents it,
+    # e.g. https://graph.facebook.com/v21.0), the access token and the sending number's
+    # id. Empty: no WhatsApp account; pages keep offering wa.me links instead.
+    whatsapp_api_url: str = ""
+    whatsapp_token: str = ""
+    whatsapp_phone_number_id: str = ""
+    # The webhook (POST /hooks/whatsapp): the app secret that signs its requests
+    # (X-Hub-Signature-256) and the token Meta echoes when the webhook is registered.
+    whatsapp_app_secret: str = ""
+    whatsapp_verify_token: str = ""
+    whatsapp_timeout: float = 10.0
+    # The approved message templates (first contact must be a template), per kind, and
+    # their language. Their body parameters are listed in messaging/compose.py.
+    whatsapp_template_language: str = "id"
+    whatsapp_template_ticket: str = "bimtek_tiket"
+    whatsapp_template_reminder: str = "bimtek_pengingat"
+    whatsapp_template_certificate: str = "bimtek_sertifikat"
+    whatsapp_template_custom: str = "bimtek_pesan"
+    # Messages per second per channel, across every worker process (0: no limit).
+    whatsapp_rate: float = 20.0
+    email_rate: float = 5.0
+    # The message worker: run inside `bimtek serve` (the embedded default, one machine),
+    # or only as `bimtek worker` processes (production: as many as you like).
+    worker_embedded: bool = True
+    # Messages one worker sends at once (and at most what a crash can send twice).
+    worker_concurrency: int = 8
+    # Seconds a claimed message stays the claimer's before another worker may take it.
+    worker_lease_seconds: float = 120.0
+    # Tries before a message that keeps failing temporarily is given up, and the wait
+    # before the first retry (doubled at each one, up to an hour).
+    message_max_attempts: int = 8
+    message_backoff_seconds: float = 10.0
     # Spreadsheet import limits, checked before parsing.
     import_max_bytes: int = 10 * 1024 * 1024
     import_max_rows: int = 20_000

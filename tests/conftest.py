@@ -90,7 +90,7 @@ def app(db: Session, engine: Engine) -> Iterator[Any]:
     from service.db import get_aside_db, get_db
     from service.main import create_app
 
-    application = create_app(checkin_lane=False)
+    application = create_app(checkin_lane=False, worker=False)
 
     def _test_db() -> Iterator[Session]:
         try:

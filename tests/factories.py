@@ -251,7 +251,8 @@ def certificate_template_for(db: Session, t: Training, by: User | None = None,
 def issue_certificates(db: Session, t: Training, by: User | None = None,
                        batch_id: int | None = None) -> list[Certificate]:
     """Issue every eligible registration its certificate; the training's certificates."""
-    certificate_issuing.issue(db, t, pk(by) if by else None, batch_id)
+    certificate_issuing.issue(db, t, pk(by) if by else None, batch_id,
+                              base_url="http://testserver")
     return list(db.exec(select(Certificate).where(Certificate.training_id == pk(t))
                         .order_by(col(Certificate.id))))
 

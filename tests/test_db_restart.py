@@ -170,7 +170,8 @@ def test_a_failure_while_the_request_commits_is_a_503(engine: Any,
 
     monkeypatch.setattr(service_db, "_finish", commit_fails)
     monkeypatch.setattr(get_settings(), "secret_key", "")  # the secret is read from the table
-    with TestClient(create_app(checkin_lane=False), raise_server_exceptions=False) as client:
+    app = create_app(checkin_lane=False, worker=False)
+    with TestClient(app, raise_server_exceptions=False) as client:
         # A refusal rolls back: nothing to commit, nothing fails. (Not a failed login: its
         # attempt is counted for real in the suite's database and would lock later tests.)
         r = client.get("/api/trainings")

@@ -353,3 +353,21 @@ def test_province_admin_logs_in_to_its_own_office(db: Session,
                                                   province: demo_province.ProvinceResult) -> None:
     user = auth.authenticate(db, demo_province.EMAIL, PASSWORD)
     assert user.role == "admin" and user.organization_id == province.organization_id
+
+
+def test_the_committees_messages_show_every_state(db: Session, demo: DemoResult) -> None:
+    from service.models import Message, MessageOptOut
+    from service.services.messaging import reminders
+
+    training = db.get(Training, demo.training_id)
+    assert training is not None
+    kinds = Counter(db.exec(select(Message.kind).where(
+        Message.training_id == demo.training_id)).all())
+    statuses = Counter(db.exec(select(Message.status).where(
+        Message.training_id == demo.training_id)).all())
+    # A WhatsApp ticket to each of the 421, a reminder per person, Angkatan I's links.
+    assert kinds["ticket"] >= 421 and kinds["reminder"] == 421 and kinds["certificate"] > 50
+    assert {"sent", "delivered", "read", "failed"} <= set(statuses)
+    assert statuses["queued"] == 0  # no channel is set up: nothing waits forever
+    assert all(r.enabled for r in reminders.rules(db, training).values())
+    assert db.exec(select(func.count()).select_from(MessageOptOut)).one() == 1

@@ -97,7 +97,7 @@ def offenders(app: FastAPI) -> list[str]:
 def test_no_route_uses_a_database_session_on_the_event_loop() -> None:
     from service.main import create_app
 
-    app = create_app(checkin_lane=False)
+    app = create_app(checkin_lane=False, worker=False)
     assert len(api_routes(app)) > 100  # the API and the pages, not an empty app
     assert offenders(app) == []
 

@@ -95,7 +95,7 @@ def test_error_pages_render_with_the_real_session(tmp_path: Path, monkeypatch: o
         with open_session() as db:
             create_admin(db, "admin@errors.test", "a-long-password", "Dinas")
             db.commit()
-        with TestClient(create_app()) as client:
+        with TestClient(create_app(worker=False)) as client:
             post_login(client, "admin@errors.test", "a-long-password")
             r = client.get("/trainings/999999")
             assert r.status_code == 404 and "Pelatihan tidak ditemukan" in r.text

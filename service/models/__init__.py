@@ -13,6 +13,7 @@ from service.models.certificates import (
 )
 from service.models.housekeeping import AppSecret, ImportUpload, RateLimit, UsedFormStamp
 from service.models.imports import ImportLayout
+from service.models.messages import ChannelPace, Message, MessageOptOut, MessageRule
 from service.models.participants import (
     GENDER_LABELS,
     REGISTRATION_STATUSES,
@@ -29,7 +30,8 @@ __all__ = [
     "GENDER_LABELS", "KINDS", "REGISTRATION_STATUSES", "ROLES", "SESSION_KINDS", "TIMEZONES",
     "AgendaSession", "AppSecret", "AttendanceMark", "AuthToken", "Batch", "BatchDay", "Certificate",
     "CertificateDecision", "CertificateSignatory", "CertificateTemplate", "CheckIn", "Counter",
-    "ImportLayout", "ImportUpload", "Organization", "Participant", "RateLimit", "Registration",
+    "ChannelPace", "ImportLayout", "ImportUpload", "Message", "MessageOptOut", "MessageRule",
+    "Organization", "Participant", "RateLimit", "Registration",
     "Room",
     "ReportSignature", "RosterLink", "Scan",
     "SessionSpeaker",

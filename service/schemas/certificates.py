@@ -148,6 +148,6 @@ class CertificateList(BaseModel):
 
 
 class LinkReport(BaseModel):
-    sent: int
-    failed: dict[str, str]
+    queued: int  # emails queued; the worker sends them
     without_email: int
+    opted_out: int

@@ -33,6 +33,7 @@ from service.services import (
 )
 from service.services.certificates import demo as certificate_demo
 from service.services.demo_province import ProvinceResult, seed_province
+from service.services.messaging import demo as messages_demo
 from service.services.participant_fields import contact_key
 
 # A fixed seed: the demo is the same on every machine and every run.
@@ -365,6 +366,8 @@ def seed_demo(db: Session, admin_email: str, admin_password: str) -> DemoResult:
     demo_attendance.seed_attendance(db, training, batches, admin_email, SEED)
     # Angkatan I has finished: its certificates are issued (see certificate_demo).
     certificate_demo.seed_certificates(db, training, first, admin.id)
+    # What the committee sent them, and how it went (the messages page).
+    messages_demo.seed_messages(db, training, batches, admin.id)
 
     assert training.id is not None
     jpl = MATERIAL_JPL * len(MATERIALS)

@@ -459,8 +459,12 @@ def import_rows(db: Session, training: Training, check: ImportCheck) -> int:
 def save_upload(db: Session, training: Training, user: User, filename: str,
                 content: bytes) -> ImportUpload:
     # Yesterday's abandoned previews are not worth keeping.
+    # synchronize_session=False: the session may hold an upload read back from SQLite
+    # (naive datetime), which SQLAlchemy's in-Python evaluation cannot compare with an
+    # aware one (a 500 on the second upload of a session).
     db.execute(delete(ImportUpload).where(
-        col(ImportUpload.created_at) < utcnow() - timedelta(days=1)))
+        col(ImportUpload.created_at) < utcnow() - timedelta(days=1))
+        .execution_options(synchronize_session=False))
     upload = ImportUpload(training_id=pk(training), user_id=pk(user), filename=filename[:255],
                           token=secrets.token_urlsafe(24), content=content)
     db.add(upload)

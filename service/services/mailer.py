@@ -77,7 +77,7 @@ def ticket_email(name: str, training_title: str, organization: str, batch_name: 
     details = [(k, v) for k, v in details if v]
     return TicketEmail(
         to=to, name=name,
-        subject=_one_line(f"Tiket {training_title} – {batch_name}" if batch_name
+        subject=one_line(f"Tiket {training_title} – {batch_name}" if batch_name
                           else f"Tiket {training_title}"),
         text=_ticket_text(name, training_title, organization, details, ticket_url),
         html=_ticket_html(name, training_title, organization, details, ticket_url))
@@ -114,20 +114,20 @@ def _ticket_html(name: str, title: str, org: str, details: list[tuple[str, str]]
         "</body></html>")
 
 
-def _one_line(text: str) -> str:
+def one_line(text: str) -> str:
     # A CR or LF in a header would let a typed-in name inject headers; email refuses
     # them anyway, so fold them into spaces rather than fail the whole message.
     return " ".join(text.split())
 
 
-def _message(config: SmtpConfig, mail: TicketEmail) -> EmailMessage:
+def build_message(config: SmtpConfig, mail: TicketEmail) -> EmailMessage:
     msg = EmailMessage()
-    msg["Subject"] = _one_line(mail.subject)
+    msg["Subject"] = one_line(mail.subject)
     msg["From"] = config.sender
     msg["To"] = _recipient(mail)
     msg["Date"] = formatdate(localtime=True)
     # make_msgid() would otherwise look up this host's FQDN, which can stall on DNS.
-    msg["Message-ID"] = make_msgid(domain=_domain(config.sender))
+    msg["Message-ID"] = make_msgid(domain=domain(config.sender))
     # Quoted-printable keeps the body 7-bit: names like Çelik then survive relays that
     # do not announce 8BITMIME, and long lines are wrapped without changing the text.
     msg.set_content(mail.text, cte="quoted-printable")
@@ -141,12 +141,12 @@ def _recipient(mail: TicketEmail) -> Address:
     if to.count("@") != 1 or any(ch.isspace() for ch in to):
         raise ValueError("not a valid email address")
     try:
-        return Address(display_name=_one_line(mail.name), addr_spec=to)
+        return Address(display_name=one_line(mail.name), addr_spec=to)
     except (ValueError, IndexError, email.errors.MessageError):
         raise ValueError("not a valid email address") from None
 
 
-def _domain(sender: str) -> str:
+def domain(sender: str) -> str:
     _name, addr = parseaddr(sender)
     return addr.rpartition("@")[2] or "bimtek.localhost"
 
@@ -162,15 +162,15 @@ def send_emails(config: SmtpConfig, emails: Sequence[TicketEmail]) -> SendReport
     report = SendReport()
     if not emails:
         return report
-    with _connect(config) as smtp:
+    with connect(config) as smtp:
         for i, mail in enumerate(emails):
             try:
-                smtp.send_message(_message(config, mail))
+                smtp.send_message(build_message(config, mail))
             except smtplib.SMTPServerDisconnected as exc:
                 _fail_rest(report, emails[i:], exc)
                 break
             except (smtplib.SMTPException, ValueError) as exc:
-                report.failed[mail.to] = _reason(exc)
+                report.failed[mail.to] = reason(exc)
             except OSError as exc:  # a socket error (timeout, reset) is no SMTP reply
                 _fail_rest(report, emails[i:], exc)
                 break
@@ -183,10 +183,10 @@ def _fail_rest(report: SendReport, rest: Sequence[TicketEmail], exc: Exception) 
     # The connection is gone, so nothing from here on was sent; the committee can
     # resend exactly these. Those already sent are not repeated.
     for mail in rest:
-        report.failed[mail.to] = _reason(exc)
+        report.failed[mail.to] = reason(exc)
 
 
-def _connect(config: SmtpConfig) -> smtplib.SMTP:
+def connect(config: SmtpConfig) -> smtplib.SMTP:
     if not config.enabled:
         raise MailUnavailable(N_("Email is not set up: no SMTP server is configured."))
     try:
@@ -214,7 +214,7 @@ def _open(config: SmtpConfig) -> smtplib.SMTP:
     return smtp
 
 
-def _reason(exc: Exception) -> str:
+def reason(exc: Exception) -> str:
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         replies = [f"{code} {_decode(text)}" for code, text in exc.recipients.values()]
         return "; ".join(replies) or "recipient refused"

@@ -188,8 +188,8 @@ def sheet(r: Roster, audience: Audience, full_nik: bool = False,
     footer = r.organization
     if today is not None:
         # Outside the f-string: Babel's extractor does not look into f-strings.
-        printed = _("Printed on {date}", date=fmt_date(today))
-        footer += f" \u00b7 {printed}"
+        printed_on = _("Printed on {date}", date=fmt_date(today))
+        footer += f" \u00b7 {printed_on}"
     note = (_("{present} present, {absent} absent, {leave} excused (izin), {sick} sick "
               "(sakit).", present=PRESENT, absent=ABSENT, leave=EXCUSED["leave"],
               sick=EXCUSED["sick"])

@@ -27,6 +27,7 @@ from service.models import Registration, Training, UsedFormStamp
 from service.models.base import pk
 from service.services import registrations, training_clock
 from service.services.housekeeping import shared_secret
+from service.services.messaging import outbox
 
 MIN_SECONDS = 3  # nobody types a name, NIK and phone number faster
 MAX_SECONDS = 12 * 3600
@@ -191,7 +192,9 @@ def public_info(db: Session, training: Training) -> PublicInfo:
 
 
 def self_register(db: Session, training: Training, raw: Mapping[str, object],
-                  batch_id: int | None) -> Registration:
+                  batch_id: int | None, base_url: str = "") -> Registration:
+    """Register; a confirmed registration gets its ticket by WhatsApp and email (queued
+    in this transaction, sent by the worker), on every channel that is set up."""
     state = window_state(training)
     if state == "closed":
         raise RegistrationClosed()
@@ -203,7 +206,10 @@ def self_register(db: Session, training: Training, raw: Mapping[str, object],
     if not training.registration_batch_choice:
         batch_id = None
     try:
-        return registrations.register(db, training, raw, batch_id, source="self")
+        registration = registrations.register(db, training, raw, batch_id, source="self")
     except registrations.AlreadyRegistered:
         raise AlreadyRegisteredHere() from None
+    if registration.status == "confirmed" and base_url:
+        outbox.queue_ticket(db, training, registration, base_url)
+    return registration
 

@@ -1,21 +1,19 @@
-"""Getting tickets to participants: printed cards, WhatsApp links and email."""
+"""Getting tickets to participants: printed cards and wa.me links (WhatsApp and email
+through the outbox: messaging/outbox.py)."""
 
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import update
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
-from service.errors import Conflict
 from service.i18n import use_locale
 from service.i18n.formats import fmt_range
 from service.models import Batch, Organization, Registration, Training, Venue
-from service.models.base import pk, utcnow
+from service.models.base import pk
 from service.rendering.ticket_cards_pdf import TicketCard
-from service.services import mailer, places, regions, tickets
+from service.services import places, regions, tickets
 from service.services.registrations import RegistrationFilter, RegistrationRow, all_registrations
 from service.services.whatsapp import ticket_message, whatsapp_link
-from service.settings import get_settings
 
 
 @dataclass
@@ -27,6 +25,7 @@ class DeliveryContext:
     venues: dict[int, Venue]
     # batch id -> day -> the day's own place (places.day_places)
     day_places: dict[int, dict[date, Venue]] = field(default_factory=dict)
+    _dates: dict[int, str] = field(default_factory=dict, repr=False)
 
     def venue_for(self, batch: Batch | None) -> Venue | None:
         venue_id = (batch.venue_id if batch and batch.venue_id else None) or \
@@ -34,8 +33,13 @@ class DeliveryContext:
         return self.venues.get(venue_id) if venue_id else None
 
     def dates_for(self, batch: Batch | None) -> str:
-        with use_locale("id"):
-            return fmt_range(batch.start_date, batch.end_date) if batch else ""
+        """The batch's dates in words, worked out once per batch (a bulk send asks once
+        per person)."""
+        key = pk(batch) if batch is not None else 0
+        if key not in self._dates:
+            with use_locale("id"):
+                self._dates[key] = fmt_range(batch.start_date, batch.end_date) if batch else ""
+        return self._dates[key]
 
     def places_for(self, batch: Batch) -> tuple[tuple[str, str], ...]:
         """The batch's days held away from its venue, as the cards label them (Indonesian,
@@ -67,6 +71,11 @@ def confirmed_rows(db: Session, training: Training, batch_id: int | None = None
 
 def ticket_url(base_url: str, registration: Registration) -> str:
     return f"{base_url}/t/{registration.ticket_token}"
+
+
+def certificate_url(base_url: str, ticket_token: str) -> str:
+    # Behind the ticket's secret: only its holder (and the committee) can download it.
+    return f"{base_url}/t/{ticket_token}/certificate.pdf"
 
 
 def whatsapp_url(ctx: DeliveryContext, row: RegistrationRow, base_url: str) -> str | None:
@@ -101,39 +110,3 @@ def ticket_cards(db: Session, ctx: DeliveryContext, rows: list[RegistrationRow],
                                                  row.participant.position) if v) or None,
             day_places=ctx.places_for(row.batch)))
     return cards
-
-
-@dataclass
-class EmailReport:
-    sent: int
-    failed: dict[str, str]
-    without_email: int
-
-
-def email_tickets(db: Session, ctx: DeliveryContext, rows: list[RegistrationRow],
-                  base_url: str) -> EmailReport:
-    """Email each confirmed registration its ticket link over one SMTP connection."""
-    config = mailer.SmtpConfig.from_settings(get_settings())
-    if not config.enabled:
-        raise Conflict("Email is not set up: no SMTP server is configured.",
-                       code="mail_not_configured")
-    with_email = [r for r in rows if r.participant.email]
-    emails: list[mailer.TicketEmail] = []
-    by_address: dict[str, list[int]] = {}
-    for row in with_email:
-        venue = ctx.venue_for(row.batch)
-        email = mailer.ticket_email(
-            row.participant.name, ctx.training.title, ctx.organization,
-            row.batch.name if row.batch else "", ctx.dates_for(row.batch),
-            venue.name if venue else None, ticket_url(base_url, row.registration),
-            row.participant.email or "")
-        emails.append(email)
-        by_address.setdefault(email.to, []).append(pk(row.registration))
-    report = mailer.send_emails(config, emails)
-    sent_ids = [i for address in report.sent for i in by_address.get(address, [])]
-    if sent_ids:
-        db.execute(update(Registration).where(col(Registration.id).in_(sent_ids))
-                   .values(ticket_emailed_at=utcnow())
-                   .execution_options(synchronize_session=False))
-    return EmailReport(sent=len(report.sent), failed=report.failed,
-                       without_email=len(rows) - len(with_email))

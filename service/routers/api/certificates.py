@@ -3,7 +3,7 @@ revoking and sending the link (see shared/api-contract.md)."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Request, UploadFile
+from fastapi import APIRouter, File, Query, Request, UploadFile
 from fastapi.responses import Response
 
 from service.db import DB
@@ -154,11 +154,12 @@ def put_decision(registration_id: int, data: DecisionIn, user: ApiPlanner,
 
 
 @router.post("/trainings/{training_id}/certificates")
-def issue(training: ApiTraining, user: ApiPlanner, db: DB, batch: int | None = None,
-          limit: int | None = None) -> IssueResult:
+def issue(training: ApiTraining, user: ApiPlanner, db: DB, request: Request,
+          batch: int | None = None, limit: int | None = None) -> IssueResult:
     """Issue a numbered certificate to every eligible registration; those who already
     have one are skipped, never renumbered."""
-    r = issuing.issue(db, training, user.id, batch, limit if limit and limit > 0 else None)
+    r = issuing.issue(db, training, user.id, batch, limit if limit and limit > 0 else None,
+                      public_base(request))
     return IssueResult(issued=r.issued, skipped=r.skipped, not_eligible=r.not_eligible,
                        remaining=r.remaining)
 
@@ -226,11 +227,12 @@ def revoke(certificate_id: int, data: RevokeIn, user: ApiPlanner, db: DB) -> dic
             "revoke_reason": cert.revoke_reason}
 
 
-@router.post("/trainings/{training_id}/certificates/email")
-def email_links(training: ApiTraining, db: DB, request: Request,
-                certificate_id: int | None = None) -> LinkReport:
-    """Email every holder of a valid certificate (or one) the link to download it."""
-    people = delivery.recipients(db, training, certificate_id)
-    report = delivery.email_links(db, training, people, public_base(request))
-    return LinkReport(sent=report.sent, failed=report.failed,
-                      without_email=report.without_email)
+@router.post("/trainings/{training_id}/certificates/email", status_code=202)
+def email_links(training: ApiTraining, db: DB, request: Request, user: ApiPlanner,
+                certificate_id: int | None = Query(None, ge=1, le=2**62)) -> LinkReport:
+    """Queue the download link's email to every holder of a valid certificate (or one);
+    the worker sends them."""
+    report = delivery.queue_emails(db, training, certificate_id, public_base(request),
+                                   user.id)
+    return LinkReport(queued=report.queued, without_email=report.without_address["email"],
+                      opted_out=report.opted_out)

@@ -4,7 +4,7 @@ import base64
 import json
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import Response
 
 from service.db import DB
@@ -14,7 +14,8 @@ from service.routers import files
 from service.routers.deps import ApiBatch, ApiPlanner, ApiTraining
 from service.routers.urls import public_base
 from service.schemas.participants import AssignRequest, TicketVerifyRequest
-from service.services import assignment, imports, ticket_delivery, tickets
+from service.services import assignment, imports, tickets
+from service.services.messaging import outbox
 from service.services.registrations import categories_of
 
 router = APIRouter(prefix="/api", tags=["participants"])
@@ -83,15 +84,15 @@ def ticket_cards(found: ApiBatch, db: DB, request: Request) -> Response:
     return files.ticket_cards(db, request, *found)
 
 
-@router.post("/trainings/{training_id}/tickets/email")
-def email_tickets(training: ApiTraining, db: DB, request: Request,
-                  batch_id: int | None = None) -> dict[str, object]:
-    """Email every confirmed participant (of one batch, or all) their ticket link."""
-    ctx = ticket_delivery.context(db, training)
-    rows = ticket_delivery.confirmed_rows(db, training, batch_id)
-    report = ticket_delivery.email_tickets(db, ctx, rows, public_base(request))
-    return {"sent": report.sent, "failed": report.failed,
-            "without_email": report.without_email}
+@router.post("/trainings/{training_id}/tickets/email", status_code=202)
+def email_tickets(training: ApiTraining, db: DB, request: Request, user: ApiPlanner,
+                  batch_id: int | None = Query(None, ge=1, le=2**62)) -> dict[str, object]:
+    """Queue every confirmed participant's (of one batch, or all) ticket email; the
+    worker sends them (POST /api/trainings/{id}/messages does the same, and more)."""
+    report = outbox.queue(db, training, outbox.SendRequest("ticket", "email", batch_id),
+                          public_base(request), user.id)
+    return {"queued": report.queued, "without_email": report.without_address["email"],
+            "opted_out": report.opted_out}
 
 
 @router.get("/trainings/{training_id}/ticket-key")

@@ -8,6 +8,7 @@ from service.routers.pages import (
     attendance,
     certificates,
     directory,
+    messages,
     offices,
     participants_io,
     registrations,
@@ -25,5 +26,5 @@ from service.routers.pages import (
 def register_pages(app: FastAPI) -> None:
     for module in (account, trainings, agenda, directory, users, offices, registrations,
                    participants_io, tickets, scan, attendance, scanner_logins, rosters,
-                   reports, certificates, verify):
+                   reports, certificates, messages, verify):
         app.include_router(module.router)

@@ -6,7 +6,7 @@ import base64
 from typing import Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from service.db import DB
@@ -200,7 +200,7 @@ def issue_chunk(request: Request, training: PageTraining, user: PagePlanner, db:
     Each chunk is its own request and transaction, so any app process can serve it."""
     # Without JavaScript (a plain form post) everything is issued in this one request.
     chunk = issuing.CHUNK if request.headers.get("hx-request") else None
-    result = issuing.issue(db, training, user.id, batch, chunk)
+    result = issuing.issue(db, training, user.id, batch, chunk, public_base(request))
     done += result.issued
     total = total or result.issued + result.remaining
     if result.remaining == 0:
@@ -235,13 +235,13 @@ def revoke(request: Request, certificate_id: int, user: PagePlanner, form: Submi
 
 
 @router.post("/trainings/{training_id}/certificates/email")
-def email_links(request: Request, training: PageTraining, db: DB,
-                certificate_id: int | None = None) -> Response:
-    """Email the certificate link to every holder, or to one (certificate_id)."""
-    report = delivery.email_links(db, training, delivery.recipients(db, training,
-                                                                    certificate_id),
-                                  public_base(request))
-    return render(request, "certificates/_email_result.html", {"report": report})
+def email_links(request: Request, training: PageTraining, db: DB, user: PagePlanner,
+                certificate_id: int | None = Query(None, ge=1, le=2**62)) -> Response:
+    """Queue the certificate link's email to every holder, or to one (certificate_id)."""
+    report = delivery.queue_emails(db, training, certificate_id, public_base(request),
+                                   user.id)
+    return render(request, "certificates/_email_result.html", {"report": report,
+                                                                "training": training})
 
 
 # --- downloads --------------------------------------------------------------------------

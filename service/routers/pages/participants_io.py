@@ -24,8 +24,9 @@ from service.routers.deps import PageBatch, PagePlanner, PageTraining
 from service.routers.pages.forms import SubmittedForm, submit
 from service.routers.pages.rendering import redirect, render
 from service.routers.urls import public_base
-from service.services import assignment, imports, regions, ticket_delivery
+from service.services import assignment, imports, regions
 from service.services.assignment_plan import Strategy
+from service.services.messaging import outbox
 from service.services.registrations import categories_of, mask_nik
 from service.settings import get_settings
 
@@ -495,16 +496,17 @@ def ticket_cards(found: PageBatch, db: DB, request: Request) -> Response:
 
 
 @router.post("/trainings/{training_id}/tickets/email")
-def email_tickets(request: Request, training: PageTraining, db: DB,
+def email_tickets(request: Request, training: PageTraining, db: DB, user: PagePlanner,
                   batch_id: Annotated[str, Form()] = "") -> Response:
-    """Email every confirmed participant (of one batch, or all) their ticket link."""
+    """Queue every confirmed participant's (of one batch, or all) ticket email; the
+    messages page shows them leave."""
     chosen: int | None = None
     if batch_id.strip():
-        if not batch_id.strip().isdigit():
+        if not batch_id.strip().isdigit() or len(batch_id.strip()) > 18:
             raise FieldError("batch_id", "Not a whole number.")
         chosen = int(batch_id)
-    ctx = ticket_delivery.context(db, training)
-    rows = ticket_delivery.confirmed_rows(db, training, chosen)
-    report = ticket_delivery.email_tickets(db, ctx, rows, public_base(request))
-    query = urlencode({"emailed": report.sent, "failed": len(report.failed)})
-    return redirect(request, f"/trainings/{training.id}/registrations?{query}")
+    report = outbox.queue(db, training, outbox.SendRequest("ticket", "email", chosen),
+                          public_base(request), user.id)
+    query = urlencode({"queued": report.queued,
+                       "without_email": report.without_address["email"]})
+    return redirect(request, f"/trainings/{training.id}/messages?{query}")

@@ -18,11 +18,14 @@ from service.i18n.formats import fmt_phone
 from service.models import Batch, Registration, Training, User
 from service.routers.deps import PagePlanner, PageTraining
 from service.routers.pages.forms import SubmittedForm, errors_by_field, parse, submit
+from service.routers.pages.messages import CHANNEL_SHORT
+from service.routers.pages.messages import STATUS_LABELS as MESSAGE_STATUS_LABELS
 from service.routers.pages.rendering import redirect, render
 from service.routers.urls import public_base
 from service.schemas.participants import MoveRequest, RegistrationCreate
 from service.services import regions, ticket_delivery
 from service.services import registrations as regs
+from service.services.messaging import log as message_log
 
 router = APIRouter(include_in_schema=False)
 
@@ -71,6 +74,8 @@ class RowView:
     status: str
     ticket_url: str
     whatsapp_url: str | None
+    # The newest message to this person (its state, channel and any reason it failed).
+    last_message: message_log.LastState | None = None
 
 
 @dataclass(frozen=True)
@@ -215,6 +220,8 @@ def _list_context(request: Request, db: DB, training: Training, org_id: int,
         rows, total = regs.list_registrations(db, training, f.service(), f.page)
     delivery = ticket_delivery.context(db, training)
     base = public_base(request)
+    # One query for the page's people, however many.
+    last = message_log.last_states(db, training, [r.registration.id or 0 for r in rows])
     views = [RowView(
         id=r.registration.id or 0, name=r.participant.name,
         category=r.category.name if r.category else None,
@@ -225,7 +232,8 @@ def _list_context(request: Request, db: DB, training: Training, org_id: int,
         rank=r.participant.rank, institution=r.participant.institution,
         batch_id=r.registration.batch_id, batch=r.batch.name if r.batch else None,
         status=r.registration.status, ticket_url=f"/t/{r.registration.ticket_token}",
-        whatsapp_url=ticket_delivery.whatsapp_url(delivery, r, base)) for r in rows]
+        whatsapp_url=ticket_delivery.whatsapp_url(delivery, r, base),
+        last_message=last.get(r.registration.id or 0)) for r in rows]
     counts = regs.status_counts(db, tid)
     return {
         "training": training, "batches": batches, "counts": counts,
@@ -234,6 +242,10 @@ def _list_context(request: Request, db: DB, training: Training, org_id: int,
         "prev_url": f.url(tid, f.page - 1) if f.page > 1 else None,
         "next_url": f.url(tid, f.page + 1) if f.page < pages else None,
         "status_labels": STATUS_LABELS, "unassigned": UNASSIGNED,
+        "message_status_labels": MESSAGE_STATUS_LABELS, "channel_short": CHANNEL_SHORT,
+        # The column is left out while nobody on the page has had a message: the list is
+        # wide enough already.
+        "with_messages": any(v.last_message for v in views),
         "offered": offered, "by_regency": regions.level(training) == "regency",
         "row_errors": row_errors or {},
         "flash": _flash(db, training, org_id, params) if with_flash else None,

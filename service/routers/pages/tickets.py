@@ -99,7 +99,8 @@ def register_submit(code: str, request: Request, form: SubmittedForm, db: DB,
 
     def work() -> Any:
         self_registration.check_form(db, stamp, honeypot)
-        return self_registration.self_register(db, training, data, _batch_id(raw_batch))
+        return self_registration.self_register(db, training, data, _batch_id(raw_batch),
+                                               public_base(request))
 
     def refused(exc: DomainError) -> Response:
         context = {**_public_context(db, training), "values": {**data, "batch_id": raw_batch},

@@ -1,19 +1,17 @@
-"""Sending participants the link to their certificate, by WhatsApp (a wa.me link the
-committee opens on its phone) or by email, reusing the ticket delivery's pieces."""
+"""Getting participants the link to their certificate: a wa.me link the committee opens
+on its phone, or an email queued in the outbox (messaging/outbox.py; the worker sends
+it, and the messages page shows it leave)."""
 
-import html
 from dataclasses import dataclass
 
-from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from service.errors import Conflict
-from service.models import Certificate, Organization, Participant, Registration, Training
-from service.models.base import pk, utcnow
-from service.services import mailer
-from service.services.ticket_delivery import EmailReport
+from service.errors import NotFound
+from service.models import Certificate, Participant, Registration, Training
+from service.models.base import pk
+from service.services.messaging import outbox
+from service.services.ticket_delivery import certificate_url
 from service.services.whatsapp import whatsapp_link
-from service.settings import get_settings
 
 
 @dataclass(frozen=True)
@@ -24,11 +22,6 @@ class Recipient:
     phone: str | None
     email: str | None
     ticket_token: str
-
-
-def certificate_url(base_url: str, ticket_token: str) -> str:
-    # Behind the ticket's secret: only its holder (and the committee) can download it.
-    return f"{base_url}/t/{ticket_token}/certificate.pdf"
 
 
 def certificate_message(name: str, training_title: str, url: str) -> str:
@@ -64,38 +57,13 @@ def whatsapp_url(training: Training, person: Recipient, base_url: str) -> str | 
         return None
 
 
-def _email(training: Training, organizer: str, person: Recipient, base_url: str
-           ) -> mailer.TicketEmail:
-    url = certificate_url(base_url, person.ticket_token)
-    e = html.escape  # names and titles are typed in by people
-    return mailer.TicketEmail(
-        to=person.email or "", name=person.name,
-        subject=f"Sertifikat {training.title}",
-        text=certificate_message(person.name, training.title, url)
-        + f"\n\nHormat kami,\nPanitia {organizer}\n",
-        html=("<!DOCTYPE html><html lang=\"id\"><body>"
-              f"<p>Yth. Bapak/Ibu {e(person.name)},</p>"
-              f"<p>Terima kasih telah mengikuti <strong>{e(training.title)}</strong>.</p>"
-              f"<p><a href=\"{e(url)}\">Unduh sertifikat Anda (PDF)</a><br>{e(url)}</p>"
-              "<p>Sertifikat memuat kode QR untuk memeriksa keasliannya.</p>"
-              f"<p>Hormat kami,<br>Panitia {e(organizer)}</p></body></html>"))
-
-
-def email_links(db: Session, training: Training, people: list[Recipient], base_url: str
-                ) -> EmailReport:
-    """Email each holder their certificate link over one SMTP connection."""
-    config = mailer.SmtpConfig.from_settings(get_settings())
-    if not config.enabled:
-        raise Conflict("Email is not set up: no SMTP server is configured.",
-                       code="mail_not_configured")
-    org = db.get(Organization, training.organization_id)
-    with_email = [p for p in people if p.email]
-    emails = [_email(training, org.name if org else "", p, base_url) for p in with_email]
-    report = mailer.send_emails(config, emails)
-    sent = set(report.sent)
-    sent_ids = [p.certificate_id for p in with_email if p.email in sent]
-    if sent_ids:
-        db.execute(update(Certificate).where(col(Certificate.id).in_(sent_ids))
-                   .values(link_sent_at=utcnow()).execution_options(synchronize_session=False))
-    return EmailReport(sent=len(report.sent), failed=report.failed,
-                       without_email=len(people) - len(with_email))
+def queue_emails(db: Session, training: Training, certificate_id: int | None,
+                 base_url: str, user_id: int | None) -> outbox.QueueReport:
+    """Queue the link's email to every holder of a valid certificate, or to one."""
+    ids = None
+    if certificate_id is not None:
+        ids = [p.registration_id for p in recipients(db, training, certificate_id)]
+        if not ids:
+            raise NotFound("Certificate not found.", code="not_found")
+    return outbox.queue(db, training, outbox.SendRequest("certificate", "email"), base_url,
+                        user_id, registration_ids=ids)

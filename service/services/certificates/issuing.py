@@ -16,6 +16,7 @@ from service.models.base import pk, utcnow
 from service.services.certificates import eligibility as eligibility
 from service.services.certificates import numbering as numbering
 from service.services.certificates import template as templates
+from service.services.messaging import reminders
 
 CHUNK = 100  # per request from the page, so it can show progress
 
@@ -34,9 +35,10 @@ def new_code() -> str:
 
 
 def issue(db: Session, training: Training, user_id: int | None, batch_id: int | None = None,
-          limit: int | None = None) -> IssueResult:
+          limit: int | None = None, base_url: str = "") -> IssueResult:
     """Give every eligible registration without a certificate a numbered one (at most
-    `limit` of them this time)."""
+    `limit` of them this time); and, when the training's rule says so, queue each new
+    holder the link to theirs (links to `base_url`)."""
     org_id = training.organization_id
     # First the lock, then the reading: a concurrent issuing has committed by now.
     numbering.lock(db, org_id)
@@ -58,6 +60,8 @@ def issue(db: Session, training: Training, user_id: int | None, batch_id: int | 
              "number": number, "verification_code": new_code(), "issued_at": now,
              "issued_by": user_id}
             for p, number in zip(chosen, numbers, strict=True)])
+        reminders.certificates_issued(db, training, [pk(p.registration) for p in chosen],
+                                      base_url)
     return IssueResult(issued=len(chosen), skipped=skipped, not_eligible=not_eligible,
                        remaining=len(wanted) - len(chosen))
 
