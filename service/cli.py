@@ -83,7 +83,7 @@ def cmd_create_admin(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from service.models import Training
-    from service.services import demo_province
+    from service.services import demo_pontianak, demo_province
     from service.services.demo import seed_demo
 
     migrations.upgrade()
@@ -103,6 +103,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if demo.province is not None:
         print("Demo seeded: " + demo.province.summary)
         print(f"  its own office: log in as {demo_province.EMAIL} with the same password")
+    if demo.pontianak is not None:
+        print("Demo seeded: " + demo.pontianak)
+        print(f"  its own office: log in as {demo_pontianak.EMAIL} with the same password")
     return 0
 
 

@@ -25,6 +25,8 @@ from service.routers.api import checkins as api_checkins
 from service.routers.api import directory as api_directory
 from service.routers.api import messages as api_messages
 from service.routers.api import participants_io as api_participants_io
+from service.routers.api import people as api_people
+from service.routers.api import programs as api_programs
 from service.routers.api import registrations as api_registrations
 from service.routers.api import reports as api_reports
 from service.routers.api import rosters as api_rosters
@@ -108,7 +110,7 @@ def create_app(*, checkin_lane: bool = True, worker: bool | None = None) -> Fast
     for module in (api_auth, api_trainings, api_agenda, api_directory, api_users,
                    api_registrations, api_participants_io, api_checkins, api_attendance,
                    api_scanner_logins, api_certificates, api_rosters, api_reports,
-                   api_messages, hooks):
+                   api_messages, api_people, api_programs, hooks):
         app.include_router(module.router)
     register_pages(app)
     app.include_router(stop_page.router)

@@ -15,7 +15,8 @@ from sqlmodel import Session, select
 from service.models import Registration, Training
 from service.models.base import pk
 from service.schemas.planning import VenueCreate
-from service.services import imports, roster_links, scanner_logins, venues
+from service.schemas.programs import ProgramCreate
+from service.services import imports, programs, roster_links, scanner_logins, venues
 from tests import factories
 from tests.conftest import PASSWORD
 from tests.helpers import CSRF_RE, id_routes, login_page_client, post_login
@@ -44,11 +45,14 @@ def world_a(db: Session) -> dict[str, Any]:
     _raw, link = roster_links.create_link(db, t, pk(speaker), admin)
     door = scanner_logins.create_login(db, t, "Gerbang A").user
     upload = imports.save_upload(db, t, admin, "peserta.csv", b"Nama\nSiti\n")
+    program = programs.create_program(db, pk(org), ProgramCreate(
+        title="Program Kampung KB", start_date=start, end_date=start + timedelta(days=300)))
     factories.committed(db)
     ids = {"training_id": pk(t), "batch_id": pk(b), "session_id": pk(s),
            "speaker_id": pk(speaker), "venue_id": pk(venue), "registration_id": pk(reg),
            "user_id": pk(door), "certificate_id": pk(certificate), "link_id": pk(link),
-           "position": 1, "organization_id": pk(org)}
+           "position": 1, "organization_id": pk(org), "person_id": reg.participant_id,
+           "program_id": pk(program)}
     return {"ids": ids, "strings": {"token": upload.token, "fmt": "xlsx"},
             "training": pk(t), "registration": pk(reg)}
 
@@ -101,7 +105,8 @@ def _body(path: str, ids: dict[str, int]) -> dict[str, Any]:
             "decision": "include", "reason": "hadir semua hari", "role": "committee",
             "is_active": True, "speaker_id": ids["speaker_id"], "batch_id": ids["batch_id"],
             "target_batch_id": ids["batch_id"], "speaker_ids": [ids["speaker_id"]],
-            "signatories": []}
+            "signatories": [], "other_id": ids["person_id"],
+            "from_training_id": ids["training_id"], "to_training_id": ids["training_id"]}
 
 
 def _ask(client: TestClient, csrf: str, method: str, path: str, ids: dict[str, int]) -> int:

@@ -21,6 +21,7 @@ from service.models.participants import (
     Registration,
 )
 from service.models.places import BatchDay
+from service.models.programs import PersonMerge, Program
 from service.models.reports import ReportSignature
 from service.models.roster_links import RosterLink
 from service.models.trainings import KINDS, TIMEZONES, Batch, Training, TrainingCategory
@@ -31,7 +32,7 @@ __all__ = [
     "AgendaSession", "AppSecret", "AttendanceMark", "AuthToken", "Batch", "BatchDay", "Certificate",
     "CertificateDecision", "CertificateSignatory", "CertificateTemplate", "CheckIn", "Counter",
     "ChannelPace", "ImportLayout", "ImportUpload", "Message", "MessageOptOut", "MessageRule",
-    "Organization", "Participant", "RateLimit", "Registration",
+    "Organization", "PersonMerge", "Program", "Participant", "RateLimit", "Registration",
     "Room",
     "ReportSignature", "RosterLink", "Scan",
     "SessionSpeaker",

@@ -41,6 +41,10 @@ class Training(SQLModel, table=True):
     # Whether self-registering participants may pick their batch.
     registration_batch_choice: bool = Field(default=False)
     # Ed25519 key pair that signs ticket QR codes; the private half never leaves the server.
+    # The programme it belongs to, and its place there (1: the first stage).
+    program_id: int | None = Field(default=None, foreign_key="program.id", index=True,
+                                   ondelete="SET NULL")
+    program_stage: int | None = Field(default=None)
     ticket_private_key: bytes | None = Field(default=None)
     ticket_public_key: bytes | None = Field(default=None)
     created_at: datetime = created_at_field()

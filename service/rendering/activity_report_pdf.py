@@ -27,12 +27,9 @@ from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
-from reportlab.lib.utils import ImageReader
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
-    HRFlowable,
-    Image,
     KeepTogether,
     Paragraph,
     SimpleDocTemplate,
@@ -46,6 +43,10 @@ from service.i18n.formats import fmt_date, fmt_number, fmt_percent, fmt_range, f
 from service.models.participants import GENDER_LABELS
 from service.models.trainings import KIND_LABELS, TIMEZONES
 from service.rendering.numbered_canvas import NumberedCanvas
+from service.rendering.office_pdf import GRID as _GRID
+from service.rendering.office_pdf import INK as _INK
+from service.rendering.office_pdf import TOTAL_BG as _TOTAL_BG
+from service.rendering.office_pdf import grid_table, letterhead
 from service.rendering.pdf_sheet import clip
 from service.rendering.sans_font import SANS, SANS_BOLD, SANS_ITALIC
 
@@ -235,10 +236,6 @@ _PAGE_W, _PAGE_H = A4
 _MARGIN = 2 * cm
 _PAD = 6  # platypus frames pad 6 pt inside their margins
 _W = _PAGE_W - 2 * _MARGIN  # 17 cm of content
-_INK = colors.HexColor("#1a1a1a")
-_GRID = colors.HexColor("#666666")
-_HEAD_BG = colors.HexColor("#dde3ea")
-_TOTAL_BG = colors.HexColor("#f2f4f7")
 _REGISTERED = colors.HexColor("#b7c6d8")
 _PRESENT = colors.HexColor("#1f6f5c")
 _DAY_COLORS = ("#1f6f5c", "#3b8fd0", "#d08a1f", "#8a5fbf", "#c2455b", "#5f7f2f")
@@ -286,23 +283,7 @@ def _n(value: int) -> Paragraph:
 
 def _table(rows: list[list[Any]], widths: Sequence[float], total_rows: int = 0,
            extra: Sequence[tuple[Any, ...]] = ()) -> Table:
-    """A grid table with a shaded header repeated on each page, and `total_rows`
-    shaded rows at its foot."""
-    cmds: list[tuple[Any, ...]] = [
-        ("GRID", (0, 0), (-1, -1), 0.5, _GRID),
-        ("BACKGROUND", (0, 0), (-1, 0), _HEAD_BG),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
-        ("LEFTPADDING", (0, 0), (-1, -1), 4),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
-    ]
-    if total_rows:
-        cmds += [("BACKGROUND", (0, -total_rows), (-1, -1), _TOTAL_BG),
-                 ("LINEABOVE", (0, -total_rows), (-1, -total_rows), 1.0, _INK)]
-    table = Table(rows, colWidths=list(widths), repeatRows=1, hAlign="LEFT")
-    table.setStyle(TableStyle([*cmds, *extra]))
-    return table
+    return grid_table(rows, widths, total_rows, extra)
 
 
 # --- charts ------------------------------------------------------------------------------
@@ -417,30 +398,12 @@ def _day_chart(report: ActivityReport) -> Drawing | None:
 
 
 def _header(report: ActivityReport) -> list[Flowable]:
-    lines: list[Flowable] = [_p(report.organization.upper(), _ST_ORG)]
-    if report.organization_city:
-        lines.append(_p(report.organization_city, _ST_CITY))
-    if report.logo_png:
-        try:
-            reader = ImageReader(io.BytesIO(report.logo_png))
-            w, h = reader.getSize()
-        except Exception:  # noqa: BLE001 (a broken logo must not cost the report)
-            w = h = 0
-        if w and h:
-            size = 1.9 * cm
-            logo = Image(io.BytesIO(report.logo_png), width=size * min(1, w / h),
-                         height=size * min(1, h / w))
-            head = Table([[logo, lines, ""]], colWidths=[2.4 * cm, _W - 4.8 * cm, 2.4 * cm])
-            head.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                                      ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                                      ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
-            lines = [head]
+    city = _p(report.organization_city, _ST_CITY) if report.organization_city else None
+    lines = letterhead(_p(report.organization.upper(), _ST_ORG), city, report.logo_png, _W)
     kind = _(KIND_LABELS[report.kind]) if report.kind in KIND_LABELS else report.kind
     tz = TIMEZONES.get(report.timezone, report.timezone)
     out: list[Flowable] = [
         *lines,
-        HRFlowable(width="100%", thickness=1.4, color=_INK, spaceBefore=6, spaceAfter=1),
-        HRFlowable(width="100%", thickness=0.4, color=_INK, spaceAfter=2),
         _p(_("ACTIVITY REPORT"), _ST_TITLE),
         _p(report.title, _ST_TRAINING),
         _p(f"{kind} · {fmt_range(report.start_date, report.end_date)} ({tz})", _ST_META),

@@ -30,6 +30,7 @@ TimeZone = Literal["Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"]
 CheckinMode = Literal["day", "session"]
 # The region a training's lists show and group by: kecamatan, or kabupaten/kota.
 RegionLevel = Literal["district", "regency"]
+MAX_STAGE = 50  # a programme's stages: numbered 1..MAX_STAGE
 _TZ_ALIASES = {"WIB": "Asia/Jakarta", "WITA": "Asia/Makassar", "WIT": "Asia/Jayapura"}
 
 
@@ -63,6 +64,12 @@ class TrainingCreate(Input):
     categories: list[CategoryIn] = Field(default_factory=list, max_length=50)
     checkin_mode: CheckinMode = "day"
     region_level: RegionLevel = "district"
+    # The programme it belongs to (the organization's), and its stage there (1: the
+    # first); without a stage number it becomes the programme's next stage. Left out of a
+    # PUT: the training stays where it is.
+    program_id: OptInt = None
+    program_stage: Annotated[int | None, Field(ge=1, le=MAX_STAGE),
+                             BeforeValidator(_blank_to_none)] = None
 
 
 class TrainingUpdate(TrainingCreate):
@@ -180,6 +187,8 @@ class TrainingRead(BaseModel):
     description: str | None
     checkin_mode: str
     region_level: str
+    program_id: int | None = None
+    program_stage: int | None = None
     categories: list[CategoryRead]
     batches: list[BatchRead]
 
@@ -260,6 +269,7 @@ def training_read(ov: "TrainingOverview") -> TrainingRead:
         timezone=t.timezone, timezone_label=ov.timezone_label, venue_id=t.venue_id,
         venue=ov.venue.name if ov.venue else None, description=t.description,
         checkin_mode=t.checkin_mode, region_level=t.region_level,
+        program_id=t.program_id, program_stage=t.program_stage,
         categories=[CategoryRead(id=c.id or 0, name=c.name, quota=c.quota)
                     for c in ov.categories],
         batches=[batch_read(b) for b in ov.batches])

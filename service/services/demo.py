@@ -25,6 +25,7 @@ from service.services import (
     assignment,
     auth,
     demo_attendance,
+    demo_pontianak,
     registrations,
     seats,
     speakers,
@@ -208,6 +209,8 @@ class DemoResult:
     participant_count: int = 0
     # The provincial workshop, in an office of its own (demo_province).
     province: ProvinceResult | None = None
+    # Pontianak's programme (stages, then monthly coaching), in an office of its own.
+    pontianak: str | None = None
 
 
 def _hm(value: str) -> time:
@@ -378,4 +381,5 @@ def seed_demo(db: Session, admin_email: str, admin_password: str) -> DemoResult:
                       speaker_ids=list(speaker_ids.values()),
                       participant_count=len(participants),
                       # Its own office and admin (demo_province.EMAIL), the same password.
-                      province=seed_province(db, admin_password))
+                      province=seed_province(db, admin_password),
+                      pontianak=demo_pontianak.seed_office(db, admin_password))

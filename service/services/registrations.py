@@ -23,6 +23,7 @@ from service.services.participant_fields import (
     contact_key,
     name_key,
 )
+from service.services.people import matching
 
 PER_PAGE = 50
 PARTICIPANT_FIELDS = ("name", "nik", "nip", "gender", "birth_date", "phone", "email",
@@ -122,17 +123,9 @@ def batches_of(db: Session, training_id: int) -> list[Batch]:
 
 
 def find_participant(db: Session, org_id: int, fields: ParticipantFields) -> Participant | None:
-    """The same person already known to the organization: by NIK, else by phone and name."""
-    if fields.nik:
-        return db.exec(select(Participant).where(Participant.organization_id == org_id,
-                                                 Participant.nik == fields.nik)).first()
-    if fields.phone:
-        key = name_key(fields.name)
-        for person in db.exec(select(Participant).where(Participant.organization_id == org_id,
-                                                        Participant.phone == fields.phone)):
-            if name_key(person.name) == key:
-                return person
-    return None
+    """The same person already known to the organization: by NIK, else by NIP, else by
+    phone and name (service.services.people.matching)."""
+    return matching.find_person(db, org_id, fields)
 
 
 def _fill_blanks(person: Participant, fields: ParticipantFields) -> None:

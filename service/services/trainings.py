@@ -13,6 +13,7 @@ from service.models import (
     AuthToken,
     Batch,
     CheckIn,
+    Program,
     Registration,
     Scan,
     Training,
@@ -20,7 +21,7 @@ from service.models import (
     User,
 )
 from service.models.base import pk
-from service.schemas.planning import BatchCreate, CategoryIn, TrainingCreate
+from service.schemas.planning import MAX_STAGE, BatchCreate, CategoryIn, TrainingCreate
 from service.services import ticket_codes
 from service.services.venues import resolve_venue
 
@@ -81,6 +82,31 @@ def _set_categories(db: Session, training: Training, categories: list[CategoryIn
     db.flush()
 
 
+def _set_program(db: Session, training: Training, data: TrainingCreate) -> None:
+    """Put the training into a programme of its organization (None: out of any), at the
+    stage given, else where it already is, else as the programme's next stage. A request
+    that names neither field leaves the training where it is."""
+    sent = data.model_fields_set
+    if "program_id" not in sent and "program_stage" not in sent:
+        return
+    program_id = data.program_id if "program_id" in sent else training.program_id
+    if program_id is None:
+        training.program_id, training.program_stage = None, None
+        return
+    program = db.get(Program, program_id)
+    if program is None or program.organization_id != training.organization_id:
+        raise FieldError("program_id", "This programme does not exist.", code="unknown_program")
+    stage = data.program_stage
+    if stage is None and training.program_id == program_id:
+        stage = training.program_stage
+    if stage is None:
+        last = db.exec(select(func.max(Training.program_stage))
+                       .where(Training.program_id == program_id,
+                              Training.id != training.id)).one()
+        stage = min(int(last or 0) + 1, MAX_STAGE)
+    training.program_id, training.program_stage = program_id, stage
+
+
 def create_training(db: Session, org_id: int, data: TrainingCreate) -> Training:
     _check_dates(data.start_date, data.end_date)
     training = Training(
@@ -90,6 +116,7 @@ def create_training(db: Session, org_id: int, data: TrainingCreate) -> Training:
         region_level=data.region_level,
         venue_id=resolve_venue(db, org_id, data.venue_id, data.venue),
     )
+    _set_program(db, training, data)
     # The ticket-signing key pair exists from the start, so showing a ticket never writes.
     training.ticket_private_key, training.ticket_public_key = ticket_codes.generate_keypair()
     db.add(training)
@@ -115,6 +142,7 @@ def update_training(db: Session, training: Training, data: TrainingCreate) -> Tr
     training.start_date, training.end_date = data.start_date, data.end_date
     training.timezone, training.description = data.timezone, data.description
     training.venue_id = resolve_venue(db, training.organization_id, data.venue_id, data.venue)
+    _set_program(db, training, data)
     db.add(training)
     db.flush()
     _set_categories(db, training, data.categories)

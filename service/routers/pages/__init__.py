@@ -11,6 +11,8 @@ from service.routers.pages import (
     messages,
     offices,
     participants_io,
+    people,
+    programs,
     registrations,
     reports,
     rosters,
@@ -26,5 +28,5 @@ from service.routers.pages import (
 def register_pages(app: FastAPI) -> None:
     for module in (account, trainings, agenda, directory, users, offices, registrations,
                    participants_io, tickets, scan, attendance, scanner_logins, rosters,
-                   reports, certificates, messages, verify):
+                   reports, certificates, messages, people, programs, verify):
         app.include_router(module.router)

@@ -76,6 +76,7 @@ class RowView:
     whatsapp_url: str | None
     # The newest message to this person (its state, channel and any reason it failed).
     last_message: message_log.LastState | None = None
+    participant_id: int = 0  # the person's page: /people/{participant_id}
 
 
 @dataclass(frozen=True)
@@ -233,7 +234,8 @@ def _list_context(request: Request, db: DB, training: Training, org_id: int,
         batch_id=r.registration.batch_id, batch=r.batch.name if r.batch else None,
         status=r.registration.status, ticket_url=f"/t/{r.registration.ticket_token}",
         whatsapp_url=ticket_delivery.whatsapp_url(delivery, r, base),
-        last_message=last.get(r.registration.id or 0)) for r in rows]
+        last_message=last.get(r.registration.id or 0),
+        participant_id=r.registration.participant_id) for r in rows]
     counts = regs.status_counts(db, tid)
     return {
         "training": training, "batches": batches, "counts": counts,

@@ -12,13 +12,16 @@ from service.db import DB, AsideDB
 from service.errors import DomainError, FieldError, NotFound
 from service.models import Organization, Venue
 from service.rendering.qr import qr_png, qr_svg
+from service.routers import files
 from service.routers.deps import PageTraining
 from service.routers.files import png, private_headers
 from service.routers.pages.forms import SubmittedForm, errors_by_field, render_form, submit
 from service.routers.pages.rendering import redirect, render
 from service.routers.urls import public_base
 from service.services import housekeeping, self_registration, tickets
+from service.services.certificates import documents as certificate_documents
 from service.services.certificates import revoke as certificate_revoke
+from service.services.people import record as people_record
 from service.settings import get_settings
 
 router = APIRouter(include_in_schema=False)
@@ -55,6 +58,37 @@ def ticket_qr(token: str, db: DB) -> Response:
     if view.code is None:
         raise NotFound("This ticket has no QR code: it is not confirmed.")
     return png(qr_png(view.code, box_size=10), max_age=TICKET_MAX_AGE)
+
+
+# --- the holder's record of trainings ---------------------------------------------------
+
+@router.get("/t/{token}/riwayat")
+def ticket_record(token: str, request: Request, db: DB) -> Response:
+    """The ticket holder's own trainings with this office: dates, days present, JPL and
+    their valid certificates. Never a NIK, NIP or phone: the link travels by WhatsApp."""
+    if not TOKEN.match(token):
+        raise NotFound("This ticket does not exist. Check the link you received.")
+    _reg, record = people_record.holder(db, token)
+    org = db.get(Organization, record.person.organization_id)
+    response = render(request, "people/riwayat.html", {
+        "token": token, "name": record.person.name, "r": record,
+        "organization": org.name if org else "",
+        "top_year": max(record.jpl_by_year.values(), default=0)})
+    response.headers.update(PRIVATE)
+    return response
+
+
+@router.get("/t/{token}/riwayat/{registration_id}/certificate.pdf")
+def ticket_record_certificate(token: str, registration_id: int, request: Request,
+                              db: DB) -> Response:
+    """A valid certificate of one of the holder's own trainings (their other tickets'
+    secrets stay out of this page's links)."""
+    if not TOKEN.match(token):
+        raise NotFound("This ticket does not exist. Check the link you received.")
+    training, row = people_record.holder_certificate(db, token, registration_id,
+                                                     public_base(request))
+    return files.certificate_pdf(certificate_documents.saved_design(db, training), row,
+                                 attachment=True)
 
 
 # --- self-registration ------------------------------------------------------------------

@@ -1,8 +1,8 @@
 """Pages: the list of trainings, creating and editing one, its overview and its batches."""
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from service.db import DB
@@ -17,8 +17,9 @@ from service.routers.pages.forms import (
     submit,
 )
 from service.routers.pages.rendering import redirect, render
+from service.schemas.common import MAX_ID
 from service.schemas.planning import BatchCreate, TrainingCreate
-from service.services import overview, registrations, trainings, venues
+from service.services import overview, programs, registrations, trainings, venues
 
 router = APIRouter(include_in_schema=False)
 
@@ -29,6 +30,7 @@ def _training_values(t: Training, ov: overview.TrainingOverview | None = None) -
             "region_level": t.region_level,
             "venue": ov.venue.name if ov and ov.venue else "",
             "description": t.description or "",
+            "program_id": str(t.program_id or ""), "program_stage": t.program_stage or "",
             "categories": [{"name": c.name, "quota": c.quota or ""} for c in ov.categories]
             if ov else []}
 
@@ -66,6 +68,7 @@ def _form_page(request: Request, db: DB, user: PagePlanner, values: dict[str, An
     return render_form(request, "trainings/form.html", {
         "training": training, "values": values, "kinds": KINDS,
         "blank_rows": blank_rows, "more_rows": MORE_CATEGORY_ROWS,
+        "programs": [s.program for s in programs.list_programs(db, user.organization_id)],
         "venues": [v for v, _ in venues.list_venues(db, user.organization_id)]}, exc)
 
 
@@ -76,9 +79,12 @@ def list_page(request: Request, db: DB, user: PagePlanner) -> Response:
 
 
 @router.get("/trainings/new")
-def new_page(request: Request, db: DB, user: PagePlanner) -> Response:
+def new_page(request: Request, db: DB, user: PagePlanner,
+             program_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None) -> Response:
+    # "New training in this programme" on a programme's page opens the form with it chosen.
     return _form_page(request, db, user, {"kind": "pelatihan", "timezone": "Asia/Jakarta",
-                                          "categories": []})
+                                          "categories": [],
+                                          "program_id": str(program_id or "")})
 
 
 @router.post("/trainings")
@@ -96,7 +102,8 @@ def create(request: Request, form: SubmittedForm, db: DB, user: PagePlanner) -> 
 def overview_page(request: Request, training: PageTraining, db: DB) -> Response:
     return render(request, "trainings/overview.html",
                   {"ov": overview.training_overview(db, training),
-                   "counts": registrations.status_counts(db, training.id or 0)})
+                   "counts": registrations.status_counts(db, training.id or 0),
+                   "program": programs.program_of(db, training)})
 
 
 @router.get("/trainings/{training_id}/edit")

@@ -1,0 +1,40 @@
+"""Programmes (trainings that belong together: stages, then the coaching after them) and
+the audit of merged people."""
+
+from datetime import date, datetime
+
+from sqlmodel import Field, SQLModel
+
+from service.models.base import created_at_field
+
+
+class Program(SQLModel, table=True):
+    """A programme of an organization: "Bimtek Pengelola Kampung KB Kota Pontianak 2018",
+    its stages (Tahap 1, Tahap 2) and the monthly coaching after them are its trainings,
+    in order of Training.program_stage."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    organization_id: int = Field(foreign_key="organization.id", index=True)
+    title: str = Field(max_length=300)
+    start_date: date
+    end_date: date
+    description: str | None = Field(default=None, max_length=2000)
+    created_at: datetime = created_at_field()
+
+
+class PersonMerge(SQLModel, table=True):
+    """The record of two people found to be one: `merged_id`'s registrations moved to
+    `kept_id`, and the merged row deleted (its id is kept here, not referenced)."""
+
+    __tablename__ = "person_merge"
+
+    id: int | None = Field(default=None, primary_key=True)
+    organization_id: int = Field(foreign_key="organization.id", index=True)
+    kept_id: int = Field(foreign_key="participant.id", index=True, ondelete="CASCADE")
+    merged_id: int
+    # What identified the merged row, for the audit (the NIK's last 4 digits only).
+    merged_name: str = Field(max_length=200)
+    merged_nik_tail: str | None = Field(default=None, max_length=4)
+    registrations_moved: int = Field(default=0)
+    user_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    created_at: datetime = created_at_field()
