@@ -23,6 +23,7 @@ from service.routers.api import auth as api_auth
 from service.routers.api import certificates as api_certificates
 from service.routers.api import checkins as api_checkins
 from service.routers.api import directory as api_directory
+from service.routers.api import kampung_kb as api_kampung_kb
 from service.routers.api import messages as api_messages
 from service.routers.api import participants_io as api_participants_io
 from service.routers.api import people as api_people
@@ -110,7 +111,7 @@ def create_app(*, checkin_lane: bool = True, worker: bool | None = None) -> Fast
     for module in (api_auth, api_trainings, api_agenda, api_directory, api_users,
                    api_registrations, api_participants_io, api_checkins, api_attendance,
                    api_scanner_logins, api_certificates, api_rosters, api_reports,
-                   api_messages, api_people, api_programs, hooks):
+                   api_messages, api_people, api_programs, api_kampung_kb, hooks):
         app.include_router(module.router)
     register_pages(app)
     app.include_router(stop_page.router)

@@ -371,3 +371,11 @@ def test_the_committees_messages_show_every_state(db: Session, demo: DemoResult)
     assert statuses["queued"] == 0  # no channel is set up: nothing waits forever
     assert all(r.enabled for r in reminders.rules(db, training).values())
     assert db.exec(select(func.count()).select_from(MessageOptOut)).one() == 1
+
+
+def test_the_register_shows_coverage_against_the_target(db: Session, demo: DemoResult) -> None:
+    from service.services import coverage
+
+    found = coverage.coverage(db, demo.organization_id)
+    assert found.target == 104 and 0 < found.registered < 104
+    assert 0 < found.covered <= found.registered

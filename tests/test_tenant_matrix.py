@@ -14,9 +14,10 @@ from sqlmodel import Session, select
 
 from service.models import Registration, Training
 from service.models.base import pk
+from service.schemas.kampung_kb import KampungKBCreate
 from service.schemas.planning import VenueCreate
 from service.schemas.programs import ProgramCreate
-from service.services import imports, programs, roster_links, scanner_logins, venues
+from service.services import imports, kampung_kb, programs, roster_links, scanner_logins, venues
 from tests import factories
 from tests.conftest import PASSWORD
 from tests.helpers import CSRF_RE, id_routes, login_page_client, post_login
@@ -47,12 +48,14 @@ def world_a(db: Session) -> dict[str, Any]:
     upload = imports.save_upload(db, t, admin, "peserta.csv", b"Nama\nSiti\n")
     program = programs.create_program(db, pk(org), ProgramCreate(
         title="Program Kampung KB", start_date=start, end_date=start + timedelta(days=300)))
+    kkb = kampung_kb.create_kampung_kb(db, pk(org), KampungKBCreate(
+        name="Kampung KB Melati", village="Air Tawar Barat", district="Padang Utara"))
     factories.committed(db)
     ids = {"training_id": pk(t), "batch_id": pk(b), "session_id": pk(s),
            "speaker_id": pk(speaker), "venue_id": pk(venue), "registration_id": pk(reg),
            "user_id": pk(door), "certificate_id": pk(certificate), "link_id": pk(link),
            "position": 1, "organization_id": pk(org), "person_id": reg.participant_id,
-           "program_id": pk(program)}
+           "program_id": pk(program), "kkb_id": pk(kkb)}
     return {"ids": ids, "strings": {"token": upload.token, "fmt": "xlsx"},
             "training": pk(t), "registration": pk(reg)}
 

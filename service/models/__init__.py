@@ -13,6 +13,7 @@ from service.models.certificates import (
 )
 from service.models.housekeeping import AppSecret, ImportUpload, RateLimit, UsedFormStamp
 from service.models.imports import ImportLayout
+from service.models.kampung_kb import POKTAN, KampungKB
 from service.models.messages import ChannelPace, Message, MessageOptOut, MessageRule
 from service.models.participants import (
     GENDER_LABELS,
@@ -31,7 +32,8 @@ __all__ = [
     "GENDER_LABELS", "KINDS", "REGISTRATION_STATUSES", "ROLES", "SESSION_KINDS", "TIMEZONES",
     "AgendaSession", "AppSecret", "AttendanceMark", "AuthToken", "Batch", "BatchDay", "Certificate",
     "CertificateDecision", "CertificateSignatory", "CertificateTemplate", "CheckIn", "Counter",
-    "ChannelPace", "ImportLayout", "ImportUpload", "Message", "MessageOptOut", "MessageRule",
+    "POKTAN", "ChannelPace", "ImportLayout", "KampungKB", "ImportUpload", "Message",
+    "MessageOptOut", "MessageRule",
     "Organization", "PersonMerge", "Program", "Participant", "RateLimit", "Registration",
     "Room",
     "ReportSignature", "RosterLink", "Scan",

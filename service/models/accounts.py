@@ -19,6 +19,9 @@ class Organization(SQLModel, table=True):
     # Printed on attendance sheets and certificates.
     city: str | None = Field(default=None, max_length=120)
     logo_png: bytes | None = Field(default=None)
+    # How many Kampung KB the office aims at (Padang: 104, one per kelurahan); coverage
+    # shows the register against it.
+    kampung_kb_target: int | None = Field(default=None)
     created_at: datetime = created_at_field()
 
 

@@ -36,6 +36,9 @@ class Participant(SQLModel, table=True):
     regency: str | None = Field(default=None, max_length=120)
     province: str | None = Field(default=None, max_length=120)
     kampung_kb: str | None = Field(default=None, max_length=200)
+    # The organization's Kampung KB that `kampung_kb` names, once matched (register).
+    kampung_kb_id: int | None = Field(default=None, foreign_key="kampung_kb.id", index=True,
+                                      ondelete="SET NULL")
     # The name as lists are ordered: front titles ("dr.", "Hj.") left out
     # (i18n/names.sort_key); kept in step with `name` by a mapper event.
     sort_name: str = Field(default="", max_length=240)

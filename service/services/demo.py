@@ -25,6 +25,7 @@ from service.services import (
     assignment,
     auth,
     demo_attendance,
+    demo_kampung_kb,
     demo_pontianak,
     registrations,
     seats,
@@ -366,6 +367,8 @@ def seed_demo(db: Session, admin_email: str, admin_password: str) -> DemoResult:
     db.add_all(participants)
     db.flush()
     _register_all(db, training, participants)
+    # Where the cadres come from: the office's Kampung KB register (the coverage page).
+    demo_kampung_kb.seed_register(db, org_id, participants, SEED)
     demo_attendance.seed_attendance(db, training, batches, admin_email, SEED)
     # Angkatan I has finished: its certificates are issued (see certificate_demo).
     certificate_demo.seed_certificates(db, training, first, admin.id)

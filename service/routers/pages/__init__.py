@@ -8,6 +8,7 @@ from service.routers.pages import (
     attendance,
     certificates,
     directory,
+    kampung_kb,
     messages,
     offices,
     participants_io,
@@ -28,5 +29,5 @@ from service.routers.pages import (
 def register_pages(app: FastAPI) -> None:
     for module in (account, trainings, agenda, directory, users, offices, registrations,
                    participants_io, tickets, scan, attendance, scanner_logins, rosters,
-                   reports, certificates, messages, people, programs, verify):
+                   reports, certificates, messages, people, programs, kampung_kb, verify):
         app.include_router(module.router)
