@@ -3,6 +3,7 @@
 import hashlib
 import hmac
 import json
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -118,16 +119,21 @@ def test_resend_requeues_the_failed(api: TestClient, world: Any, channels: None,
     assert r.json() == {"queued": 2}
 
 
-def test_rules_turn_on_and_show_their_schedule(api: TestClient, world: Any,
+def test_rules_turn_on_and_show_their_schedule(api: TestClient, db: Session, admin: Any,
                                                channels: None) -> None:
-    t, b, _regs = world
+    org = db.get(Organization, admin.organization_id)
+    assert org is not None
+    t = f.training(db, org, start=date(datetime.now(UTC).year + 1, 3, 2))
+    b = f.batch(db, t)
+    f.register_many(db, t, b, 3)
     r = api.put(f"/api/trainings/{t.id}/message-rules/day_before",
                 json={"enabled": True, "hour": 16, "channel": "whatsapp"})
     assert r.status_code == 200, r.text
     data = r.json()
     assert {"rule": "day_before", "enabled": True, "hour": 16, "channel": "whatsapp"} \
         in data["rules"]
-    assert [p["batch_id"] for p in data["scheduled"]] in ([b.id], [])  # past days drop out
+    assert [(p["batch_id"], p["people"], p["queued"]) for p in data["scheduled"]] == \
+        [(b.id, 3, 0)]
 
 
 def test_a_rule_hour_beyond_the_day_is_refused(api: TestClient, world: Any) -> None:

@@ -1,4 +1,5 @@
-"""WhatsApp click-to-chat links for sending a participant their ticket.
+"""WhatsApp click-to-chat links, and the words of the ticket and certificate messages
+(the same whether the committee sends them by hand or the outbox sends them).
 
 The committee sends from its own phone (no WhatsApp Business API account needed):
 the page shows a wa.me link per participant with the message already filled in.
@@ -31,3 +32,11 @@ def ticket_message(name: str, training_title: str, batch_name: str, dates_text: 
             f"Tiket Anda untuk {about}:\n"
             f"{ticket_url}\n"
             "Tunjukkan kode QR pada tiket di meja registrasi. Terima kasih.")
+
+
+def certificate_message(name: str, training_title: str, url: str) -> str:
+    """Always in Indonesian: it goes to the participant, whatever the committee's UI."""
+    return (f"Yth. Bapak/Ibu {name},\n"
+            f"Terima kasih telah mengikuti {training_title}. Sertifikat Anda dapat "
+            f"diunduh di:\n{url}\n"
+            "Sertifikat memuat kode QR untuk memeriksa keasliannya. Terima kasih.")

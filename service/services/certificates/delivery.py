@@ -11,7 +11,7 @@ from service.models import Certificate, Participant, Registration, Training
 from service.models.base import pk
 from service.services.messaging import outbox
 from service.services.ticket_delivery import certificate_url
-from service.services.whatsapp import whatsapp_link
+from service.services.whatsapp import certificate_message, whatsapp_link
 
 
 @dataclass(frozen=True)
@@ -22,14 +22,6 @@ class Recipient:
     phone: str | None
     email: str | None
     ticket_token: str
-
-
-def certificate_message(name: str, training_title: str, url: str) -> str:
-    """Always in Indonesian: it goes to the participant, whatever the committee's UI."""
-    return (f"Yth. Bapak/Ibu {name},\n"
-            f"Terima kasih telah mengikuti {training_title}. Sertifikat Anda dapat "
-            f"diunduh di:\n{url}\n"
-            "Sertifikat memuat kode QR untuk memeriksa keasliannya. Terima kasih.")
 
 
 def recipients(db: Session, training: Training, certificate_id: int | None = None

@@ -21,6 +21,7 @@ from datetime import date
 
 from service.i18n import use_locale
 from service.i18n.formats import fmt_date
+from service.services.whatsapp import certificate_message, ticket_message
 from service.settings import Settings
 
 # The committee's own text may name these; anything else in braces stays as typed.
@@ -67,10 +68,8 @@ def _day_text(day: date) -> str:
 
 def ticket(f: Facts) -> Content:
     where = ", ".join(p for p in (f.dates, f.place) if p)
-    body = (f"Yth. Bapak/Ibu {f.name},\n"
-            f"Tiket Anda untuk {_about(f)}" + (f", {where}" if where else "") + ":\n"
-            f"{f.ticket_url}\n"
-            "Tunjukkan kode QR pada tiket di meja registrasi. Terima kasih.")
+    # The words of the wa.me link the committee sent by hand before the outbox.
+    body = ticket_message(f.name, f.training, f.batch, f.dates, f.place or None, f.ticket_url)
     return Content(body, f"Tiket {_about(f)}", "ticket",
                    (f.name, _about(f), where or "-", f.ticket_url), f.ticket_url,
                    "Buka tiket Anda (kode QR)")
@@ -89,10 +88,7 @@ def reminder(f: Facts) -> Content:
 
 
 def certificate(f: Facts) -> Content:
-    body = (f"Yth. Bapak/Ibu {f.name},\n"
-            f"Terima kasih telah mengikuti {f.training}. Sertifikat Anda dapat "
-            f"diunduh di:\n{f.certificate_url}\n"
-            "Sertifikat memuat kode QR untuk memeriksa keasliannya. Terima kasih.")
+    body = certificate_message(f.name, f.training, f.certificate_url)
     return Content(body, f"Sertifikat {f.training}", "certificate",
                    (f.name, f.training, f.certificate_url), f.certificate_url,
                    "Unduh sertifikat Anda (PDF)")

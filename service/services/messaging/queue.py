@@ -153,7 +153,8 @@ def reserve(writer: Engine, channel: str, count: int, rate: float,
     0 (no limit) they may start at once, unless the provider asked to pause."""
     now = now or utcnow()
     with writer.begin() as conn:
-        start = max(now, _next_at(conn, channel) or now)
+        # Without a rate nothing is reserved: only a pause is read, without a row lock.
+        start = max(now, _next_at(conn, channel, lock=rate > 0) or now)
         if rate > 0:
             _set_next(conn, channel, start + timedelta(seconds=count / rate))
     return start
@@ -169,9 +170,9 @@ def pause(writer: Engine, channel: str, seconds: float, now: datetime | None = N
             _set_next(conn, channel, until)
 
 
-def _next_at(conn: Connection, channel: str) -> datetime | None:
+def _next_at(conn: Connection, channel: str, lock: bool = True) -> datetime | None:
     query = select(_PACE.c.next_at).where(_PACE.c.channel == channel)
-    if conn.dialect.name == "postgresql":
+    if lock and conn.dialect.name == "postgresql":
         query = query.with_for_update()
     found = conn.execute(query).scalar_one_or_none()
     return as_utc(found) if found is not None else None

@@ -92,6 +92,7 @@ def schedule(db: Session, training: Training, now: datetime | None = None) -> li
     batches = list(db.exec(select(Batch).where(Batch.training_id == pk(training))
                            .order_by(col(Batch.start_date), col(Batch.id))).all())
     counts = _confirmed_counts(db, training)
+    written = _written(db, training)
     planned = []
     for batch in batches:
         for day in reminder_days(batch):
@@ -99,7 +100,7 @@ def schedule(db: Session, training: Training, now: datetime | None = None) -> li
                 continue
             planned.append(Planned(batch, day, send_time(training, day, rule.hour),
                                    counts.get(pk(batch), 0),
-                                   _written(db, training, batch, day)))
+                                   written.get(_action(batch, day), 0)))
     return sorted(planned, key=lambda p: (p.at, p.batch.name))
 
 
@@ -114,10 +115,17 @@ def _action(batch: Batch, day: date) -> str:
     return f"rule-{pk(batch)}-{day.isoformat()}"
 
 
-def _written(db: Session, training: Training, batch: Batch, day: date) -> int:
-    return int(db.exec(select(func.count()).select_from(Message).where(
+def _written(db: Session, training: Training) -> dict[str, int]:
+    """Reminder messages already written, per rule action (batch and day): one query for
+    the whole schedule."""
+    keys = db.exec(select(Message.idempotency_key).where(
         Message.training_id == pk(training), Message.kind == "reminder",
-        col(Message.idempotency_key).startswith(f"{_action(batch, day)}:"))).one())
+        col(Message.idempotency_key).startswith("rule-"))).all()
+    found: dict[str, int] = {}
+    for key in keys:
+        action = key.split(":", 1)[0]
+        found[action] = found.get(action, 0) + 1
+    return found
 
 
 def queue_due(db: Session, now: datetime | None = None) -> int:
