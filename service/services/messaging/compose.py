@@ -21,6 +21,7 @@ from datetime import date
 
 from service.i18n import use_locale
 from service.i18n.formats import fmt_date
+from service.services import mailer
 from service.services.whatsapp import certificate_message, ticket_message
 from service.settings import Settings
 
@@ -111,7 +112,11 @@ def template_name(settings: Settings, kind: str) -> str:
 def email(content: Content, f: Facts) -> tuple[str, str]:
     """(text, html) of the email: the message and the committee's signature. The link
     that stops further messages is added when it is sent (stop_footer), since it names
-    the message's row."""
+    the message's row. A ticket is the ticket email the office sent before the outbox."""
+    if content.template_kind == "ticket":
+        mail = mailer.ticket_email(f.name, f.training, f.organization, f.batch, f.dates,
+                                   f.place or None, f.ticket_url, to="")
+        return mail.text, mail.html
     signature = f"Hormat kami,\nPanitia {f.organization}".strip()
     return f"{content.body}\n\n{signature}\n", _html(content, f.organization)
 
