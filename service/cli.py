@@ -81,9 +81,27 @@ def cmd_create_admin(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_office_kind(args: argparse.Namespace) -> int:
+    """Mark an office as a province office (BKKBN Perwakilan), or as an ordinary one."""
+    from service.models import Organization
+    from service.services.province import sharing
+
+    with open_session() as db:
+        org = db.exec(select(Organization).where(Organization.name == args.org)).first()
+        if org is None:
+            print(f"error: no office named {args.org!r}", file=sys.stderr)
+            return 1
+        sharing.set_kind(db, org, args.kind)
+        db.commit()
+    print(f"{args.org} is now " + ("a province office: it reads the aggregates offices "
+                                   "share with it on /province" if args.kind == "province"
+                                   else "an ordinary office"))
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from service.models import Training
-    from service.services import demo_pontianak, demo_province
+    from service.services import demo_pontianak, demo_province, demo_sumbar
     from service.services.demo import seed_demo
 
     migrations.upgrade()
@@ -106,6 +124,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if demo.pontianak is not None:
         print("Demo seeded: " + demo.pontianak)
         print(f"  its own office: log in as {demo_pontianak.EMAIL} with the same password")
+    if demo.sumbar is not None:
+        print("Demo seeded: " + demo.sumbar.summary)
+        print(f"  the province's table: log in as {demo_sumbar.EMAIL} with the same password")
     return 0
 
 
@@ -129,6 +150,11 @@ def build_parser() -> argparse.ArgumentParser:
     admin.add_argument("--superuser", action="store_true",
                        help="may also set up new offices (organizations) on /offices")
     admin.set_defaults(func=cmd_create_admin)
+    kind = sub.add_parser("office-kind", help="mark an office as a province office "
+                          "(BKKBN Perwakilan), which reads the aggregates offices share with it")
+    kind.add_argument("org", help="the office's name, as on /offices")
+    kind.add_argument("kind", choices=("province", "office"))
+    kind.set_defaults(func=cmd_office_kind)
     demo = sub.add_parser("demo", help="seed the Padang demo training into an empty database")
     demo.add_argument("--if-empty", action="store_true", help="do nothing if data exists")
     demo.add_argument("--email", default="admin@padang.demo")

@@ -21,7 +21,9 @@ import re
 from urllib.parse import quote, unquote
 
 # The first path segments after which a link secret follows.
-SECRET_PREFIXES = ("t", "n", "v", "daftar", "scan/login", "reset", "welcome", "berhenti")
+# Public codes too: /e/ (an evaluation's projector QR), /tes/ (a test's).
+SECRET_PREFIXES = ("t", "n", "v", "daftar", "scan/login", "reset", "welcome", "berhenti", "e",
+                   "tes")
 _SECRET_PATH = "(/+(?:" + "|".join(re.escape(p) for p in SECRET_PREFIXES) + ")/+)"
 _PATH_SECRET = re.compile("^" + _SECRET_PATH + r"([^/?#]{4})[^/?#]*")
 # The same anywhere in a query value: "https://host/t/<token>", "x/t/<token>".

@@ -18,16 +18,20 @@ from service.errors import RETRY_AFTER_SECONDS, install_error_handlers
 from service.i18n import gettext
 from service.routers import hooks
 from service.routers.api import agenda as api_agenda
+from service.routers.api import assessments as api_assessments
 from service.routers.api import attendance as api_attendance
 from service.routers.api import auth as api_auth
+from service.routers.api import batch_meetings as api_batch_meetings
 from service.routers.api import certificates as api_certificates
 from service.routers.api import checkins as api_checkins
 from service.routers.api import directory as api_directory
+from service.routers.api import evaluations as api_evaluations
 from service.routers.api import kampung_kb as api_kampung_kb
 from service.routers.api import messages as api_messages
 from service.routers.api import participants_io as api_participants_io
 from service.routers.api import people as api_people
 from service.routers.api import programs as api_programs
+from service.routers.api import province as api_province
 from service.routers.api import registrations as api_registrations
 from service.routers.api import reports as api_reports
 from service.routers.api import rosters as api_rosters
@@ -108,10 +112,12 @@ def create_app(*, checkin_lane: bool = True, worker: bool | None = None) -> Fast
                                 headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
         return JSONResponse({"status": "ok"})
 
-    for module in (api_auth, api_trainings, api_agenda, api_directory, api_users,
-                   api_registrations, api_participants_io, api_checkins, api_attendance,
+    for module in (api_auth, api_trainings, api_batch_meetings, api_agenda, api_directory,
+                   api_users, api_registrations, api_participants_io, api_checkins, api_attendance,
                    api_scanner_logins, api_certificates, api_rosters, api_reports,
-                   api_messages, api_people, api_programs, api_kampung_kb, hooks):
+                   api_messages, api_people, api_programs, api_kampung_kb, api_province,
+                   api_assessments, api_evaluations,
+                   hooks):
         app.include_router(module.router)
     register_pages(app)
     app.include_router(stop_page.router)

@@ -192,7 +192,7 @@ def import_file(db: Session, t: Training, content: bytes, filename: str = "peser
     does (`choices`: imports.check_file's overrides, header_row, category_choices,
     corrections); raises its refusals."""
     check = imports.check_file(db, t, content, filename, **choices)
-    return imports.import_rows(db, t, check)
+    return imports.import_rows(db, t, check).imported
 
 
 # --- at the door -----------------------------------------------------------------------

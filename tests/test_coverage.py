@@ -3,7 +3,7 @@ several poktan over two years, one absent, one from a Kampung KB not in the regi
 another organization's cadre of a Kampung KB of the same name."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from typing import Any
 
 import pytest
@@ -175,3 +175,82 @@ def test_the_sheet_has_a_row_per_kampung_kb(db: Session, world: World) -> None:
     assert len(sheet.rows) == 3
     melati = next(r for r in sheet.rows if r[2] == "Kampung KB Melati")
     assert list(melati[4:10]) == [2, 1, 0, 0, 0, 0] and melati[10] == "PIK-R"
+
+
+# --- the committee's marks, listed meeting days, per-session check-in ---------------------
+
+def _admin(db: Session, org: Organization) -> User:
+    return factories.user(db, org, role="admin", email="panitia@padang.test")
+
+
+def test_a_committee_mark_decides_over_the_door(db: Session, world: World) -> None:
+    admin = _admin(db, world.org)
+    batch = db.get(Batch, world.anggrek.batch_id)
+    assert batch is not None
+    factories.mark(db, world.anggrek, batch.start_date, admin, "absent", "Salah pindai")
+    unscanned = _cadre(db, world.t2018, batch, 10, "Kader BKL", admin, 0, **MELATI)
+    kampung_kb.match_participants(db, pk(world.org))
+    factories.mark(db, unscanned, batch.start_date + timedelta(days=1), admin, "present",
+                   "Hadir menurut daftar hadir")
+    items = _items(coverage.coverage(db, pk(world.org)))
+    assert not items["Kampung KB Anggrek"].covered
+    assert _trained(items["Kampung KB Melati"]) == {"BKB": 2, "BKR": 1, "BKL": 1}
+
+
+def test_a_scan_on_a_day_the_batch_no_longer_meets_does_not_count(db: Session,
+                                                                   world: World) -> None:
+    admin = _admin(db, world.org)
+    t = factories.training(db, world.org, start=date(2020, 2, 3), days=3,
+                           categories=CATEGORIES)
+    b = factories.batch(db, t, days=3)
+    _cadre(db, t, b, 11, "Kader BKL", admin, 0, **MAWAR)
+    moved = _cadre(db, t, b, 12, "PIK R", admin, 0, **MAWAR)
+    kept = _cadre(db, t, b, 13, "Kader BKR", admin, 0, **MAWAR)
+    factories.check_in(db, moved, b.start_date + timedelta(days=1), admin)
+    factories.check_in(db, kept, b.end_date, admin)
+    # The committee then lists the days it really met: the first and the last.
+    b.meeting_dates = [b.start_date.isoformat(), b.end_date.isoformat()]
+    db.add(b)
+    db.flush()
+    kampung_kb.match_participants(db, pk(world.org))
+    items = _items(coverage.coverage(db, pk(world.org), year=2020))
+    assert _trained(items["Kampung KB Mawar"]) == {"BKR": 1}
+
+
+def test_per_session_check_in_with_marks_follows_presence(db: Session, world: World) -> None:
+    admin = _admin(db, world.org)
+    t = factories.training(db, world.org, start=date(2020, 6, 8), days=2,
+                           categories=CATEGORIES, mode="session")
+    b = factories.batch(db, t)
+    first = factories.session(db, t, b, start=time(8), end=time(9, 30))
+    second = factories.session(db, t, b, title="Pengasuhan", start=time(10), end=time(11, 30))
+    scanned = _cadre(db, t, b, 20, "Kader BKB", admin, 0, **MAWAR)
+    undone = _cadre(db, t, b, 21, "Kader BKR", admin, 0, **MAWAR)
+    marked = _cadre(db, t, b, 22, "Kader BKL", admin, 0, **MAWAR)
+    factories.check_in(db, scanned, b.start_date, admin, session_id=pk(first))
+    factories.check_in(db, undone, b.start_date, admin, session_id=pk(second))
+    # A whole-day absent mark after the scan undoes it; a present mark needs no scan.
+    factories.mark(db, undone, b.start_date, admin, "absent", "Pulang sebelum sesi")
+    factories.mark(db, marked, b.end_date, admin, "present", "Daftar hadir")
+    kampung_kb.match_participants(db, pk(world.org))
+    items = _items(coverage.coverage(db, pk(world.org), year=2020))
+    assert _trained(items["Kampung KB Mawar"]) == {"BKB": 1, "BKL": 1}
+
+
+def test_queries_do_not_grow_with_the_trainings(db: Session, world: World,
+                                                count_queries: list[str]) -> None:
+    admin = _admin(db, world.org)
+    count_queries.clear()
+    coverage.coverage(db, pk(world.org))
+    before = len(count_queries)
+    for n in range(5):
+        t = factories.training(db, world.org, title=f"Pelatihan {n}",
+                               start=date(2020, 3, 2) + timedelta(days=7 * n), days=2,
+                               categories=CATEGORIES)
+        b = factories.batch(db, t)
+        _cadre(db, t, b, 30 + n, "Kader BKB", admin, 1, **MELATI)
+    kampung_kb.match_participants(db, pk(world.org))
+    count_queries.clear()
+    cov = coverage.coverage(db, pk(world.org))
+    assert _trained(_items(cov)["Kampung KB Melati"])["BKB"] == 7
+    assert len(count_queries) == before

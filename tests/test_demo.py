@@ -379,3 +379,16 @@ def test_the_register_shows_coverage_against_the_target(db: Session, demo: DemoR
     found = coverage.coverage(db, demo.organization_id)
     assert found.target == 104 and 0 < found.registered < 104
     assert 0 < found.covered <= found.registered
+
+
+def test_demo_evaluations_most_cadres_rated_each_session_and_the_event(
+        db: Session, demo: DemoResult) -> None:
+    from service.models import Training
+    from service.services.evaluations import results
+
+    training = db.get(Training, demo.training_id)
+    assert training is not None
+    ev = results.training_evaluations(db, training)
+    assert ev.sessions and all(0.7 < s.rate.share < 1 for s in ev.sessions)
+    assert all(s.result and s.result.shown and s.result.mean for s in ev.sessions)
+    assert 0.7 < ev.event_rate.share < 0.9 and ev.event and ev.event.comments

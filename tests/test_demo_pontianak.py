@@ -2,13 +2,14 @@
 real one (stages by kecamatan at a restaurant, then monthly coaching in six kecamatan)."""
 
 from collections import Counter
+from datetime import date
 
 import pytest
 from sqlmodel import Session, col, select
 
 from service.models import Batch, Participant, Program, Registration, Training, User, Venue
 from service.models.base import pk
-from service.services import programs
+from service.services import meeting_days, programs
 from service.services.demo_pontianak import seed_pontianak
 from tests import factories
 
@@ -65,7 +66,11 @@ def test_coaching_batches_are_the_six_kecamatan_with_carried_people(
     ov = programs.program_overview(db, seeded[0])
     one, two, coaching = ov.stages
     assert len(coaching.batches) == 6
-    assert all(b.start_date == b.end_date for b in coaching.batches)
+    # Twelve monthly meetings each, made by one form; one moved a week.
+    assert all(len(meeting_days.days_of(b)) == 12 for b in coaching.batches)
+    utara = next(b for b in coaching.batches if b.name == "Kec. Pontianak Utara")
+    assert date(2018, 12, 18) in meeting_days.days_of(utara)
+    assert date(2018, 12, 11) not in meeting_days.days_of(utara)
     # Carried: everyone who attended a stage, each seated in their kecamatan's batch.
     assert coaching.registered == one.attended + two.attended == coaching.confirmed
     for reg, person, batch in db.exec(

@@ -75,7 +75,8 @@ def test_the_api_imports_a_provincial_sheet(api: TestClient, db: Session, org: A
     r = api.post(f"/api/trainings/{t.id}/registrations/import",
                  files={"file": (name, make(), "application/octet-stream")})
     assert r.status_code == 200, r.text
-    assert r.json() == {"imported": 4, "errors": [], "header_row": 5, "new_categories": UNSUR}
+    assert r.json() == {"imported": 4, "errors": [], "header_row": 5, "new_categories": UNSUR,
+                        "kampung_kb_linked": 0, "kampung_kb_unmatched": 0}
     assert_landed(db, t)
 
 

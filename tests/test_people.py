@@ -14,6 +14,7 @@ from service.services.people import duplicates, merge, record, search
 from service.services.people.merge import SameTraining
 from service.services.people.search import SearchDigits
 from tests import factories as f
+from tests.import_samples import PADANG_CATEGORIES, PADANG_HEADERS, make_csv, padang_rows
 
 NIK = "1371015203850010"  # a woman born 12 March 1985 (kader 0)
 OTHER_NIK_SAME_BIRTH = "1371025203850011"
@@ -97,6 +98,28 @@ def test_search_finds_a_nik_or_phone_by_its_last_4_to_6_digits_only(db: Session)
     assert _names(db, org, NIK[-6:]) == ["Siti Rahmawati"]
     assert _names(db, org, "87766") == ["Siti Rahmawati"]
     assert _names(db, org, NIK[4:8]) == []  # inside the number: nothing
+
+
+def test_search_finds_numbers_imported_in_bulk_and_changed_later(db: Session) -> None:
+    org = f.organization(db)
+    t = f.training(db, org, categories=PADANG_CATEGORIES)
+    f.batch(db, t)
+    rows = padang_rows(3)
+    # The import writes people by Core inserts, past the model's events.
+    f.import_file(db, t, make_csv(rows, PADANG_HEADERS), "peserta.csv")
+    for row in rows:
+        found = search.search(db, pk(org), row["NIK"][-6:]).items
+        assert [x.person.nik for x in found] == [row["NIK"]]
+        phone = "".join(ch for ch in row["No HP"] if ch.isdigit())
+        assert [x.person.nik for x in search.search(db, pk(org), phone[-5:]).items] \
+            == [row["NIK"]]
+    person = search.search(db, pk(org), rows[0]["NIK"][-6:]).items[0].person
+    old_tail = (person.phone or "")[-6:]
+    person.phone = "+6281311112222"
+    db.add(person)
+    db.flush()
+    assert [x.person.nik for x in search.search(db, pk(org), "112222").items] == [person.nik]
+    assert person.nik not in [x.person.nik for x in search.search(db, pk(org), old_tail).items]
 
 
 @pytest.mark.parametrize("q", ["1", "010", "1371015", NIK])

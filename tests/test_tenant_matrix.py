@@ -14,13 +14,25 @@ from sqlmodel import Session, select
 
 from service.models import Registration, Training
 from service.models.base import pk
+from service.schemas.assessments import AssessmentCreate, QuestionIn
 from service.schemas.kampung_kb import KampungKBCreate
 from service.schemas.planning import VenueCreate
 from service.schemas.programs import ProgramCreate
-from service.services import imports, kampung_kb, programs, roster_links, scanner_logins, venues
+from service.services import (
+    imports,
+    kampung_kb,
+    programs,
+    report_photos,
+    roster_links,
+    scanner_logins,
+    venues,
+)
+from service.services.assessments import bank as assessment_bank
+from service.services.province import sharing
 from tests import factories
 from tests.conftest import PASSWORD
 from tests.helpers import CSRF_RE, id_routes, login_page_client, post_login
+from tests.report_photos_util import phone_jpeg
 
 ALLOWED = {401, 403, 404, 405}
 ROLES = ("admin", "committee", "scanner")
@@ -50,12 +62,22 @@ def world_a(db: Session) -> dict[str, Any]:
         title="Program Kampung KB", start_date=start, end_date=start + timedelta(days=300)))
     kkb = kampung_kb.create_kampung_kb(db, pk(org), KampungKBCreate(
         name="Kampung KB Melati", village="Air Tawar Barat", district="Padang Utara"))
+    # A province office A shares its aggregates with (B shares nothing with it).
+    province = factories.organization(db, "Perwakilan BKKBN Provinsi Sumatera Barat")
+    sharing.set_kind(db, province, "province")
+    sharing.share(db, pk(org), pk(province), admin)
+    pretest = assessment_bank.create_assessment(db, t, AssessmentCreate(
+        kind="pretest", title="Pre-test", questions=[QuestionIn(
+            text="Kepanjangan BKB?", choices=["Bina Keluarga Balita", "Balai"], answer=0)]))
+    photo = report_photos.add_photo(db, t, phone_jpeg(64, 48), "Pembukaan", None, admin)
     factories.committed(db)
     ids = {"training_id": pk(t), "batch_id": pk(b), "session_id": pk(s),
            "speaker_id": pk(speaker), "venue_id": pk(venue), "registration_id": pk(reg),
            "user_id": pk(door), "certificate_id": pk(certificate), "link_id": pk(link),
            "position": 1, "organization_id": pk(org), "person_id": reg.participant_id,
-           "program_id": pk(program), "kkb_id": pk(kkb)}
+           "other_id": reg.participant_id,
+           "program_id": pk(program), "kkb_id": pk(kkb), "province_id": pk(province),
+           "assessment_id": pk(pretest), "photo_id": pk(photo)}
     return {"ids": ids, "strings": {"token": upload.token, "fmt": "xlsx"},
             "training": pk(t), "registration": pk(reg)}
 

@@ -5,10 +5,11 @@ message a committee member can act on ("The file is 14.2 MB; the limit is 10 MB.
 """
 
 import math
+from dataclasses import dataclass
 from typing import Any
 
 from service.errors import DomainError
-from service.i18n import N_
+from service.i18n import N_, gettext
 
 _MB = 1024 * 1024
 
@@ -110,3 +111,31 @@ class HeaderRowNotFound(ImportRefused):
         super().__init__(N_("Row {row} is empty or lies below the first {limit} filled rows, "
                             "so it cannot be the row with the column names. Choose another "
                             "row."), params={"row": row, "limit": limit})
+
+
+@dataclass(frozen=True)
+class SheetRowError:
+    """A wrong row of a sheet that is not a participant list (a Kampung KB register, a
+    question bank): its number as Excel shows it and why, as a message id."""
+
+    row: int
+    message: str
+    params: dict[str, Any]
+
+    def text(self) -> str:
+        return gettext(self.message, **self.params)
+
+
+class SheetRowsRefused(ImportRefused):
+    """Some rows are wrong: nothing was imported; every wrong row is listed."""
+
+    status = 422
+    message = N_("Nothing was imported: {count} rows need correcting first.")
+
+    def __init__(self, rows: list[SheetRowError]) -> None:
+        super().__init__(params={"count": len({r.row for r in rows})})
+        self.rows = rows
+
+    def payload(self) -> dict[str, Any]:
+        return {**super().payload(),
+                "errors": [{"row": r.row, "message": r.text()} for r in self.rows]}

@@ -136,10 +136,13 @@ class _Categories:
 
 @dataclass
 class _Seen:
-    """First row of each NIK and contact in the file, to name it in a duplicate's error."""
+    """First row of each NIK and contact in the file, to name it in a duplicate's error;
+    and of each NIP, with the rows' NIKs (people.matching: one NIP under two NIKs is two
+    people)."""
 
     niks: dict[str, int] = field(default_factory=dict)
     contacts: dict[str, int] = field(default_factory=dict)
+    nips: dict[str, list[tuple[int, str | None]]] = field(default_factory=dict)
 
 
 def apply_corrections(table: Table, corrections: Mapping[tuple[int, int], str]) -> Table:
@@ -249,6 +252,13 @@ def _duplicate_problems(fields: ParticipantFields, number: int, seen: _Seen,
         first = seen.niks.setdefault(fields.nik, number)
         if first != number:
             return [Problem("nik", N_("Same NIK as row {row}."), {"row": first})]
+    if fields.nip:
+        earlier = seen.nips.setdefault(fields.nip, [])
+        same = next((row for row, nik in earlier
+                     if not (nik and fields.nik) or nik == fields.nik), None)
+        if same is not None:
+            return [Problem("nip", N_("Same NIP as row {row}."), {"row": same})]
+        earlier.append((number, fields.nik))
     contact = contact_key(fields.phone, fields.name)
     if contact:
         if contact in existing_contacts:

@@ -34,7 +34,9 @@ def install(app: FastAPI, settings: Settings, *, checkin_lane: bool = True) -> N
     overrides = {
         r"/(api/)?trainings/\d+/(registrations/)?import": upload_limit,
         r"/(api/)?trainings/\d+/certificate": 10 * 1024 * 1024 + 3 * 2 * 1024 * 1024
-        + 64 * 1024}
+        + 64 * 1024,
+        # Report photos: a few phone photos of up to 15 MB each per upload.
+        r"/(api/)?trainings/\d+/report/photos": 4 * 15 * 1024 * 1024 + 64 * 1024}
     # add_middleware wraps: the last added is the outermost.
     app.add_middleware(DbAdmissionMiddleware,
                        limit=settings.db_pool_size + settings.db_max_overflow)

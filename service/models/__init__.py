@@ -3,6 +3,12 @@
 import service.models.base  # noqa: F401  (naming convention first)
 from service.models.accounts import ROLES, AuthToken, Organization, User
 from service.models.agenda import SESSION_KINDS, AgendaSession, SessionSpeaker, Speaker
+from service.models.assessments import (
+    Assessment,
+    AssessmentBatch,
+    AssessmentQuestion,
+    AssessmentResponse,
+)
 from service.models.attendance import AttendanceMark, CheckIn, Scan
 from service.models.certificates import (
     Certificate,
@@ -10,6 +16,12 @@ from service.models.certificates import (
     CertificateSignatory,
     CertificateTemplate,
     Counter,
+)
+from service.models.evaluations import (
+    EvaluationCode,
+    EvaluationForm,
+    EvaluationReceipt,
+    EvaluationResponse,
 )
 from service.models.housekeeping import AppSecret, ImportUpload, RateLimit, UsedFormStamp
 from service.models.imports import ImportLayout
@@ -22,7 +34,9 @@ from service.models.participants import (
     Registration,
 )
 from service.models.places import BatchDay
-from service.models.programs import PersonMerge, Program
+from service.models.programs import DistinctPeople, PersonMerge, Program
+from service.models.province import ProvinceShare
+from service.models.report_sections import ReportPhoto, ReportText
 from service.models.reports import ReportSignature
 from service.models.roster_links import RosterLink
 from service.models.trainings import KINDS, TIMEZONES, Batch, Training, TrainingCategory
@@ -30,13 +44,17 @@ from service.models.venues import Room, Venue
 
 __all__ = [
     "GENDER_LABELS", "KINDS", "REGISTRATION_STATUSES", "ROLES", "SESSION_KINDS", "TIMEZONES",
-    "AgendaSession", "AppSecret", "AttendanceMark", "AuthToken", "Batch", "BatchDay", "Certificate",
+    "AgendaSession", "AppSecret", "Assessment", "AssessmentBatch", "AssessmentQuestion",
+    "AssessmentResponse", "AttendanceMark", "AuthToken", "Batch", "BatchDay", "Certificate",
     "CertificateDecision", "CertificateSignatory", "CertificateTemplate", "CheckIn", "Counter",
+    "DistinctPeople", "EvaluationCode", "EvaluationForm", "EvaluationReceipt",
+    "EvaluationResponse",
     "POKTAN", "ChannelPace", "ImportLayout", "KampungKB", "ImportUpload", "Message",
     "MessageOptOut", "MessageRule",
-    "Organization", "PersonMerge", "Program", "Participant", "RateLimit", "Registration",
+    "Organization", "PersonMerge", "Program", "Participant", "ProvinceShare", "RateLimit",
+    "Registration",
     "Room",
-    "ReportSignature", "RosterLink", "Scan",
+    "ReportPhoto", "ReportSignature", "ReportText", "RosterLink", "Scan",
     "SessionSpeaker",
     "Speaker", "Training", "TrainingCategory", "UsedFormStamp", "User", "Venue",
 ]

@@ -22,6 +22,9 @@ class Organization(SQLModel, table=True):
     # How many Kampung KB the office aims at (Padang: 104, one per kelurahan); coverage
     # shows the register against it.
     kampung_kb_target: int | None = Field(default=None)
+    # "office" runs its own trainings; a "province" (BKKBN Perwakilan) also reads the
+    # aggregates of the offices that share them with it (models/province.py).
+    kind: str = Field(default="office", max_length=10)
     created_at: datetime = created_at_field()
 
 

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from service.i18n import N_
@@ -40,11 +40,11 @@ class Training(SQLModel, table=True):
     public_code: str | None = Field(default=None, max_length=32, unique=True)
     # Whether self-registering participants may pick their batch.
     registration_batch_choice: bool = Field(default=False)
-    # Ed25519 key pair that signs ticket QR codes; the private half never leaves the server.
     # The programme it belongs to, and its place there (1: the first stage).
     program_id: int | None = Field(default=None, foreign_key="program.id", index=True,
                                    ondelete="SET NULL")
     program_stage: int | None = Field(default=None)
+    # Ed25519 key pair that signs ticket QR codes; the private half never leaves the server.
     ticket_private_key: bytes | None = Field(default=None)
     ticket_public_key: bytes | None = Field(default=None)
     created_at: datetime = created_at_field()
@@ -75,6 +75,12 @@ class Batch(SQLModel, table=True):
     end_date: date
     capacity: int
     venue_id: int | None = Field(default=None, foreign_key="venue.id")
+    # The days it meets when they are not every day from start_date to end_date (a year
+    # of monthly coaching): ISO dates, sorted and unique, the first and last being
+    # start_date and end_date. NULL (never a JSON null): every day of the range.
+    # services/meeting_days.py reads it.
+    meeting_dates: list[str] | None = Field(default=None,
+                                            sa_column=Column(JSON(none_as_null=True)))
     # Kept by an atomic UPDATE ... WHERE confirmed_count < capacity, so capacity
     # holds under concurrent registrations.
     confirmed_count: int = Field(default=0)

@@ -19,8 +19,7 @@ from datetime import date, time
 from typing import Any
 from xml.sax.saxutils import escape
 
-from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
-from reportlab.graphics.charts.legends import Legend
+from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
@@ -42,12 +41,23 @@ from service.i18n import gettext
 from service.i18n.formats import fmt_date, fmt_number, fmt_percent, fmt_range, fmt_time
 from service.models.participants import GENDER_LABELS
 from service.models.trainings import KIND_LABELS, TIMEZONES
+from service.rendering.learning_pdf import LearningFigures, learning_section
 from service.rendering.numbered_canvas import NumberedCanvas
 from service.rendering.office_pdf import GRID as _GRID
 from service.rendering.office_pdf import INK as _INK
 from service.rendering.office_pdf import TOTAL_BG as _TOTAL_BG
 from service.rendering.office_pdf import grid_table, letterhead
+from service.rendering.pdf_bars import PairedBars, legend, paired_bars
 from service.rendering.pdf_sheet import clip
+from service.rendering.report_sections import (
+    EvaluationFigures,
+    ReportPhotoItem,
+    ReportTexts,
+    closing_section,
+    evaluation_section,
+    opening_section,
+    photos_section,
+)
 from service.rendering.sans_font import SANS, SANS_BOLD, SANS_ITALIC
 
 _ = gettext
@@ -188,6 +198,12 @@ class ActivityReport:
     unassigned: int = 0  # confirmed without a batch (cannot be expected on any day)
     # The signature block as the committee set it, with the defaults filled in.
     signer: Signer = field(default_factory=Signer)
+    # Pre-test and post-test results (issue 15); None: no answered test, no section.
+    learning: LearningFigures | None = None
+    # What the committee writes, the evaluation summary and the photos (issue 15).
+    texts: ReportTexts = field(default_factory=ReportTexts)
+    evaluation: EvaluationFigures | None = None
+    photos: list[ReportPhotoItem] = field(default_factory=list)
 
     @property
     def attended(self) -> int:
@@ -242,7 +258,6 @@ _DAY_COLORS = ("#1f6f5c", "#3b8fd0", "#d08a1f", "#8a5fbf", "#c2455b", "#5f7f2f")
 # A horizontal chart longer than this many rows continues in a second drawing: a
 # drawing cannot split across pages, and 60 kecamatan in one would not fit on one.
 _CHART_ROWS = 36
-_ROW_H = 17  # points per category in a horizontal chart (two bars side by side)
 
 
 def _style(name: str, **kw: Any) -> ParagraphStyle:
@@ -289,62 +304,15 @@ def _table(rows: list[list[Any]], widths: Sequence[float], total_rows: int = 0,
 # --- charts ------------------------------------------------------------------------------
 
 
-def _legend(items: list[tuple[colors.Color, str]], x: float, y: float) -> Legend:
-    legend = Legend()
-    legend.x, legend.y = x, y
-    legend.alignment = "right"
-    legend.fontName, legend.fontSize = _FONT, 8
-    legend.boxAnchor = "nw"
-    legend.columnMaximum = 1
-    legend.deltax = 110
-    legend.dx = legend.dy = 8
-    legend.colorNamePairs = items
-    return legend
-
-
 def _bars(rows: Sequence[Breakdown], label: dict[str | None, str]) -> list[Drawing]:
     """Registered and attended as horizontal bars, the first row on top; long lists
     continue in further drawings."""
-    out: list[Drawing] = []
+    spec = PairedBars(width=_W, label_w=4.6 * cm, whole=_REGISTERED, part=_PRESENT,
+                      whole_label=_("Registered"), part_label=_("Attended"), number=fmt_number)
     top = max((r.registered for r in rows), default=0)
-    label_w = 4.6 * cm
-    for start in range(0, len(rows), _CHART_ROWS):
-        part = list(rows[start:start + _CHART_ROWS])
-        chart_h = _ROW_H * len(part)
-        height = chart_h + 42
-        drawing = Drawing(_W, height)
-        chart = HorizontalBarChart()
-        chart.x, chart.y = label_w, 18
-        chart.width, chart.height = _W - label_w - 30, chart_h
-        # Listed bottom-up by the chart: reversed so the first row is on top.
-        part.reverse()
-        # Within a row the chart stacks its series bottom-up: registered goes on top.
-        chart.data = [[r.present for r in part], [r.registered for r in part]]
-        chart.categoryAxis.categoryNames = [
-            clip(label.get(r.name, r.name or ""), _FONT, 7.5, label_w - 8) for r in part]
-        chart.categoryAxis.labels.fontName = _FONT
-        chart.categoryAxis.labels.fontSize = 7.5
-        chart.categoryAxis.labels.boxAnchor = "e"
-        chart.categoryAxis.labels.dx = -4
-        chart.categoryAxis.strokeColor = _GRID
-        chart.valueAxis.valueMin = 0
-        chart.valueAxis.valueMax = max(top, 1) * 1.12
-        chart.valueAxis.visible = 0
-        chart.bars[0].fillColor = _PRESENT
-        chart.bars[1].fillColor = _REGISTERED
-        chart.bars.strokeColor = None
-        chart.barSpacing = 0.5
-        chart.groupSpacing = 3
-        chart.barLabelFormat = fmt_number
-        chart.barLabels.fontName = _FONT
-        chart.barLabels.fontSize = 6.5
-        chart.barLabels.boxAnchor = "w"
-        chart.barLabels.dx = 2
-        drawing.add(chart)
-        drawing.add(_legend([(_REGISTERED, _("Registered")), (_PRESENT, _("Attended"))],
-                            label_w, height - 4))
-        out.append(drawing)
-    return out
+    return [paired_bars(spec, [(label.get(r.name, r.name or ""), r.registered, r.present)
+                               for r in rows[start:start + _CHART_ROWS]], top)
+            for start in range(0, len(rows), _CHART_ROWS)]
 
 
 def _day_chart(report: ActivityReport) -> Drawing | None:
@@ -389,8 +357,8 @@ def _day_chart(report: ActivityReport) -> Drawing | None:
         chart.bars[i].fillColor = colors.HexColor(_DAY_COLORS[i % len(_DAY_COLORS)])
     chart.groupSpacing = 10
     drawing.add(chart)
-    drawing.add(_legend([(colors.HexColor(_DAY_COLORS[i % len(_DAY_COLORS)]),
-                          _("Day {n}", n=i + 1)) for i in range(n_days)], 32, height - 2))
+    drawing.add(legend([(colors.HexColor(_DAY_COLORS[i % len(_DAY_COLORS)]),
+                         _("Day {n}", n=i + 1)) for i in range(n_days)], 32, height - 2))
     return drawing
 
 
@@ -615,8 +583,13 @@ def render_activity_report_pdf(report: ActivityReport, signer: Signer | None = N
         topMargin=1.6 * cm - _PAD, bottomMargin=_MARGIN - _PAD,
         title=f"{_('Activity report')} – {report.title}", author=report.organization,
         creator="Bimtek", invariant=1)
-    story = [*_header(report), *_summary(report), *_attendance(report),
+    story = [*_header(report), *opening_section(report.texts), *_summary(report),
+             *_attendance(report),
              *_breakdowns(report), *_agenda(report), *_certificates(report),
+             *learning_section(report.learning, _W, _("F. Learning results")),
+             *evaluation_section(report.evaluation, _W, _("G. Evaluation results")),
+             *photos_section(report.photos, _W, _("H. Photos of the activity")),
+             *closing_section(report.texts, _("I. Conclusions and follow-up")),
              _signature(report, signer or report.signer)]
     maker = functools.partial(
         NumberedCanvas, left=f"{_('Activity report')} · {report.title}",

@@ -225,6 +225,9 @@ class StaticPart:
     qr_y: float
     url_y: float
     url_width: float
+    # Set when the wording differs per person (a pass rule): where its one line goes.
+    wording_y: float | None = None
+    wording_size: float = 13.0
 
 
 @dataclass(frozen=True)
@@ -253,6 +256,8 @@ class StaticText:
     show_category_batch: bool = True
     # The signatory (0-based) the place and date stand above; -1 or past the last: the last.
     place_date_over: int = -1
+    # The wording is each person's (pass rule: "dinyatakan LULUS" or not): a slot, not text.
+    wording_per_person: bool = False
 
 
 def _frame(c: Canvas, g: Geometry) -> None:
@@ -459,7 +464,10 @@ def build_static(fonts: Fonts, g: Geometry, st: StaticText,
     add(2, 8, lambda y: c.line(cx - text_w * 0.32, y + 1, cx + text_w * 0.32, y + 1, 0.7,
                                GOLD))
     wording_size = 13.0 * scale
-    for k, line in enumerate(wrap(fonts.regular, st.wording, wording_size, text_w, 2)):
+    if st.wording_per_person:
+        add(wording_size * 0.75, 12, None, "wording")
+    for k, line in enumerate(wrap(fonts.regular, st.wording, wording_size, text_w, 2)
+                             if not st.wording_per_person else []):
         size, hs = fit_line(fonts.regular, line, wording_size, text_w, 9)
         add(wording_size * 0.75, 12 if k == 0 else 5, line_at(REGULAR, size, line, INK, hs))
     train_size = 17.0 * scale
@@ -492,6 +500,7 @@ def build_static(fonts: Fonts, g: Geometry, st: StaticText,
         name_width=text_w, detail_ys=(slots.get("detail1"), slots["detail2"]),
         detail_size=detail_size, qr_x=qr_x, qr_y=qr_y, url_y=url_y,
         url_width=_QR_COLUMN if st.signatories else 260,
+        wording_y=slots.get("wording"), wording_size=wording_size,
     )
 
 
@@ -514,11 +523,15 @@ def qr_ops(n: int, modules: bytes, x: float, y: float, size: float) -> str:
 
 
 def person_content(c: Canvas, s: StaticPart, name: str, number: str, detail1: str,
-                   detail2: str, url: str, qr: tuple[int, bytes] | None) -> None:
+                   detail2: str, url: str, qr: tuple[int, bytes] | None,
+                   wording: str = "") -> None:
     """Draw one person's lines onto `c` (whose ops already place the shared form)."""
     fonts = c.fonts
     g = s.geometry
     cx = g.width / 2
+    if wording and s.wording_y is not None:
+        size, scale = fit_line(fonts.regular, wording, s.wording_size, s.name_width, 9)
+        c.text(REGULAR, size, cx, s.wording_y, wording, colour=INK, hscale=scale)
     if number:
         c.text(REGULAR, s.detail_size * 0.95, cx, s.number_y, LABEL_NUMBER + number,
                colour=INK)

@@ -62,6 +62,8 @@ class CertificateDesign:
     show_qr: bool = True
     show_category_batch: bool = True              # the "Kategori ... — Angkatan ..." line
     place_date_signatory: int | None = None       # above this signatory (0-2); None: last
+    # A pass rule: each person's own wording (CertificateFields.wording) in its place.
+    wording_per_person: bool = False
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,7 @@ class CertificateFields:
     dates: str         # "12 - 14 September 2018"
     jpl: str           # "30 JPL"
     verify_url: str    # absolute URL of /v/{code}; drawn as a QR (one path) + small text
+    wording: str = ""  # with a pass rule: "telah mengikuti dan dinyatakan LULUS" or not
 
 
 MAX_SIGNATORIES = 3
@@ -136,7 +139,7 @@ class _Renderer:
             background_aspect=images["Bg"].aspect if background else 1.0,
             show_qr=design.show_qr, show_category_batch=design.show_category_batch,
             place_date_over=-1 if design.place_date_signatory is None
-            else design.place_date_signatory)
+            else design.place_date_signatory, wording_per_person=design.wording_per_person)
         self.static = layout.build_static(self.fonts, self.geometry, text, images)
         self.title = text.training_title or text.title
         self.form = self._form_stream()
@@ -157,7 +160,8 @@ class _Renderer:
         url = clean_text(person.verify_url)
         qr = qr_modules(url) if self.design.show_qr and url else None
         layout.person_content(c, self.static, clean_text(person.name),
-                              clean_text(person.number), detail1, detail2, url, qr)
+                              clean_text(person.number), detail1, detail2, url, qr,
+                              clean_text(person.wording or self.design.wording))
         return c.content(), c.used
 
     # --- one document -----------------------------------------------------------------

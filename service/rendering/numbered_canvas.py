@@ -4,7 +4,6 @@
 from typing import Any
 
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import cm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen import canvas as rl_canvas
@@ -36,7 +35,8 @@ class NumberedCanvas(rl_canvas.Canvas):
         super().save()
 
     def _draw_footer(self, total: int) -> None:
-        width, y = A4[0], 1.2 * cm
+        # The page's own width: a landscape page's footer spans its whole width.
+        width, y = self._pagesize[0], 1.2 * cm
         font, size, margin = self._font, self._size, self._margin
         self.saveState()
         self.setStrokeColor(colors.HexColor("#999999"))

@@ -7,15 +7,31 @@ from collections.abc import Sequence
 from typing import Any
 
 from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.lib.utils import ImageReader
 from reportlab.platypus import Flowable, HRFlowable, Image, Table, TableStyle
+
+from service.rendering.sans_font import SANS, SANS_BOLD
 
 INK = colors.HexColor("#1a1a1a")
 GRID = colors.HexColor("#666666")
 HEAD_BG = colors.HexColor("#dde3ea")
 TOTAL_BG = colors.HexColor("#f2f4f7")
 _LOGO = 1.9 * cm
+
+
+def paragraph_style(name: str, **kw: Any) -> ParagraphStyle:
+    """A paragraph style of these documents: the sans font at 9 pt in ink, with `kw`."""
+    base: dict[str, Any] = {"fontName": SANS, "fontSize": 9, "leading": 11.5, "textColor": INK}
+    return ParagraphStyle(name, **{**base, **kw})
+
+
+# The letterhead's lines: the office's name, then its city.
+ORG_STYLE = paragraph_style("org", fontName=SANS_BOLD, fontSize=11, leading=14,
+                            alignment=TA_CENTER)
+CITY_STYLE = paragraph_style("city", fontSize=9, leading=12, alignment=TA_CENTER)
 
 
 def letterhead(name: Flowable, city: Flowable | None, logo_png: bytes | None,

@@ -38,8 +38,13 @@ from service.i18n import gettext
 from service.i18n.formats import fmt_date, fmt_number, fmt_range
 from service.models.trainings import KIND_LABELS
 from service.rendering.numbered_canvas import NumberedCanvas
-from service.rendering.office_pdf import INK as _INK
-from service.rendering.office_pdf import grid_table, letterhead
+from service.rendering.office_pdf import (
+    CITY_STYLE,
+    ORG_STYLE,
+    grid_table,
+    letterhead,
+    paragraph_style,
+)
 from service.rendering.sans_font import SANS, SANS_BOLD, SANS_ITALIC
 
 _ = gettext
@@ -81,14 +86,8 @@ _W = _PAGE_W - 2 * _MARGIN
 _BAR = colors.HexColor("#1f6f5c")
 
 
-def _style(name: str, **kw: Any) -> ParagraphStyle:
-    base: dict[str, Any] = {"fontName": SANS, "fontSize": 9, "leading": 11.5,
-                            "textColor": _INK}
-    return ParagraphStyle(name, **{**base, **kw})
-
-
-_ST_ORG = _style("org", fontName=SANS_BOLD, fontSize=11, leading=14, alignment=TA_CENTER)
-_ST_CITY = _style("city", fontSize=9, leading=12, alignment=TA_CENTER)
+_style = paragraph_style
+_ST_ORG, _ST_CITY = ORG_STYLE, CITY_STYLE
 _ST_TITLE = _style("title", fontName=SANS_BOLD, fontSize=15, leading=19, alignment=TA_CENTER,
                    spaceBefore=8, spaceAfter=8)
 _ST_H2 = _style("h2", fontName=SANS_BOLD, fontSize=11, leading=14, spaceBefore=12,

@@ -14,6 +14,7 @@ from service.models import AuthToken, Batch, Training, User
 from service.models.accounts import SCANNER_ROLES
 from service.rendering.activity_report_pdf import Signer
 from service.services import auth, trainings
+from service.services.province import sharing
 from service.settings import get_settings
 
 PLANNERS = ("admin", "committee")
@@ -58,6 +59,8 @@ class Viewer:
     role: str
     # Sets up new offices (/offices): the top bar shows that page to it alone.
     is_superuser: bool = False
+    # Of a province office: the top bar links its table of the sharing offices.
+    is_province: bool = False
 
 
 def page_session(request: Request, db: DB) -> tuple[User, AuthToken] | None:
@@ -67,7 +70,9 @@ def page_session(request: Request, db: DB) -> tuple[User, AuthToken] | None:
         request.state.csrf_token = found[1].csrf_token
         user = found[0]
         request.state.user = Viewer(id=user.id or 0, name=user.name, email=user.email,
-                                    role=user.role, is_superuser=user.is_superuser)
+                                    role=user.role, is_superuser=user.is_superuser,
+                                    is_province=user.role in PLANNERS
+                                    and sharing.is_province(db, user.organization_id))
     return found
 
 

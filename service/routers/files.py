@@ -41,6 +41,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv; charset=utf-8"
 ZIP = "application/zip"
 PNG = "image/png"
+JPEG = "image/jpeg"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 MEDIA = {"pdf": PDF, "xlsx": XLSX, "csv": CSV, "zip": ZIP, "png": PNG}
 
 MAX_FILENAME = 150
@@ -103,6 +105,15 @@ def xlsx(data: bytes, filename: str) -> Response:
 def png(data: bytes, max_age: int = 0) -> Response:
     """An image shown inside a page (previews, logos, QR codes): no file name."""
     return Response(data, media_type=PNG, headers=private_headers(max_age))
+
+
+def jpeg(data: bytes, max_age: int = 0) -> Response:
+    """A photo shown inside a page (the activity report's): no file name."""
+    return Response(data, media_type=JPEG, headers=private_headers(max_age))
+
+
+def docx(data: bytes, filename: str) -> Response:
+    return file_response(data, DOCX, filename, attachment=True, fallback="document.docx")
 
 
 # --- rosters and attendance sheets (committee pages, the API, narasumber links) ----------

@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 from service.models import Participant
 from service.models.base import pk
 from service.schemas.common import MAX_ID
-from service.services.people import duplicates, identity
+from service.services.people import distinct, duplicates, identity
 from service.services.people.record import PersonRecord, TrainingLine
 from service.services.people.search import Found, LastTraining
 
@@ -98,6 +98,38 @@ class DuplicateList(BaseModel):
     total: int
 
 
+class DistinctIn(BaseModel):
+    other_id: int = Field(ge=1, le=MAX_ID)
+
+
+class DistinctRead(BaseModel):
+    """A pair marked as two people: who marked it and when (`first_id` the lower id)."""
+
+    first_id: int
+    second_id: int
+    by: str | None
+    at: datetime
+
+
+class MarkedPerson(BaseModel):
+    id: int
+    name: str
+    nik: str | None
+    phone: str | None
+
+
+class DistinctPair(BaseModel):
+    first: MarkedPerson
+    second: MarkedPerson
+    by: str | None
+    at: datetime
+
+
+class DistinctList(BaseModel):
+    items: list[DistinctPair]
+    total: int
+
+
 class MergeIn(BaseModel):
     other_id: int = Field(ge=1, le=MAX_ID)
 
@@ -151,3 +183,11 @@ def duplicate_pair(pair: duplicates.Pair, admin: bool) -> DuplicatePair:
     return DuplicatePair(first=one(pair.first, pair.first_trainings),
                          second=one(pair.second, pair.second_trainings),
                          reasons=list(pair.reasons))
+
+
+def distinct_pair(mark: distinct.Mark, admin: bool) -> DistinctPair:
+    def one(p: Participant) -> MarkedPerson:
+        return MarkedPerson(id=pk(p), name=p.name, nik=identity.shown_nik(p, admin),
+                            phone=identity.shown_phone(p, admin))
+    return DistinctPair(first=one(mark.first), second=one(mark.second), by=mark.by,
+                        at=mark.at)

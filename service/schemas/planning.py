@@ -19,6 +19,8 @@ from service.schemas.common import (
     _blank_to_none,
 )
 
+OptDate = Annotated[date | None, BeforeValidator(_blank_to_none)]
+
 if TYPE_CHECKING:  # the services import these shapes: only the type checker goes back
     from service.models import Room, Speaker, Venue
     from service.services.overview import BatchInfo, SessionItem, TrainingOverview
@@ -31,6 +33,7 @@ CheckinMode = Literal["day", "session"]
 # The region a training's lists show and group by: kecamatan, or kabupaten/kota.
 RegionLevel = Literal["district", "regency"]
 MAX_STAGE = 50  # a programme's stages: numbered 1..MAX_STAGE
+MAX_MEETINGS = 366  # a batch's meeting dates: one a day for a (leap) year at most
 _TZ_ALIASES = {"WIB": "Asia/Jakarta", "WITA": "Asia/Makassar", "WIT": "Asia/Jayapura"}
 
 
@@ -78,11 +81,55 @@ class TrainingUpdate(TrainingCreate):
 
 class BatchCreate(Input):
     name: Short
-    start_date: date
-    end_date: date
+    # Every day from start_date to end_date, or exactly the `dates` listed (a year of
+    # monthly coaching); the service says which is missing.
+    start_date: OptDate = None
+    end_date: OptDate = None
+    dates: list[date] | None = Field(default=None, max_length=MAX_MEETINGS)
     capacity: Annotated[int, Field(ge=1, le=100_000)]
     venue: OptName = None
     venue_id: OptInt = None
+
+
+Frequency = Literal["monthly_weekday", "monthly_day", "weekly", "biweekly"]
+
+
+class RecurrenceIn(Input):
+    """A rule for meeting dates: "every month on the second Tuesday, 12 times"."""
+
+    frequency: Frequency = "monthly_weekday"
+    start: date
+    weekday: Annotated[int, Field(ge=0, le=6)] = 0
+    nth: Annotated[int, Field(ge=-1, le=4)] = 1  # 1..4, or -1: the last
+    monthday: Annotated[int, Field(ge=1, le=31)] = 1
+    count: Annotated[int | None, Field(ge=1, le=MAX_MEETINGS),
+                     BeforeValidator(_blank_to_none)] = None
+    until: OptDate = None
+
+
+class BatchLine(Input):
+    """One batch of a recurring set: a kecamatan's group and its own place."""
+
+    name: Short
+    venue: OptName = None
+    capacity: Annotated[int, Field(ge=1, le=100_000)]
+
+
+class RecurringBatches(Input):
+    """Several batches meeting on the same dates from one rule (Pontianak's coaching: six
+    kecamatan, twelve monthly meetings each), in one request."""
+
+    rule: RecurrenceIn
+    batches: list[BatchLine] = Field(min_length=1, max_length=50)
+
+
+class MeetingMove(Input):
+    day: date
+    to: date
+
+
+class MeetingCancel(Input):
+    day: date
 
 
 class SessionCreate(Input):

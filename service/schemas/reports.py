@@ -8,6 +8,7 @@ from typing import Annotated
 from pydantic import BaseModel, BeforeValidator, ConfigDict, StringConstraints
 
 from service.rendering import activity_report_pdf as ar
+from service.rendering import report_sections as rs
 from service.schemas.common import OptName, OptShort, SingleLine, _blank_to_none
 
 
@@ -150,6 +151,9 @@ class ReportRead(BaseModel):
     place: str
     report_date: date
     signature: SignatureRead
+    # What the committee wrote and the evaluation summary (issue 15); photos: their own list.
+    texts: rs.ReportTexts | None = None
+    evaluation: rs.EvaluationFigures | None = None
 
 
 def _day(d: ar.DayCount) -> DayRead:
@@ -194,7 +198,8 @@ def report_read(r: ar.ActivityReport) -> ReportRead:
                               jpl=s.jpl, batches=s.batches) for s in r.speakers],
         certificates=Certificates(issued=r.certificates_issued,
                                   revoked=r.certificates_revoked, valid=r.certificates_valid),
-        place=r.place, report_date=r.report_date, signature=signature_read(r.signer, r))
+        place=r.place, report_date=r.report_date, signature=signature_read(r.signer, r),
+        texts=r.texts, evaluation=r.evaluation)
 
 
 def signature_read(s: ar.Signer, r: ar.ActivityReport) -> SignatureRead:

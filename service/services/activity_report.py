@@ -41,7 +41,15 @@ from service.rendering.activity_report_pdf import (
     DayCount,
     SpeakerLine,
 )
-from service.services import presence, registrations, report_signature
+from service.services import (
+    presence,
+    registrations,
+    report_evaluation,
+    report_photos,
+    report_signature,
+    report_texts,
+)
+from service.services.assessments import report as assessment_report
 from service.services.grouping import Groups
 from service.services.overview import training_overview
 from service.services.speakers import display_name
@@ -104,8 +112,13 @@ def filename(report: ActivityReport) -> str:
     return f"laporan-kegiatan-{report.title[:60]}.pdf"
 
 
-def activity_report(db: Session, training: Training) -> ActivityReport:
-    """Every figure of the training's activity report, as of now."""
+def docx_filename(report: ActivityReport) -> str:
+    return f"laporan-kegiatan-{report.title[:60]}.docx"
+
+
+def activity_report(db: Session, training: Training, *, photos: bool = False) -> ActivityReport:
+    """Every figure of the training's activity report, as of now; with `photos`, the
+    photos' images too (the documents print them; the page and the JSON link to them)."""
     tid = training.id or 0
     org = db.get(Organization, training.organization_id)
     ov = training_overview(db, training)
@@ -192,4 +205,8 @@ def activity_report(db: Session, training: Training) -> ActivityReport:
         agenda=agenda, speakers=_speakers(speaker_entries),
         certificates_issued=issued, certificates_revoked=revoked,
         place=signer.place, report_date=signer.signed_on or training.end_date,
-        unassigned=unassigned, signer=signer)
+        unassigned=unassigned, signer=signer,
+        learning=assessment_report.figures(db, training),
+        texts=report_texts.current(db, training),
+        evaluation=report_evaluation.figures(db, training),
+        photos=report_photos.report_items(db, training) if photos else [])

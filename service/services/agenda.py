@@ -1,7 +1,7 @@
 """A batch's timetable: sessions, their narasumber and rooms, and the clashes between them."""
 
 from dataclasses import dataclass, field
-from datetime import date, time, timedelta
+from datetime import date, time
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -20,6 +20,7 @@ from service.models import (
 )
 from service.models.base import pk
 from service.schemas.planning import SessionCreate
+from service.services.meeting_days import days_of, every_day, meets_on
 from service.services.overview import load_sessions
 from service.services.speakers import display_name, speakers_by_ids
 from service.services.venues import find_or_create_room, resolve_venue
@@ -130,6 +131,9 @@ def _lock(db: Session, speakers: list[Speaker], room: Room | None) -> None:
 def _validate(batch: Batch, data: SessionCreate) -> None:
     if data.end_time <= data.start_time:
         raise FieldError("end_time", "The session ends before it starts.", code="invalid_times")
+    if not every_day(batch) and not meets_on(batch, data.date):
+        raise FieldError("date", "{batch} does not meet on {day}: choose one of its meeting days.",
+                         code="session_outside_batch", batch=batch.name, day=fmt_date(data.date))
     if not batch.start_date <= data.date <= batch.end_date:
         raise FieldError("date", "The session must be on a day of {batch} ({start} – {end}).",
                          code="session_outside_batch", batch=batch.name,
@@ -216,15 +220,18 @@ def copy_agenda(db: Session, org_id: int, source: Batch, target: Batch, training
     for old in existing:
         db.delete(old)
     db.flush()
-    offset = target.start_date - source.start_date
+    # The nth meeting's sessions go to the target's nth meeting (for batches meeting on
+    # consecutive days: the same offset from the first day).
+    source_days, target_days = days_of(source), days_of(target)
     result = CopyResult()
     for item in load_sessions(db, [source.id or 0]):
         s = item.session
-        day = s.date + timedelta(days=offset.days)
-        if day > target.end_date:
+        nth = source_days.index(s.date) if s.date in source_days else len(target_days)
+        if nth >= len(target_days):
             result.warnings.append({"title": s.title, "reason": "day_missing",
                                     "detail": s.date.isoformat()})
             continue
+        day = target_days[nth]
         speakers = [sp for sp in item.speakers
                     if not speaker_clashes(db, [sp], day, s.start_time, s.end_time)]
         for sp in item.speakers:

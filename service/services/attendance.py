@@ -33,8 +33,8 @@ from service.models import (
 from service.models.base import utcnow
 from service.services import presence, regions
 from service.services.grouping import Groups
+from service.services.meeting_days import days_of, meets_on
 from service.services.training_clock import local
-from service.services.trainings import days_between
 from service.services.whatsapp import whatsapp_link
 
 RECENT = 12
@@ -185,7 +185,15 @@ class ConflictRow:
     second: Sighting
 
 
+class NotAMeeting(DomainError):
+    code, status, message = "day_outside_batch", 422, N_(
+        "{batch} does not meet on {day}: choose one of its meeting days.")
+
+
 def check_day(batch: Batch, day: date) -> None:
+    if batch.start_date <= day <= batch.end_date and not meets_on(batch, day):
+        raise NotAMeeting(params={"batch": batch.name, "day": fmt_date(day)},
+                          days=[d.isoformat() for d in days_of(batch)])
     if not batch.start_date <= day <= batch.end_date:
         raise DayOutsideBatch(params={"batch": batch.name, "first": fmt_date(batch.start_date),
                                       "last": fmt_date(batch.end_date)},
@@ -291,7 +299,7 @@ def _per_day(batch: Batch, people: list[_Person], found: presence.Presence
     """Present (and excused) on each day of the batch (per-session mode: at any session
     that day)."""
     out = []
-    for d in days_between(batch.start_date, batch.end_date):
+    for d in days_of(batch):
         states = [found.state(p.id, d) for p in people]
         out.append(DayTally(d, sum(s.present for s in states), sum(s.excused for s in states)))
     return out
@@ -357,7 +365,7 @@ def attendance(db: Session, training: Training, batch: Batch, day: date,
     total, by_category, by_district = _tallies(people, states)
     return Attendance(
         training=training, batch=batch, day=day,
-        days=days_between(batch.start_date, batch.end_date), total=total,
+        days=days_of(batch), total=total,
         by_category=by_category, by_district=by_district,
         missing=_missing(people, states),
         recent=_recent(db, training, batch, day, session_id, recent),

@@ -33,8 +33,8 @@ from service.models.attendance import EXCUSES, MARK_STATUSES
 from service.models.base import pk, utcnow
 from service.services import presence
 from service.services.attendance import NotPerSession, SessionNotOnDay, check_day
+from service.services.meeting_days import days_of
 from service.services.training_clock import local, today
-from service.services.trainings import days_between
 
 # One form or request marks at most this many people (a batch holds a few hundred).
 MAX_PEOPLE = 1000
@@ -326,7 +326,7 @@ def day_records(db: Session, training: Training, batch: Batch, day: date,
             for rid, name, _key, institution, category in people]
     return DayRecords(
         training=training, batch=batch, day=day,
-        days=days_between(batch.start_date, batch.end_date),
+        days=days_of(batch),
         session=next((s for s in sessions if chosen is not None and s.id == pk(chosen)), None),
         sessions=sessions, rows=rows, today=today(training, now))
 

@@ -96,7 +96,8 @@ class Write:
                 f'"organization_id":{c.organization_id:d},"timezone":{_string(c.timezone)},'
                 f'"checkin_mode":{_string(c.checkin_mode)},'
                 f'"first_day":"{c.first_day.isoformat()}",'
-                f'"last_day":"{c.last_day.isoformat()}"{optional}}}')
+                f'"last_day":"{c.last_day.isoformat()}",'
+                f'"every_day":{"true" if c.every_day else "false"}{optional}}}')
 
 
 _string = json.encoder.encode_basestring  # json.dumps' own, as answer_json uses it
@@ -107,7 +108,8 @@ _NULLABLE = ("session_id", "device_id", "nonce", "user_id")
 assert {*_ROW_KEYS, *checkins.ADMITTED_BY} == {
     "registration_id", "batch_id", "day", "slot", "scanned_at", "recorded_at", "method",
     "offline", "training_id", "status", "organization_id", "timezone", "checkin_mode",
-    "first_day", "last_day", *_NULLABLE}, "Write.sent must write every column and claim"
+    "first_day", "last_day", "every_day", *_NULLABLE}, \
+    "Write.sent must write every column and claim"
 
 
 def _json(value: int | str) -> str:

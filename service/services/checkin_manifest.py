@@ -32,8 +32,8 @@ from service.models import (
 )
 from service.models.base import as_utc, utcnow
 from service.services import ticket_codes
+from service.services.meeting_days import days_of
 from service.services.tickets import claims_for, ensure_keys
-from service.services.trainings import days_between
 
 MANIFEST_VERSION = 1
 SEARCH_LIMIT = 20
@@ -87,8 +87,7 @@ def batch_manifest(db: Session, batch: Batch, training: Training) -> dict[str, A
                      "timezone": training.timezone, "checkin_mode": training.checkin_mode,
                      "public_key": base64.b64encode(public).decode()},
         "batch": {"id": batch.id, "name": batch.name,
-                  "days": [d.isoformat() for d in days_between(batch.start_date,
-                                                               batch.end_date)]},
+                  "days": [d.isoformat() for d in days_of(batch)]},
         "batches": {str(i): n for i, n in batches},
         "sessions": [{"id": s.id, "date": s.date.isoformat(),
                       "start_time": s.start_time.strftime("%H:%M"),

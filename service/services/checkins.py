@@ -40,6 +40,7 @@ from service.models import (
 )
 from service.models.base import as_utc, utcnow
 from service.services.auth import Principal
+from service.services.meeting_days import days_of, meets_on
 from service.services.ticket_codes import InvalidTicket, TicketClaims
 from service.services.tickets import TicketCancelled, TicketSuperseded, verify_code
 
@@ -55,6 +56,14 @@ class WrongBatch(Conflict):
 
 class WrongDay(Conflict):
     code, message = "wrong_day", N_("This ticket is for {days}, not for {day}.")
+
+
+class NotMeetingDay(WrongDay):
+    message = N_("{batch} does not meet on {day}; its next meeting is on {next}.")
+
+
+class MeetingsOver(WrongDay):
+    message = N_("{batch} does not meet on {day}; its last meeting was on {last}.")
 
 
 class WrongTraining(Conflict):
@@ -145,13 +154,16 @@ class _Target(NamedTuple):
     batch: str | None
     first_day: date | None
     last_day: date | None
+    # Whether the batch meets every day from first to last (else on its listed meeting
+    # dates only, which the full path reads: the fast lane takes only every-day batches).
+    every_day: bool
 
 
 _TARGET = (
     select(Registration.id, Registration.training_id, Registration.status,  # type: ignore[call-overload]
            Participant.name, TrainingCategory.name, Training.organization_id,
            Training.timezone, Training.checkin_mode, Registration.batch_id, Batch.name,
-           Batch.start_date, Batch.end_date)
+           Batch.start_date, Batch.end_date, col(Batch.meeting_dates).is_(None))
     .join(Participant, Participant.id == Registration.participant_id)
     .join(Training, Training.id == Registration.training_id)
     .outerjoin(Batch, Batch.id == Registration.batch_id)
@@ -169,7 +181,7 @@ TARGET_COLUMNS = _TARGET
 # the target a genuine ticket claims (claimed_target) and writes only where the
 # database's row agrees with it on every one of these.
 ADMITTED_BY = ("registration_id", "training_id", "status", "organization_id", "timezone",
-               "checkin_mode", "batch_id", "first_day", "last_day")
+               "checkin_mode", "batch_id", "first_day", "last_day", "every_day")
 # training id -> (organization id, time zone), as the last target read in this process
 # found them. Only a prediction: the lane's write checks it against the row, and a stale
 # one sends the scan to check_in, which reads the row and refreshes it.
@@ -196,7 +208,7 @@ def claimed_target(claims: TicketClaims, checkin_mode: str) -> _Target | None:
                    status="confirmed", name="", category=None,
                    organization_id=organization_id, timezone=timezone,
                    checkin_mode=checkin_mode, batch_id=claims.batch_id, batch=None,
-                   first_day=claims.first_day, last_day=claims.last_day)
+                   first_day=claims.first_day, last_day=claims.last_day, every_day=True)
 
 
 def target_of(row: Any) -> _Target:
@@ -246,6 +258,21 @@ def _check_day(target: _Target, day: date) -> None:
                                "day": fmt_date(day)},
                        name=target.name,
                        days=[target.first_day.isoformat(), target.last_day.isoformat()])
+
+
+def _check_meeting(db: Session, target: _Target, day: date) -> None:
+    """A batch that meets on listed dates (monthly coaching): `day` must be one."""
+    batch = db.get(Batch, target.batch_id)
+    if batch is None or meets_on(batch, day):
+        return
+    days = [d.isoformat() for d in days_of(batch)]
+    following = [d for d in days_of(batch) if d > day]
+    params = {"batch": batch.name, "day": fmt_date(day)}
+    if following:
+        raise NotMeetingDay(params={**params, "next": fmt_date(following[0])},
+                            name=target.name, days=days)
+    raise MeetingsOver(params={**params, "last": fmt_date(batch.end_date)},
+                       name=target.name, days=days)
 
 
 def _session_slot(db: Session, target: _Target, local: datetime,
@@ -361,6 +388,8 @@ def check_in(db: Session, user: Principal, scan: ScanIn, now: datetime | None = 
     target = find_target(row, user, claims)
     _remember_training(target)
     local = admit(user, target, scan, claims, now)
+    if not target.every_day:
+        _check_meeting(db, target, local.date())
     slot, session_title = _session_slot(db, target, local, scan.session_id)
     method = scan.method or ("qr" if claims is not None else "manual")
     values = checkin_row(user, target, scan, local, slot, method, now)

@@ -18,25 +18,23 @@ Definitions:
   *missing* when the Kampung KB runs it (its register entry; all five when it lists none)
   and none of its cadres was trained for it.
 
-The queries do not depend on the number of Kampung KB or cadres: the trainings, their
-batches, the register, the registrations, and three per training (presence.load).
+The queries do not depend on the number of Kampung KB, cadres or trainings: the
+trainings, the register, and the trained cadres counted in SQL (coverage_trained).
 """
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
 from sqlmodel import Session, col, select
 
 from service.i18n import gettext as _
-from service.models import Batch, Participant, Registration, Training, TrainingCategory
+from service.models import Training
 from service.models.base import pk
 from service.models.kampung_kb import POKTAN
 from service.rendering.roster_sheets import Column, Sheet
 from service.schemas.kampung_kb import poktan_names
-from service.services import presence, programs
+from service.services import coverage_trained, programs
 from service.services.kampung_kb import list_register, poktan_in, target_of
-from service.services.trainings import days_between
 
 OTHER = "lainnya"
 GROUPS = (*POKTAN, OTHER)
@@ -100,30 +98,8 @@ def _trainings(db: Session, org_id: int, program_id: int | None,
     return list(db.exec(query.order_by(col(Training.id))).all())
 
 
-def trained_cadres(db: Session, trainings: list[Training]) -> dict[int, dict[str, int | None]]:
-    """participant id -> {poktan group -> their Kampung KB id} for every trained cadre."""
-    if not trainings:
-        return {}
-    ids = [pk(t) for t in trainings]
-    batches = {pk(b): b for b in db.exec(select(Batch).where(col(Batch.training_id).in_(ids)))}
-    regs = db.exec(
-        select(Registration.id, Registration.training_id,  # type: ignore[call-overload]
-               Registration.batch_id, Participant.id, Participant.kampung_kb_id,
-               TrainingCategory.name)
-        .join(Participant, col(Participant.id) == Registration.participant_id)
-        .outerjoin(TrainingCategory, col(TrainingCategory.id) == Registration.category_id)
-        .where(col(Registration.training_id).in_(ids), Registration.status == "confirmed",
-               col(Registration.batch_id).is_not(None))).all()
-    with_people = {tid for _r, tid, *_rest in regs}
-    loaded = {pk(t): presence.load(db, t) for t in trainings if t.id in with_people}
-    cadres: dict[int, dict[str, int | None]] = defaultdict(dict)
-    for rid, tid, bid, pid, kkb_id, category in regs:
-        batch = batches.get(bid)
-        if batch is None or not loaded[tid].days_present(
-                rid, days_between(batch.start_date, batch.end_date)):
-            continue
-        cadres[pid][poktan_in(category) or OTHER] = kkb_id
-    return dict(cadres)
+def _group_of(category: str | None) -> str:
+    return poktan_in(category) or OTHER
 
 
 def coverage(db: Session, org_id: int, program_id: int | None = None,
@@ -131,16 +107,11 @@ def coverage(db: Session, org_id: int, program_id: int | None = None,
     """The coverage figures (see the module's note); another organization's programme is
     not found."""
     program = programs.get_program(db, org_id, program_id) if program_id is not None else None
-    cadres = trained_cadres(db, _trainings(db, org_id, program_id, year))
+    found = coverage_trained.trained(db, org_id, _trainings(db, org_id, program_id, year),
+                                     _group_of)
     register = list_register(db, org_id)
-    counts: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(GROUPS, 0))
-    unlinked = 0
-    for groups in cadres.values():
-        if all(k is None for k in groups.values()):
-            unlinked += 1
-        for group, kkb_id in groups.items():
-            if kkb_id is not None:
-                counts[kkb_id][group] += 1
+    counts = {kkb_id: {g: by_group.get(g, 0) for g in GROUPS}
+              for kkb_id, by_group in found.counts.items()}
     items: list[ItemCoverage] = []
     districts: dict[str, DistrictCoverage] = {}
     for kkb in register:
@@ -157,7 +128,7 @@ def coverage(db: Session, org_id: int, program_id: int | None = None,
             area.by_poktan[group] += n
     return Coverage(
         target=target_of(db, org_id), registered=len(register),
-        covered=sum(i.covered for i in items), unlinked=unlinked,
+        covered=sum(i.covered for i in items), unlinked=found.unlinked,
         by_district=sorted(districts.values(), key=lambda d: d.district.casefold()),
         items=items, program_title=program.title if program else None, year=year)
 

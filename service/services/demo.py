@@ -24,9 +24,13 @@ from service.services import (
     agenda,
     assignment,
     auth,
+    demo_assessments,
     demo_attendance,
+    demo_evaluations,
     demo_kampung_kb,
     demo_pontianak,
+    demo_report,
+    demo_sumbar,
     registrations,
     seats,
     speakers,
@@ -35,6 +39,7 @@ from service.services import (
 )
 from service.services.certificates import demo as certificate_demo
 from service.services.demo_province import ProvinceResult, seed_province
+from service.services.demo_sumbar import SumbarResult
 from service.services.messaging import demo as messages_demo
 from service.services.participant_fields import contact_key
 
@@ -212,6 +217,8 @@ class DemoResult:
     province: ProvinceResult | None = None
     # Pontianak's programme (stages, then monthly coaching), in an office of its own.
     pontianak: str | None = None
+    # The West Sumatra province office Padang shares its aggregates with (demo_sumbar).
+    sumbar: SumbarResult | None = None
 
 
 def _hm(value: str) -> time:
@@ -370,10 +377,16 @@ def seed_demo(db: Session, admin_email: str, admin_password: str) -> DemoResult:
     # Where the cadres come from: the office's Kampung KB register (the coverage page).
     demo_kampung_kb.seed_register(db, org_id, participants, SEED)
     demo_attendance.seed_attendance(db, training, batches, admin_email, SEED)
+    # How the cadres rated the narasumber and the event (the evaluations page).
+    demo_evaluations.seed_evaluations(db, training, batches, SEED)
+    # What the cadres knew before and after (the pre-test and post-test pages, issue 15).
+    demo_assessments.seed_assessments(db, training, batches, SEED)
     # Angkatan I has finished: its certificates are issued (see certificate_demo).
     certificate_demo.seed_certificates(db, training, first, admin.id)
     # What the committee sent them, and how it went (the messages page).
     messages_demo.seed_messages(db, training, batches, admin.id)
+    # The laporan kegiatan's texts and photos (the report page, its PDF and DOCX).
+    demo_report.seed_report(db, training, admin)
 
     assert training.id is not None
     jpl = MATERIAL_JPL * len(MATERIALS)
@@ -385,4 +398,6 @@ def seed_demo(db: Session, admin_email: str, admin_password: str) -> DemoResult:
                       participant_count=len(participants),
                       # Its own office and admin (demo_province.EMAIL), the same password.
                       province=seed_province(db, admin_password),
-                      pontianak=demo_pontianak.seed_office(db, admin_password))
+                      pontianak=demo_pontianak.seed_office(db, admin_password),
+                      # The province office Padang shares with, and two small offices.
+                      sumbar=demo_sumbar.seed_sumbar(db, admin_password, org_id, pk(admin)))

@@ -1,8 +1,10 @@
 """The Pontianak 2018 demo programme: a bimtek for Kampung KB managers staged by kecamatan
 (Tahap 1: Pontianak Barat and Pontianak Kota, 50 people at a restaurant, two days;
 Tahap 2: the other four kecamatan), then monthly coaching (pembinaan) in all six
-kecamatan, of which the first meeting has been held. Built through the same services a
-committee uses: registrations, the carry from stage to stage, moving into a batch.
+kecamatan: one batch per kecamatan at its own hall, made by one form, meeting on the
+second Tuesday of each month for a year (one meeting moved a week). Built through the
+same services a committee uses: registrations, the carry from stage to stage, moving
+into a batch, batches from a rule.
 
 Seeded into the organization it is given (the Padang demo's office, or one of its own).
 The people are invented; names, NIKs and kelurahan are shaped like Pontianak's.
@@ -27,9 +29,25 @@ from service.models import (
     Venue,
 )
 from service.models.base import pk
-from service.schemas.planning import BatchCreate, CategoryIn, TrainingCreate, VenueCreate
+from service.schemas.planning import (
+    BatchCreate,
+    BatchLine,
+    CategoryIn,
+    RecurrenceIn,
+    RecurringBatches,
+    TrainingCreate,
+    VenueCreate,
+)
 from service.schemas.programs import CarryIn, ProgramCreate
-from service.services import auth, programs, registrations, trainings, venues
+from service.services import (
+    auth,
+    batch_dates,
+    meeting_days,
+    programs,
+    registrations,
+    trainings,
+    venues,
+)
 
 SEED = 6171  # Kota Pontianak's Kemendagri code: the same demo on every machine
 PROGRAM_TITLE = "Bimtek Pengelola Kampung KB Kota Pontianak 2018"
@@ -63,10 +81,12 @@ TAHAP_2 = ("Bimtek Pengelola Kampung KB: Pontianak Selatan, Pontianak Tenggara, 
             "Pontianak Utara": 14}, date(2018, 4, 24))
 COACHING_TITLE = "Pembinaan bulanan Pengelola Kampung KB"
 COACHING_START, COACHING_END = date(2018, 5, 1), date(2019, 4, 30)
-# The first monthly meeting in each kecamatan: one day each, in May 2018.
-FIRST_MEETINGS = {"Pontianak Barat": date(2018, 5, 8), "Pontianak Kota": date(2018, 5, 9),
-                  "Pontianak Selatan": date(2018, 5, 15), "Pontianak Tenggara": date(2018, 5, 16),
-                  "Pontianak Timur": date(2018, 5, 22), "Pontianak Utara": date(2018, 5, 23)}
+# The coaching's meetings, as the committee's one form says it: every month on the
+# second Tuesday, twelve times (8 May 2018 to 9 April 2019), each kecamatan at its hall.
+COACHING_RULE = RecurrenceIn(frequency="monthly_weekday", start=COACHING_START, weekday=1,
+                             nth=2, count=12)
+# Pontianak Utara's December meeting moved a week (the hall was taken).
+MOVED_MEETING = ("Pontianak Utara", date(2018, 12, 11), date(2018, 12, 18))
 
 # Pilgrims are addressed Hj./H.; an older graduate keeps Drs./Dra. in front (and no
 # degree behind).
@@ -79,7 +99,7 @@ MALAY_TITLES_M, MALAY_TITLES_F = ("Syarif ", "Uray ", "Abang "), ("Syarifah ", "
 POSITIONS = ("Ketua Pokja Kampung KB", "Sekretaris Pokja Kampung KB", "Bendahara Pokja Kampung KB",
              "Anggota Pokja Kampung KB")
 PHONE_PREFIXES = ("811", "812", "813", "821", "822", "852", "853", "857", "896")
-ABSENT_DAY1, ABSENT_DAY2, ABSENT_MEETING = 0.06, 0.1, 0.12
+ABSENT_DAY1, ABSENT_DAY2, ABSENT_MEETING, ABSENT_LATER = 0.06, 0.1, 0.08, 0.14
 NO_SHOWS = 2  # per stage: registered, never came
 
 
@@ -151,14 +171,16 @@ def _stage(db: Session, org_id: int, program_id: int, title: str, kind: str, sta
 
 
 def _check_ins(rng: random.Random, batch: Batch, rows: list[tuple[int, int]], user_id: int,
-               absent: float, no_shows: int = 0) -> list[dict[str, Any]]:
-    """Who came on each day of the batch (WIB, between 07.30 and 08.30); `no_shows`
-    registered people never came (they wait for the coaching on the programme's page)."""
+               absent: float, no_shows: int = 0, later: float = ABSENT_DAY2
+               ) -> list[dict[str, Any]]:
+    """Who came on each day the batch meets (WIB, between 07.30 and 08.30): a share
+    `absent` missing the first day, `later` each day after; `no_shows` registered people
+    never came (they wait for the coaching on the programme's page)."""
     tz = ZoneInfo("Asia/Jakarta")
     away = set(rng.sample([rid for rid, _pid in rows], no_shows))
     out = []
-    for day in trainings.days_between(batch.start_date, batch.end_date):
-        share = absent if day == batch.start_date else ABSENT_DAY2
+    for day in meeting_days.days_of(batch):
+        share = absent if day == batch.start_date else later
         for rid, _pid in rows:
             if rid in away or rng.random() < share:
                 continue
@@ -220,9 +242,13 @@ def seed_pontianak(db: Session, org_id: int, user_id: int) -> str:
 
     coaching = _stage(db, org_id, pid, COACHING_TITLE, "pembinaan", COACHING_START,
                       COACHING_END, 3, None)
-    batches = {kec: trainings.create_batch(db, coaching, BatchCreate(
-        name=f"Kec. {kec}", start_date=day, end_date=day, capacity=40))
-        for kec, day in FIRST_MEETINGS.items()}
+    made = trainings.create_recurring(db, coaching, RecurringBatches(
+        rule=COACHING_RULE, batches=[BatchLine(name=f"Kec. {kec}",
+                                               venue=f"Aula Kantor Camat {kec}", capacity=40)
+                                     for kec in sorted(KECAMATAN)]))
+    batches = dict(zip(sorted(KECAMATAN), made, strict=True))
+    kec, day, to = MOVED_MEETING
+    batch_dates.move_meeting(db, coaching, batches[kec], day, to)
     carried = sum(programs.carry(db, program, CarryIn(
         from_training_id=pk(stage), to_training_id=pk(coaching), only_attended=True)).carried
         for stage in stages)
@@ -235,10 +261,11 @@ def seed_pontianak(db: Session, org_id: int, user_id: int) -> str:
     for batch in batches.values():
         rows = [(pk(r), r.participant_id) for r in db.exec(
             select(Registration).where(Registration.batch_id == batch.id)).all()]
-        meeting += _check_ins(rng, batch, rows, user_id, ABSENT_MEETING)
+        meeting += _check_ins(rng, batch, rows, user_id, ABSENT_MEETING, later=ABSENT_LATER)
     db.connection().execute(insert(CheckIn.__table__), meeting)  # type: ignore[attr-defined]
     db.flush()
     first, second = (sum(by.values()) for _t, by, _d in (TAHAP_1, TAHAP_2))
     return (f"{PROGRAM_TITLE}: Tahap 1 ({first} peserta, Pontianak Barat dan Pontianak Kota), "
             f"Tahap 2 ({second} peserta, empat kecamatan lain), pembinaan bulanan di "
-            f"{len(batches)} kecamatan ({carried} peserta dibawa dari tahap sebelumnya)")
+            f"{len(batches)} kecamatan, 12 pertemuan masing-masing ({carried} peserta dibawa "
+            f"dari tahap sebelumnya)")

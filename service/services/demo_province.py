@@ -244,6 +244,8 @@ def seed_province(db: Session, admin_password: str, admin_email: str = EMAIL
     assert org is not None
     org_id = pk(org)
     org.city = "Palembang"
+    # A BKKBN Perwakilan: offices of its province may share their figures with it.
+    org.kind = "province"
     db.add_all([admin, org])
 
     hotel = venues.create_venue(db, org_id, HOTEL)

@@ -9,6 +9,13 @@ What the committee decides on the preview page (the header row, each column's fi
 what an unfamiliar category spelling means) is remembered per organization and sheet
 layout (ImportLayout) and offered again for the next file of that layout; corrections
 typed into the preview are kept with the upload and applied on every check.
+
+A row is a person the organization may know already, found by the one rule of
+people.matching (NIK, else NIP, else phone and name): a known person gains what only the
+row says, and their Kampung KB text, like a new person's, is linked to the register where
+it names one entry; the import reports how many name none, for the mapping page. A row
+that is a person already registered for the training, or the same person as an earlier
+row, is a problem of the file like any other.
 """
 
 import json
@@ -23,7 +30,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from service.errors import Conflict, DomainError, FieldError, NotFound
-from service.i18n import N_
+from service.i18n import N_, gettext
 from service.i18n.names import sort_key
 from service.imports.columns import FIELDS, ColumnMapping, header_mapping, header_rank, signature
 from service.imports.reader import HeaderRank, Table, read_table
@@ -45,11 +52,13 @@ from service.models import (
     User,
 )
 from service.models.base import pk, utcnow
-from service.services import seats
-from service.services.participant_fields import contact_key, name_key
+from service.services import kampung_kb, seats
+from service.services.participant_fields import contact_key
+from service.services.people import matching
 from service.services.registrations import (
     PARTICIPANT_FIELDS,
     categories_of,
+    fill_blanks,
     new_ticket_token,
 )
 from service.settings import get_settings
@@ -79,6 +88,15 @@ class ImportRace(Conflict):
     code, message = "import_conflict", N_(
         "Someone registered one of these people while the file was being imported. "
         "Nothing was imported; upload the file again.")
+
+
+@dataclass(frozen=True)
+class ImportDone:
+    imported: int
+    # People of the import linked to the Kampung KB register by their text, and those
+    # whose text names no single entry (to map on /kampung-kb/unmatched).
+    kampung_kb_linked: int = 0
+    kampung_kb_unmatched: int = 0
 
 
 @dataclass
@@ -174,6 +192,7 @@ def check_file(db: Session, training: Training, content: bytes, filename: str,
     result = validate_rows(table, mapping, categories=known, existing_niks=niks,
                            existing_contacts=contacts, category_choices=resolved,
                            adopt_categories=not known)
+    _refuse_known_twice(db, training, result, mapping)
     return ImportCheck(filename, table, mapping, result, overrides=chosen,
                        category_choices=choices, layout=layout, corrections=fixes)
 
@@ -323,26 +342,59 @@ def _chunks(values: Sequence[Any]) -> list[Sequence[Any]]:
     return [values[i:i + CHUNK] for i in range(0, len(values), CHUNK)]
 
 
+# A valid row that is someone the organization knows, and whom the training or the file
+# has already: by what the person was found (matching.NIK, NIP, PHONE).
+_REGISTERED = {
+    matching.NIK: N_("This NIK is already registered for this training."),
+    matching.NIP: N_("A participant with this NIP is already registered for this training."),
+    matching.PHONE: N_("A participant with this phone number and name is already registered "
+                       "for this training."),
+}
+_SAME_PERSON = N_("The same person as row {row}.")
+
+
+def _refuse_known_twice(db: Session, training: Training, result: ValidatedImport,
+                        mapping: ColumnMapping) -> None:
+    """Turn into problems the valid rows that are a known person already registered for
+    the training, or the same known person as an earlier row: what validation, which
+    compares the file's NIKs and contacts only, cannot see (a NIP, a person who gained a
+    NIK since)."""
+    if not result.rows:
+        return
+    found = matching.find_people(db, training.organization_id, [r.fields for r in result.rows])
+    ids = sorted({pk(f.person) for f in found if f is not None})
+    active = {pid for chunk in _chunks(ids) for pid in db.exec(
+        select(Registration.participant_id).where(
+            Registration.training_id == training.id, Registration.status != "cancelled",
+            col(Registration.participant_id).in_(chunk))).all()}
+    first_row: dict[int, int] = {}
+    kept: list[ImportedRow] = []
+    for row, hit in zip(result.rows, found, strict=True):
+        pid = pk(hit.person) if hit is not None else 0
+        if hit is None or (pid not in active and pid not in first_row):
+            first_row.setdefault(pid, row.row)
+            kept.append(row)
+            continue
+        message = (gettext(_REGISTERED[hit.by]) if pid in active
+                   else gettext(_SAME_PERSON, row=first_row[pid]))
+        result.errors.append(RowError(row=row.row, column=mapping.header_of(hit.by),
+                                      message=message, index=mapping.column_of(hit.by)))
+    if len(kept) != len(result.rows):
+        result.rows = kept
+        result.errors.sort(key=lambda e: e.row)
+
+
 def _known_people(db: Session, org_id: int, rows: Sequence[ImportedRow]) -> dict[int, int]:
-    """Row number -> id of a person the organization already knows (by NIK, else phone
-    and name), so returning participants are not duplicated."""
-    by_nik = {r.fields.nik: r.row for r in rows if r.fields.nik}
-    by_phone: dict[str, list[ImportedRow]] = {}
-    for r in rows:
-        if not r.fields.nik and r.fields.phone:
-            by_phone.setdefault(r.fields.phone, []).append(r)
+    """Row number -> id of a person the organization already knows (people.matching: by
+    NIK, else NIP, else phone and name), so returning participants are not duplicated;
+    each gains what only their row says."""
     found: dict[int, int] = {}
-    for chunk in _chunks(list(by_nik)):
-        for pid, nik in db.exec(select(Participant.id, Participant.nik).where(
-                Participant.organization_id == org_id, col(Participant.nik).in_(chunk))):
-            found[by_nik[nik]] = int(pid or 0)  # type: ignore[index]
-    for chunk in _chunks(list(by_phone)):
-        for pid, phone, name in db.exec(select(Participant.id, Participant.phone,
-                                               Participant.name).where(
-                Participant.organization_id == org_id, col(Participant.phone).in_(chunk))):
-            for r in by_phone.get(phone or "", []):
-                if name_key(r.fields.name) == name_key(name):
-                    found.setdefault(r.row, int(pid or 0))
+    for row, hit in zip(rows, matching.find_people(db, org_id, [r.fields for r in rows]),
+                        strict=True):
+        if hit is not None:
+            fill_blanks(hit.person, row.fields, keep_nip=hit.nip_elsewhere)
+            db.add(hit.person)
+            found[row.row] = pk(hit.person)
     return found
 
 
@@ -408,8 +460,9 @@ def _take_quotas(db: Session, training: Training, rows: Sequence[ImportedRow]
     return {name: pk(c) for name, c in cats.items()}
 
 
-def import_rows(db: Session, training: Training, check: ImportCheck) -> int:
-    """Write every row of a valid file, or raise ImportInvalid and write nothing."""
+def import_rows(db: Session, training: Training, check: ImportCheck) -> ImportDone:
+    """Write every row of a valid file, or raise ImportInvalid and write nothing; then
+    link the imported people's Kampung KB texts to the register."""
     if not check.result.ok:
         raise ImportInvalid(check.result.errors)
     rows = check.result.rows
@@ -417,6 +470,11 @@ def import_rows(db: Session, training: Training, check: ImportCheck) -> int:
     _add_categories(db, training, check.result.new_categories)
     category_ids = _take_quotas(db, training, rows)
     known = _known_people(db, org_id, rows)
+    try:
+        with db.begin_nested():
+            db.flush()  # what the known people gained (a NIK someone else took meanwhile)
+    except IntegrityError:
+        raise ImportRace() from None
     new_rows = [r for r in rows if r.row not in known]
     person_of = dict(known)
     person_of.update(zip((r.row for r in new_rows), _insert_people(db, org_id, new_rows),
@@ -451,7 +509,8 @@ def import_rows(db: Session, training: Training, check: ImportCheck) -> int:
             db.flush()
     except IntegrityError:
         raise ImportRace() from None
-    return len(rows)
+    linked = kampung_kb.link_people(db, org_id, sorted(set(person_of.values())))
+    return ImportDone(len(rows), linked.linked, linked.unmatched)
 
 
 # --- uploads kept between the preview and the committee's confirmation -------------------

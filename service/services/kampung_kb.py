@@ -8,31 +8,34 @@ nothing: one bad row refuses the file, with every bad row listed. A row naming a
 already there (same name and kelurahan) updates it.
 
 Matching: a participant belongs to a Kampung KB through `Participant.kampung_kb_id`.
-`match_participants` links the participants whose free-text `kampung_kb` names exactly
-one register entry: names compare normalised (case, spacing and a leading "Kampung KB"
-ignored); when the participant gave a kelurahan/desa, the entry's must match too. Texts
-left unmatched (unknown, or naming several entries) are listed for the committee, who
-map a text to an entry: saved for every unlinked participant with that text. A link once
-made is never undone by matching.
+A free-text `kampung_kb` links to the register entry it names when it names exactly one
+(`match_entry`, the one rule): names compare normalised (case, spacing and a leading
+"Kampung KB" ignored); when the participant gave a kelurahan/desa, the entry's must match
+too. Every path that writes a participant's text links it at once (a registration by the
+API, the committee's form or /daftar, an import, an edit, a merge: `link_person`,
+`link_people`), and a change to the register links those still unlinked
+(`match_participants`). Texts left unmatched (unknown, or naming several entries) are
+listed for the committee, who map a text to an entry: saved for every unlinked
+participant with that text. A link once made is never undone by matching; only an edit
+of the participant's Kampung KB text or kelurahan drops it, to be matched again
+(`relink_person`).
 """
 
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import update
+from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from service.errors import Conflict, FieldError, NotFound, field_errors
 from service.i18n import N_
-from service.i18n import gettext as _
-from service.imports.errors import ColumnProblem, ImportRefused
+from service.imports.errors import ColumnProblem, ImportRefused, SheetRowError, SheetRowsRefused
 from service.imports.reader import read_table
-from service.models import KampungKB, Organization, Participant
+from service.models import KampungKB, Organization, Participant, Registration
 from service.models.base import pk
 from service.models.kampung_kb import POKTAN
 from service.schemas.kampung_kb import KampungKBCreate
@@ -215,29 +218,11 @@ def _check_header(headers: list[str]) -> None:
         raise RegisterColumnsMissing(missing)
 
 
-@dataclass(frozen=True)
-class RowError:
-    row: int  # as Excel numbers it
-    message: str  # a message id
-    params: dict[str, Any]
-
-    def text(self) -> str:
-        return _(self.message, **self.params)
+RowError = SheetRowError
 
 
-class RegisterRowsRefused(ImportRefused):
-    """Some rows are wrong: nothing was imported; every wrong row is listed."""
-
-    code, status = "register_rows_invalid", 422
-    message = N_("Nothing was imported: {count} rows need correcting first.")
-
-    def __init__(self, rows: list[RowError]) -> None:
-        super().__init__(params={"count": len({r.row for r in rows})})
-        self.rows = rows
-
-    def payload(self) -> dict[str, Any]:
-        return {**super().payload(),
-                "errors": [{"row": r.row, "message": r.text()} for r in self.rows]}
+class RegisterRowsRefused(SheetRowsRefused):
+    code = "register_rows_invalid"
 
 
 @dataclass(frozen=True)
@@ -319,6 +304,112 @@ def import_register(db: Session, org_id: int, content: bytes,
 
 # --- linking participants --------------------------------------------------------------------
 
+# name key -> (entry id, kelurahan key) of each entry with that name
+RegisterIndex = dict[str, list[tuple[int, str]]]
+
+
+def register_index(db: Session, org_id: int) -> RegisterIndex:
+    """The organization's register as matching reads it: one query, three columns."""
+    index: RegisterIndex = defaultdict(list)
+    for kkb_id, name, village in db.exec(
+            select(KampungKB.id, KampungKB.name, KampungKB.village)
+            .where(KampungKB.organization_id == org_id)).all():
+        index[name_key(name)].append((int(kkb_id or 0), village_key(village)))
+    return index
+
+
+def match_entry(index: RegisterIndex, text: str | None, village: str | None) -> int | None:
+    """The id of the one register entry a Kampung KB text (and kelurahan, when given)
+    names, or None for none or several (see the module's note)."""
+    candidates = index.get(name_key(text), []) if (text or "").strip() else []
+    if village and village.strip():
+        candidates = [c for c in candidates if c[1] == village_key(village)]
+    return candidates[0][0] if len(candidates) == 1 else None
+
+
+def link_person(db: Session, person: Participant) -> bool:
+    """Link one participant (new or edited, not yet flushed perhaps) to the entry their
+    text names; whether they are linked now. A link already there stays; the caller adds
+    and flushes the person."""
+    if person.kampung_kb_id is not None:
+        return True
+    if not (person.kampung_kb or "").strip():
+        return False
+    person.kampung_kb_id = match_entry(register_index(db, person.organization_id),
+                                       person.kampung_kb, person.village)
+    return person.kampung_kb_id is not None
+
+
+def relink_person(db: Session, person: Participant, old_text: str | None,
+                  old_village: str | None) -> bool:
+    """After an edit of the person: a Kampung KB text or kelurahan that now reads
+    differently drops the old link and is matched again; unchanged ones keep their link
+    (perhaps mapped by hand)."""
+    if (name_key(old_text), village_key(old_village)) != (name_key(person.kampung_kb),
+                                                          village_key(person.village)):
+        person.kampung_kb_id = None
+    return link_person(db, person)
+
+
+@dataclass(frozen=True)
+class LinkResult:
+    linked: int  # linked now
+    unmatched: int  # with a Kampung KB text that names no single entry: to map by hand
+
+
+def link_people(db: Session, org_id: int, person_ids: Sequence[int]) -> LinkResult:
+    """Link those of these participants (an import's) not linked yet to the entries their
+    texts name: a query per 500 people and an UPDATE per entry. An office without a
+    register has nothing to link to, and nothing to map: (0, 0)."""
+    index = register_index(db, org_id)
+    if not index:
+        return LinkResult(0, 0)
+    links: dict[int, list[int]] = defaultdict(list)
+    unmatched = 0
+    for start in range(0, len(person_ids), _CHUNK):
+        for pid, text, village in db.exec(
+                select(Participant.id, Participant.kampung_kb, Participant.village)
+                .where(col(Participant.id).in_(person_ids[start:start + _CHUNK]),
+                       Participant.organization_id == org_id,
+                       col(Participant.kampung_kb).is_not(None),
+                       col(Participant.kampung_kb_id).is_(None))).all():
+            if not (text or "").strip():
+                continue
+            found = match_entry(index, text, village)
+            if found is None:
+                unmatched += 1
+            else:
+                links[found].append(int(pid or 0))
+    for kkb_id, ids in links.items():
+        _link(db, kkb_id, ids)
+    return LinkResult(sum(len(ids) for ids in links.values()), unmatched)
+
+
+def unmatched_count(db: Session, org_id: int,
+                    texts: Iterable[tuple[str | None, str | None]]) -> int:
+    """How many of these (Kampung KB text, kelurahan) name no single register entry: an
+    import's preview says so before anything is written (0 for an office without a
+    register: nothing to map them to)."""
+    wanted = [(t, v) for t, v in texts if (t or "").strip()]
+    index = register_index(db, org_id) if wanted else {}
+    return sum(match_entry(index, t, v) is None for t, v in wanted) if index else 0
+
+
+def unlinked_in_training(db: Session, org_id: int, training_id: int) -> int:
+    """How many people registered for a training (cancelled ones aside) have a Kampung KB
+    text linked to no register entry: what is left to map after an import (0 for an
+    office without a register). Two queries."""
+    if db.exec(select(KampungKB.id).where(KampungKB.organization_id == org_id)
+               .limit(1)).first() is None:
+        return 0
+    return int(db.exec(
+        select(func.count(col(Participant.id).distinct()))
+        .join(Registration, col(Registration.participant_id) == Participant.id)
+        .where(Registration.training_id == training_id, Registration.status != "cancelled",
+               col(Participant.kampung_kb).is_not(None), Participant.kampung_kb != "",
+               col(Participant.kampung_kb_id).is_(None))).one())
+
+
 def _link(db: Session, kkb_id: int, ids: Sequence[int]) -> None:
     for start in range(0, len(ids), _CHUNK):
         db.execute(update(Participant)
@@ -338,18 +429,14 @@ def _unlinked(db: Session, org_id: int) -> list[tuple[int, str, str | None]]:
 def match_participants(db: Session, org_id: int) -> int:
     """Link the unlinked participants whose Kampung KB text names one register entry (see
     the module's note); how many were linked."""
-    by_name: dict[str, list[KampungKB]] = defaultdict(list)
-    for kkb in db.exec(select(KampungKB).where(KampungKB.organization_id == org_id)).all():
-        by_name[name_key(kkb.name)].append(kkb)
-    if not by_name:
+    index = register_index(db, org_id)
+    if not index:
         return 0
     links: dict[int, list[int]] = defaultdict(list)
     for pid, text, village in _unlinked(db, org_id):
-        candidates = by_name.get(name_key(text), [])
-        if village and village.strip():
-            candidates = [k for k in candidates if village_key(k.village) == village_key(village)]
-        if len(candidates) == 1:
-            links[pk(candidates[0])].append(pid)
+        found = match_entry(index, text, village)
+        if found is not None:
+            links[found].append(pid)
     for kkb_id, ids in links.items():
         _link(db, kkb_id, ids)
     return sum(len(ids) for ids in links.values())

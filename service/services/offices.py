@@ -38,6 +38,8 @@ class Office:
     awaiting_admin: bool
     # The newest open setup link's expiry, while one is open.
     link_expires_at: datetime | None
+    # "province": a BKKBN Perwakilan, which reads the aggregates offices share with it.
+    kind: str = "office"
 
 
 def _awaiting_admin(db: Session, org_id: int) -> User | None:
@@ -73,7 +75,8 @@ def list_offices(db: Session) -> list[Office]:
 
     return [Office(id=pk(o), name=o.name, city=o.city, users=users.get(pk(o), 0),
                    trainings=trainings.get(pk(o), 0), created_at=as_utc(o.created_at),
-                   awaiting_admin=pk(o) in waiting, link_expires_at=open_until(pk(o)))
+                   awaiting_admin=pk(o) in waiting, link_expires_at=open_until(pk(o)),
+                   kind=o.kind)
             for o in orgs]
 
 

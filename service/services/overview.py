@@ -17,8 +17,9 @@ from service.models import (
     TrainingCategory,
     Venue,
 )
+from service.services.meeting_days import days_of
 from service.services.places import day_places, venues_by_id
-from service.services.trainings import days_between, list_batches, list_categories
+from service.services.trainings import list_batches, list_categories
 
 
 @dataclass
@@ -138,7 +139,7 @@ def training_overview(db: Session, training: Training) -> TrainingOverview:
     for item in load_sessions(db, [b.id for b in batches if b.id]):
         by_batch[item.session.batch_id].append(item)
     days = day_places(db, [b.id for b in batches if b.id])
-    infos = [BatchInfo(b, days_between(b.start_date, b.end_date),
+    infos = [BatchInfo(b, days_of(b),
                        venues.get(b.venue_id or training.venue_id), by_batch[b.id or 0],
                        days.get(b.id or 0, {}))
              for b in batches]
@@ -148,7 +149,7 @@ def training_overview(db: Session, training: Training) -> TrainingOverview:
 
 def batch_info(db: Session, batch: Batch, training: Training) -> BatchInfo:
     venue_id = batch.venue_id or training.venue_id
-    return BatchInfo(batch, days_between(batch.start_date, batch.end_date),
+    return BatchInfo(batch, days_of(batch),
                      db.get(Venue, venue_id) if venue_id else None,
                      load_sessions(db, [batch.id or 0]),
                      day_places(db, [batch.id or 0]).get(batch.id or 0, {}))

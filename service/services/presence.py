@@ -27,7 +27,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
+from sqlalchemy import Select
 from sqlmodel import Session, col, select
 
 from service.models import AgendaSession, AttendanceMark, Batch, CheckIn, Registration, Training
@@ -136,15 +138,21 @@ def _decide(mark: _Mark | None, scanned: bool) -> State:
     return State(PRESENT, True) if scanned else NOBODY
 
 
-def load(db: Session, training: Training, batches: Sequence[Batch] | None = None) -> Presence:
+def load(db: Session, training: Training, batches: Sequence[Batch] | None = None,
+         only: Select[Any] | Sequence[int] | None = None) -> Presence:
     """Presence in the given batches of the training (all of its batches when None), on
-    every day of each: the check-ins, the marks, and the sessions (per-session mode)."""
+    every day of each: the check-ins, the marks, and the sessions (per-session mode).
+    `only`, registration ids (or a SELECT of them), leaves out everyone else in those
+    batches (a person's record asks about one person in each of many batches, coverage
+    about a few)."""
     per_session = training.checkin_mode == "session"
     scope = [col(Registration.status) == "confirmed"]
     if batches is None:
         scope.append(col(Registration.training_id) == pk(training))
     else:
         scope.append(col(Registration.batch_id).in_([pk(b) for b in batches]))
+    if only is not None:
+        scope.append(col(Registration.id).in_(only))
     in_batch_days = [col(Batch.id) == Registration.batch_id]
 
     slot_rule = col(CheckIn.slot) != 0 if per_session else col(CheckIn.slot) == 0

@@ -20,9 +20,9 @@ from service.models import Batch, Participant, Program, Registration, Training, 
 from service.models.base import pk
 from service.schemas.programs import CarryIn, ProgramCreate
 from service.services import presence, seats, training_clock
+from service.services.meeting_days import days_of
 from service.services.participant_fields import contact_key
 from service.services.registrations import by_sort_name, new_ticket_token
-from service.services.trainings import days_between
 
 # A programme runs "a year or a period": five years of monthly coaching fit, a typo of a
 # century does not.
@@ -257,7 +257,7 @@ def program_overview(db: Session, program: Program, page: int = 1, q: str = "",
             cell.status = WAITING
             continue
         stage.confirmed += 1
-        past = [d for d in days_between(batch.start_date, batch.end_date) if d <= today[tid]]
+        past = [d for d in days_of(batch) if d <= today[tid]]
         if not past:
             cell.status = UPCOMING
             continue
@@ -325,7 +325,7 @@ def _stage(db: Session, program: Program, training_id: int, name: str) -> Traini
 
 def _attended(db: Session, training: Training, rows: list[tuple[int, int | None]]) -> set[int]:
     """The registrations (of `rows`: id and batch) present on at least one day."""
-    days = {pk(b): days_between(b.start_date, b.end_date)
+    days = {pk(b): days_of(b)
             for b in db.exec(select(Batch).where(Batch.training_id == training.id)).all()}
     here = presence.load(db, training)
     return {rid for rid, bid in rows

@@ -14,7 +14,7 @@ from service.i18n import N_
 from service.i18n import gettext as _
 from service.models import Batch, Participant, Registration, Training, TrainingCategory
 from service.models.base import pk, utcnow
-from service.services import seats
+from service.services import kampung_kb, seats
 from service.services.participant_fields import (
     ParticipantFields,
     Problem,
@@ -125,42 +125,50 @@ def batches_of(db: Session, training_id: int) -> list[Batch]:
 def find_participant(db: Session, org_id: int, fields: ParticipantFields) -> Participant | None:
     """The same person already known to the organization: by NIK, else by NIP, else by
     phone and name (service.services.people.matching)."""
-    return matching.find_person(db, org_id, fields)
+    found = matching.find_person(db, org_id, fields)
+    return found.person if found is not None else None
 
 
-def _fill_blanks(person: Participant, fields: ParticipantFields) -> None:
-    # A person registering again keeps what we knew and gains what was missing.
+def fill_blanks(person: Participant, fields: ParticipantFields, keep_nip: bool = False
+                ) -> None:
+    """A person registering again keeps what we knew and gains what was missing; but not
+    a NIP another person holds (`keep_nip`, matching.Found.nip_elsewhere)."""
     for name in PARTICIPANT_FIELDS:
         value = getattr(fields, name)
+        if keep_nip and name == "nip":
+            continue
         if value is not None and getattr(person, name) in (None, ""):
             setattr(person, name, value)
 
 
 def _participant_for(db: Session, org_id: int, fields: ParticipantFields,
                      public: bool = False) -> Participant:
-    person = find_participant(db, org_id, fields)
-    if person is not None:
+    found = matching.find_person(db, org_id, fields)
+    if found is not None:
+        person = found.person
         if public and name_key(person.name) != name_key(fields.name):
-            # Anyone can type a NIK on the public form: only the name on file proves it is
-            # theirs (phone matches already compare the name).
+            # Anyone can type a NIK or NIP on the public form: only the name on file
+            # proves it is theirs (phone matches already compare the name).
             raise NotTheSamePerson()
-        _fill_blanks(person, fields)
+        fill_blanks(person, fields, keep_nip=found.nip_elsewhere)
+        kampung_kb.link_person(db, person)
         db.add(person)
         return person
     person = Participant(organization_id=org_id,
                          **{k: getattr(fields, k) for k in PARTICIPANT_FIELDS})
+    kampung_kb.link_person(db, person)
     try:
         with db.begin_nested():
             db.add(person)
             db.flush()
     except IntegrityError:
         # Someone registered the same NIK a moment ago: use theirs.
-        found = find_participant(db, org_id, fields)
-        if found is None:
+        theirs = find_participant(db, org_id, fields)
+        if theirs is None:
             raise
-        if public and name_key(found.name) != name_key(fields.name):
+        if public and name_key(theirs.name) != name_key(fields.name):
             raise NotTheSamePerson() from None
-        return found
+        return theirs
     return person
 
 
@@ -300,6 +308,7 @@ def update_registration(db: Session, training: Training, registration: Registrat
         if other is not None:
             raise FieldError("nik", "Another participant already has this NIK: {name}.",
                              code="duplicate_nik", name=other.name)
+    old_kampung_kb, old_village = person.kampung_kb, person.village
     for name in PARTICIPANT_FIELDS:
         # No NIK given keeps the one on file (and the birth date it encodes): a
         # committee member who is not an admin never sees the whole NIK to send back.
@@ -309,6 +318,7 @@ def update_registration(db: Session, training: Training, registration: Registrat
         if name == "nip" and fields.nip is None:
             continue
         setattr(person, name, getattr(fields, name))
+    kampung_kb.relink_person(db, person, old_kampung_kb, old_village)
     new_category = category.id if category else None
     if new_category != registration.category_id and registration.status != "cancelled":
         if category is not None and not seats.take_quota(db, pk(category)):

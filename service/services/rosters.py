@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 from service.errors import Forbidden
 from service.i18n import N_, ngettext
 from service.i18n import gettext as _
-from service.i18n.formats import fmt_date, fmt_phone, fmt_range
+from service.i18n.formats import fmt_date, fmt_phone
 from service.models import (
     Batch,
     Organization,
@@ -30,12 +30,14 @@ from service.models import (
     User,
     Venue,
 )
+from service.models.base import pk
 from service.rendering.attendance_sheet_pdf import AttendanceSheet, Heading, SignRow
 from service.rendering.roster_sheets import Cell, Column, Sheet
 from service.services import places, presence, regions
+from service.services.assessments import learning
 from service.services.attendance import check_day
+from service.services.meeting_days import days_of, label
 from service.services.registrations import by_sort_name, mask_nik, mask_nip
-from service.services.trainings import days_between
 
 Audience = Literal["committee", "narasumber"]
 PRESENT, ABSENT = "\u2713", "\u2013"  # ✓ and an en dash (not "-", which Excel reads as a sign)
@@ -85,6 +87,8 @@ class Roster:
     rows: list[RosterRow]
     # Days held away from the venue (a field visit): day -> the place as printed.
     day_places: dict[date, str] = field(default_factory=dict)
+    # Pre-test and post-test scores by registration ({} without tests): spreadsheets only.
+    scores: dict[int, tuple[int | None, int | None]] = field(default_factory=dict)
 
 
 def _venue(db: Session, batch: Batch, training: Training) -> Venue | None:
@@ -108,7 +112,7 @@ def roster(db: Session, training: Training, batch: Batch) -> Roster:
         # By name without front titles ("dr. Rina" under R), the same on every database.
         .order_by(by_sort_name(db), col(Registration.id))).all()
     found = presence.load(db, training, [batch])
-    days = days_between(batch.start_date, batch.end_date)
+    days = days_of(batch)
     states = {row[0]: [found.state(row[0], d) for d in days] for row in people}
     rows = [RosterRow(rid, name, nik, phone, category, institution, village, district,
                       tuple(s.present for s in states[rid]),
@@ -122,7 +126,8 @@ def roster(db: Session, training: Training, batch: Batch) -> Roster:
                   logo=org.logo_png if org else None, training=training, batch=batch,
                   venue=venue.name if venue else None,
                   venue_city=venue.city if venue else None, days=days, rows=rows,
-                  day_places=_day_places(db, batch, venue))
+                  day_places=_day_places(db, batch, venue),
+                  scores=learning.scores_by_registration(db, pk(training)))
 
 
 def _day_places(db: Session, batch: Batch, venue: Venue | None) -> dict[date, str]:
@@ -176,13 +181,20 @@ def sheet(r: Roster, audience: Audience, full_nik: bool = False,
     middle = _person_columns(r, audience, full_nik, printed)
     columns = [Column(_("No."), 3, "right"), Column(_("Name"), 20), *(c for c, _v in middle)]
     columns += [Column(_day_label(i, d), 5, "center") for i, d in enumerate(r.days, start=1)]
+    # The learning results ride along in the spreadsheets (the printed roster keeps its
+    # room for signatures).
+    scored = bool(r.scores) and not printed and audience == "committee"
+    if scored:
+        columns += [Column(_("Pre-test"), 6, "right"), Column(_("Post-test"), 6, "right")]
     rows: list[list[Cell]] = []
     for n, p in enumerate(r.rows, start=1):
         row: list[Cell] = [n, p.name, *(value(p) for _c, value in middle)]
         row += [_day_cell(p, i) for i in range(len(p.present))]
+        if scored:
+            row += list(r.scores.get(p.registration_id, (None, None)))
         rows.append(row)
     b = r.batch
-    heading = [r.training.title, f"{b.name} \u00b7 {fmt_range(b.start_date, b.end_date)}"]
+    heading = [r.training.title, f"{b.name} \u00b7 {label(b)}"]
     if r.venue:
         heading.append(r.venue)
     footer = r.organization

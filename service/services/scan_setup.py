@@ -10,7 +10,7 @@ from service.errors import Forbidden, NotFound
 from service.models import AgendaSession, Batch, Training, User
 from service.models.accounts import SCANNER_ROLES
 from service.services import training_clock as clock
-from service.services.trainings import days_between
+from service.services.meeting_days import days_of
 
 NOW = "now"  # the session choice "whichever session is open at the moment of the scan"
 
@@ -97,7 +97,7 @@ def choose(db: Session, user: User, training_id: int | None = None,
     picked = next((b for b in choice.batches if b.id == batch_id), None)
     choice.batch = picked or clock.default_batch(choice.batches, choice.today) \
         or choice.batches[0]
-    choice.days = days_between(choice.batch.start_date, choice.batch.end_date)
+    choice.days = days_of(choice.batch)
     chosen_day = day if picked is not None and day in choice.days else None
     choice.day = chosen_day or clock.default_day(choice.batch, choice.today)
     if choice.per_session:

@@ -7,11 +7,10 @@ from datetime import date
 from sqlmodel import Session, select
 
 from service.i18n import use_locale
-from service.i18n.formats import fmt_range
 from service.models import Batch, Organization, Registration, Training, Venue
 from service.models.base import pk
 from service.rendering.ticket_cards_pdf import TicketCard
-from service.services import places, regions, tickets
+from service.services import meeting_days, places, regions, tickets
 from service.services.registrations import RegistrationFilter, RegistrationRow, all_registrations
 from service.services.whatsapp import ticket_message, whatsapp_link
 
@@ -38,7 +37,7 @@ class DeliveryContext:
         key = pk(batch) if batch is not None else 0
         if key not in self._dates:
             with use_locale("id"):
-                self._dates[key] = fmt_range(batch.start_date, batch.end_date) if batch else ""
+                self._dates[key] = meeting_days.label(batch) if batch else ""
         return self._dates[key]
 
     def places_for(self, batch: Batch) -> tuple[tuple[str, str], ...]:

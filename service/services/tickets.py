@@ -176,6 +176,13 @@ class TicketView:
     category: str | None
 
 
+def holds_ticket(db: Session, training_id: int, token: str) -> bool:
+    """Whether `token` is a ticket of the training (not cancelled)."""
+    return db.exec(select(Registration.id).where(
+        Registration.ticket_token == token, Registration.training_id == training_id,
+        Registration.status != "cancelled")).first() is not None
+
+
 def ticket_view(db: Session, token: str) -> TicketView:
     row = db.exec(select(Registration, Participant, Training, Organization)
                   .join(Participant, col(Participant.id) == Registration.participant_id)

@@ -1,14 +1,12 @@
 """Trainings, their participant categories and their batches (angkatan)."""
 
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import delete, update
 from sqlmodel import Session, col, func, select
 
 from service.errors import Conflict, FieldError, NotFound
-from service.i18n.formats import fmt_date
 from service.models import (
-    AgendaSession,
     AttendanceMark,
     AuthToken,
     Batch,
@@ -21,15 +19,17 @@ from service.models import (
     User,
 )
 from service.models.base import pk
-from service.schemas.planning import MAX_STAGE, BatchCreate, CategoryIn, TrainingCreate
-from service.services import ticket_codes
+from service.schemas.planning import (
+    MAX_STAGE,
+    BatchCreate,
+    CategoryIn,
+    RecurringBatches,
+    TrainingCreate,
+)
+from service.services import batch_dates, meeting_days, ticket_codes
 from service.services.venues import resolve_venue
 
 MAX_TRAINING_DAYS = 400  # a year of monthly coaching fits; a typo of a decade does not
-
-
-def days_between(start: date, end: date) -> list[date]:
-    return [start + timedelta(days=i) for i in range((end - start).days + 1)]
 
 
 def list_trainings(db: Session, org_id: int) -> list[Training]:
@@ -166,48 +166,51 @@ def list_batches(db: Session, training_id: int) -> list[Batch]:
                         .order_by(col(Batch.start_date), col(Batch.position), col(Batch.id))).all())
 
 
-def _check_batch(db: Session, training: Training, data: BatchCreate, batch_id: int | None) -> None:
-    _check_dates(data.start_date, data.end_date)
-    for field, outside in (("start_date", data.start_date < training.start_date),
-                           ("end_date", data.end_date > training.end_date)):
-        if outside:
-            raise FieldError(field,
-                             "The batch must fall within the training's dates ({start} – {end}).",
-                             code="batch_outside_training", start=fmt_date(training.start_date),
-                             end=fmt_date(training.end_date))
+def _check_batch(db: Session, training: Training, data: BatchCreate,
+                 batch_id: int | None) -> list[date]:
+    """The batch's days, if the request is sound."""
+    days = batch_dates.requested_days(training, data)
     clash = db.exec(select(Batch).where(Batch.training_id == training.id, Batch.name == data.name,
                                         Batch.id != batch_id)).first()
     if clash is not None:
         raise FieldError("name", "This training already has a batch named {name}.",
                          code="duplicate", name=data.name)
+    return days
 
 
 def create_batch(db: Session, training: Training, data: BatchCreate) -> Batch:
-    _check_batch(db, training, data, None)
+    days = _check_batch(db, training, data, None)
     count = db.exec(select(func.count()).select_from(Batch)
                     .where(Batch.training_id == training.id)).one()
-    batch = Batch(training_id=pk(training), name=data.name, start_date=data.start_date,
-                  end_date=data.end_date, capacity=data.capacity, position=count,
+    batch = Batch(training_id=pk(training), name=data.name, start_date=days[0],
+                  end_date=days[-1], capacity=data.capacity, position=count,
                   venue_id=resolve_venue(db, training.organization_id, data.venue_id, data.venue))
+    meeting_days.set_days(batch, days)
     db.add(batch)
     db.flush()
     return batch
 
 
+def create_recurring(db: Session, training: Training, data: RecurringBatches) -> list[Batch]:
+    """Every batch of the set, each at its own place, meeting on the rule's dates: one
+    form for six kecamatan times twelve months, all or nothing."""
+    days = batch_dates.rule_dates(training, data)
+    names = [line.name.casefold() for line in data.batches]
+    if len(set(names)) != len(names):
+        raise FieldError("batches", "A batch name is listed twice.", code="duplicate")
+    return [create_batch(db, training, BatchCreate(name=line.name, dates=days,
+                                                   capacity=line.capacity, venue=line.venue))
+            for line in data.batches]
+
+
 def update_batch(db: Session, training: Training, batch: Batch, data: BatchCreate) -> Batch:
-    _check_batch(db, training, data, batch.id)
+    days = _check_batch(db, training, data, batch.id)
     if data.capacity < batch.confirmed_count:
         raise FieldError("capacity", "{n} participants are already confirmed in this batch.",
                          code="capacity_below_confirmed", n=batch.confirmed_count)
-    outside = db.exec(select(AgendaSession).where(AgendaSession.batch_id == batch.id).where(
-        (col(AgendaSession.date) < data.start_date) | (col(AgendaSession.date) > data.end_date))
-    ).first()
-    if outside is not None:
-        raise FieldError("start_date", "Session {title} on {date} would fall outside the batch.",
-                         code="session_outside_batch", title=outside.title,
-                         date=fmt_date(outside.date))
+    batch_dates.check_change(db, batch, days)
+    batch_dates.apply(db, batch, days)
     batch.name, batch.capacity = data.name, data.capacity
-    batch.start_date, batch.end_date = data.start_date, data.end_date
     batch.venue_id = resolve_venue(db, training.organization_id, data.venue_id, data.venue)
     db.add(batch)
     db.flush()

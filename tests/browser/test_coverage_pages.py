@@ -5,16 +5,19 @@ sees a bad import refused with its rows, maps an unmatched text, reads the cover
 kecamatan and per Kampung KB, filters by year, and at 390 px nothing pushes the page
 sideways."""
 
+import io
 import re
 import secrets
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
 from playwright.sync_api import Page, expect
+from pypdf import PdfReader
 
-from tests.browser.conftest import login, shoot
+from tests.browser.conftest import ARTIFACTS, login, shoot
 
 pytestmark = pytest.mark.browser
 
@@ -138,6 +141,15 @@ def test_coverage_page(page: Page, register: Register) -> None:
     with page.expect_download() as download:
         page.locator("#export-xlsx").click()
     assert download.value.suggested_filename == "cakupan-kampung-kb.xlsx"
+    expect(page.locator("#export-pdf")).to_have_attribute("href", "/coverage.pdf?year=2019")
+    page.goto("/coverage")
+    with page.expect_download() as download:
+        page.locator("#export-pdf").click()
+    assert download.value.suggested_filename == "cakupan-kampung-kb.pdf"
+    pdf = Path(download.value.path()).read_bytes()
+    (ARTIFACTS / "coverage.pdf").write_bytes(pdf)
+    text = " ".join((p.extract_text() or "") for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert register.utara in text and register.nanggalo in text and "104" in text
 
 
 def test_unmatched_text_is_mapped(page: Page, register: Register) -> None:

@@ -64,6 +64,16 @@ test("revoked, another batch, another day, out of date", async () => {
   assert.equal(r.code, "out_of_date");
 });
 
+test("between two meetings of a batch meeting on listed dates, the next one is named", async () => {
+  const m = await manifest({ batch: { id: BATCH, name: "Kec. Pontianak Barat",
+    days: ["2026-11-28", "2026-11-30"] } });
+  const r = await decide(m, { registration_id: 1001 }, ctx());
+  assert.deepEqual([r.code, r.day, r.next], ["not_meeting_day", "2026-11-29", "2026-11-30"]);
+  const after = await decide(m, { registration_id: 1001 },
+    ctx({ now: new Date("2026-12-01T01:00:00Z") }));
+  assert.equal(after.code, "wrong_day");
+});
+
 test("a repeat is amber: from the manifest or from this phone's own record", async () => {
   const m = await manifest({ checkins: [{ r: 1001, d: "2026-11-29", s: 0, at: "2026-11-29T00:58:00+00:00", by: "Gerbang 1" }] });
   let r = await decide(m, { code: code(0) }, ctx());

@@ -1,5 +1,6 @@
 """The Kampung KB register, linking participants to it, and coverage by trained cadres."""
 
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Query, UploadFile
@@ -7,6 +8,7 @@ from fastapi.responses import Response
 
 from service.db import DB
 from service.models import KampungKB, Organization
+from service.rendering.coverage_pdf import render_coverage_pdf
 from service.rendering.roster_sheets import roster_xlsx
 from service.routers import files
 from service.routers.deps import ApiPlanner
@@ -25,7 +27,7 @@ from service.schemas.kampung_kb import (
     coverage_read,
     kampung_kb_read,
 )
-from service.services import coverage, kampung_kb
+from service.services import coverage, coverage_doc, kampung_kb
 
 router = APIRouter(prefix="/api", tags=["kampung_kb"])
 
@@ -120,3 +122,13 @@ def coverage_xlsx(db: DB, user: ApiPlanner, program_id: ProgramId = None,
     org = db.get(Organization, user.organization_id)
     return files.xlsx(roster_xlsx(coverage.sheet(cov, org.name if org else "")),
                       "cakupan-kampung-kb.xlsx")
+
+
+@router.get("/coverage.pdf")
+def coverage_pdf(db: DB, user: ApiPlanner, program_id: ProgramId = None,
+                 year: Year = None) -> Response:
+    """The coverage per kecamatan with its chart, the register against the target and the
+    Kampung KB nobody has been trained from, as a PDF."""
+    cov = coverage.coverage(db, user.organization_id, program_id, year)
+    doc = coverage_doc.coverage_doc(db, user.organization_id, cov, date.today())
+    return files.pdf(render_coverage_pdf(doc), coverage_doc.filename(cov), attachment=True)

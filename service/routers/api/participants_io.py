@@ -48,14 +48,19 @@ def import_registrations(training: ApiTraining, db: DB,
 
     The header row is found under a title block (or named by `header_row`); a training
     without categories takes the file's (`new_categories`); `categories` maps a spelling
-    the training lacks to one of its categories, or "+" to add it."""
+    the training lacks to one of its categories, or "+" to add it. Each person's Kampung
+    KB text is linked to the register where it names one entry; `kampung_kb_unmatched`
+    counts those to map on /api/kampung-kb/map."""
     content = file.file.read()
     check = imports.check_file(db, training, content, file.filename or "", _mapping(mapping),
                                header_row=header_row,
                                category_choices=_mapping(categories, "categories"))
-    return {"imported": imports.import_rows(db, training, check), "errors": [],
+    done = imports.import_rows(db, training, check)
+    return {"imported": done.imported, "errors": [],
             "header_row": check.table.header_row,
-            "new_categories": check.result.new_categories}
+            "new_categories": check.result.new_categories,
+            "kampung_kb_linked": done.kampung_kb_linked,
+            "kampung_kb_unmatched": done.kampung_kb_unmatched}
 
 
 @router.get("/trainings/{training_id}/registrations/template.xlsx")

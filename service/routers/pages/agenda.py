@@ -21,7 +21,7 @@ from service.routers.pages.forms import (
 )
 from service.routers.pages.rendering import redirect, render
 from service.schemas.planning import CopyAgenda, DayPlace, SessionCreate
-from service.services import agenda, overview, places, speakers, trainings, venues
+from service.services import agenda, meeting_days, overview, places, speakers, trainings, venues
 from service.services.agenda_doc import agenda_doc
 
 router = APIRouter(include_in_schema=False)
@@ -108,7 +108,7 @@ def _session_page(request: Request, db: DB, user: PagePlanner, session_id: int,
                   "speaker_ids": [str(s.id) for s in item.speakers]}
     return render_form(request, "sessions/form.html", {
         "session": session, "batch": batch, "training": training, "values": values,
-        "days": trainings.days_between(batch.start_date, batch.end_date),
+        "days": meeting_days.days_of(batch),
         "kinds": SESSION_KINDS, "speakers": speakers.list_speakers(db, user.organization_id),
         "venues": [v for v, _ in venues.list_venues(db, user.organization_id)],
         "clashes": exc.extra.get("clashes", []) if exc else []}, exc)

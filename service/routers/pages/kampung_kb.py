@@ -1,6 +1,7 @@
 """Pages: the Kampung KB register (by hand or imported), mapping participants' Kampung KB
 texts to it, and the coverage of its poktan by trained cadres."""
 
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -11,13 +12,14 @@ from service.errors import DomainError, FieldError, NotFound
 from service.i18n.formats import fmt_number, fmt_percent
 from service.models import KampungKB, Organization
 from service.models.kampung_kb import POKTAN
+from service.rendering.coverage_pdf import render_coverage_pdf
 from service.rendering.roster_sheets import roster_xlsx
 from service.routers import files
 from service.routers.deps import PagePlanner
 from service.routers.pages.forms import SubmittedForm, parse, render_form, submit
 from service.routers.pages.rendering import redirect
 from service.schemas.kampung_kb import KampungKBCreate, MappingIn, TargetIn, poktan_names
-from service.services import coverage, kampung_kb, programs
+from service.services import coverage, coverage_doc, kampung_kb, programs
 from service.services.kampung_kb import RegisterRowsRefused
 
 router = APIRouter(include_in_schema=False)
@@ -204,3 +206,14 @@ def coverage_xlsx(db: DB, user: PagePlanner, program_id: Filter = "",
     org = db.get(Organization, user.organization_id)
     return files.xlsx(roster_xlsx(coverage.sheet(cov, org.name if org else "")),
                       "cakupan-kampung-kb.xlsx")
+
+
+@router.get("/coverage.pdf")
+def coverage_pdf(db: DB, user: PagePlanner, program_id: Filter = "",
+                 year: Filter = "") -> Response:
+    """The coverage per kecamatan, with its chart and the Kampung KB nobody has been
+    trained from, as a PDF to print."""
+    pid, when = _filters(program_id, year)
+    cov = coverage.coverage(db, user.organization_id, pid, when)
+    doc = coverage_doc.coverage_doc(db, user.organization_id, cov, date.today())
+    return files.pdf(render_coverage_pdf(doc), coverage_doc.filename(cov), attachment=True)

@@ -24,7 +24,7 @@ from service.routers.deps import PageBatch, PagePlanner, PageTraining
 from service.routers.pages.forms import SubmittedForm, submit
 from service.routers.pages.rendering import redirect, render
 from service.routers.urls import public_base
-from service.services import assignment, imports, regions
+from service.services import assignment, imports, kampung_kb, regions
 from service.services.assignment_plan import Strategy
 from service.services.messaging import outbox
 from service.services.registrations import categories_of, mask_nik
@@ -364,7 +364,11 @@ def _preview(request: Request, db: DB, training: Training, upload: ImportUpload,
                undecided=undecided, undecided_rows=sum(s.rows for s in undecided),
                new_categories=result.new_categories,
                corrected=_corrected(check, full_numbers),
-               layout=check.layout)
+               layout=check.layout,
+               # Texts the register cannot place: the mapping page takes them afterwards.
+               kkb_unmatched=kampung_kb.unmatched_count(
+                   db, training.organization_id,
+                   ((r.fields.kampung_kb, r.fields.village) for r in result.rows)))
     if result.errors and status_code == 200:
         status_code = 422
     return render(request, "imports/preview.html", ctx, status_code, block="preview")
@@ -414,23 +418,24 @@ def confirm_import(request: Request, training: PageTraining, form: SubmittedForm
         # Most likely a second click on Import: the first one imported and removed it.
         return redirect(request, f"/trainings/{training.id}/import?gone=1")
 
-    def work() -> int:
+    def work() -> imports.ImportDone:
         check = imports.check_file(db, training, upload.content, upload.filename,
                                    choices.columns, header_row=choices.header_row,
                                    category_choices=choices.categories,
                                    corrections=imports.corrections_of(upload))
-        count = imports.import_rows(db, training, check)
+        done = imports.import_rows(db, training, check)
         if choices.columns or choices.categories or choices.header_row is not None:
             # Made once for this sheet layout, offered for the next file like it.
             imports.remember_layout(db, training.organization_id, check)
         imports.discard_upload(db, upload)
-        return count
+        return done
 
     # Refused when something changed since the preview (a NIK registered meanwhile, a full
     # category): nothing was written; the file is shown again with the reason.
     return submit(db, work,
-                  lambda count: redirect(
-                      request, f"/trainings/{training.id}/registrations?imported={count}"),
+                  lambda done: redirect(
+                      request, f"/trainings/{training.id}/registrations?imported="
+                      f"{done.imported}"),
                   lambda exc: _preview(request, db, training, upload, choices, user,
                                        exc.text(), exc.status))
 

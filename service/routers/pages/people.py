@@ -1,5 +1,6 @@
 """Pages: the organization's people across trainings: the search, the likely duplicates
-and merging them, a person's record of trainings and its PDF."""
+and merging them or marking them as two people, a person's record of trainings and its
+PDF."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -19,7 +20,7 @@ from service.routers import files
 from service.routers.deps import PagePlanner
 from service.routers.pages.forms import SubmittedForm, errors_by_field, submit
 from service.routers.pages.rendering import redirect, render
-from service.services.people import duplicates, identity, merge, record, search
+from service.services.people import distinct, duplicates, identity, merge, record, search
 from service.services.people.search import MAX_PAGE, LastTraining
 
 router = APIRouter(include_in_schema=False)
@@ -85,21 +86,54 @@ def people_page(request: Request, user: PagePlanner, db: DB) -> Response:
 
 
 def _duplicates_page(request: Request, db: DB, user: User,
-                     exc: DomainError | None = None) -> Response:
+                     exc: DomainError | None = None, done: str | None = None) -> Response:
+    """The page, or for htmx its lists (after marking or unmarking a pair)."""
     admin = user.role == "admin"
     pairs = duplicates.likely_duplicates(db, user.organization_id)
-    return render(request, "people/duplicates.html", {
+    response = render(request, "people/duplicates.html", {
         "pairs": pairs, "reasons": duplicates.REASONS,
+        "marks": distinct.marks(db, user.organization_id),
         "nik": lambda p: identity.shown_nik(p, admin),
         "phone": lambda p: _phone(p.phone, admin),
-        "errors": errors_by_field(exc) if exc else {},
-    }, exc.status if exc else 200)
+        "errors": errors_by_field(exc) if exc else {}, "done": done,
+    }, exc.status if exc else 200, block="lists")
+    response.headers["Vary"] = "HX-Request"
+    return response
 
 
 @router.get("/people/duplicates")
 def duplicates_page(request: Request, user: PagePlanner, db: DB) -> Response:
     """Pairs that look like one person, with why, and a merge button for each way."""
     return _duplicates_page(request, db, user)
+
+
+def _marked(request: Request, db: DB, user: User, done: str) -> Response:
+    # htmx swaps the lists in place; a browser without it reloads the page.
+    if request.headers.get("hx-request"):
+        return _duplicates_page(request, db, user, done=done)
+    return redirect(request, "/people/duplicates")
+
+
+@router.post("/people/{person_id}/distinct")
+def mark_distinct(person_id: int, request: Request, form: SubmittedForm, user: PagePlanner,
+                  db: DB) -> Response:
+    """Mark this person and the form's other_id as not the same person."""
+    other = _int(form.get("other_id")) or 0
+    return submit(db, lambda: distinct.mark(db, user.organization_id, person_id, other,
+                                            user.id),
+                  lambda _mark: _marked(request, db, user, "marked"),
+                  lambda exc: _duplicates_page(request, db, user, exc))
+
+
+@router.post("/people/{person_id}/distinct/undo")
+def unmark_distinct(person_id: int, request: Request, form: SubmittedForm,
+                    user: PagePlanner, db: DB) -> Response:
+    """Take back the mark of this person and the form's other_id."""
+    other = _int(form.get("other_id")) or 0
+    return submit(db, lambda: distinct.undo(db, user.organization_id, person_id, other,
+                                            user.id),
+                  lambda _row: _marked(request, db, user, "undone"),
+                  lambda exc: _duplicates_page(request, db, user, exc))
 
 
 @router.post("/people/{person_id}/merge")

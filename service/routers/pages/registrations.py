@@ -23,7 +23,7 @@ from service.routers.pages.messages import STATUS_LABELS as MESSAGE_STATUS_LABEL
 from service.routers.pages.rendering import redirect, render
 from service.routers.urls import public_base
 from service.schemas.participants import MoveRequest, RegistrationCreate
-from service.services import regions, ticket_delivery
+from service.services import kampung_kb, regions, ticket_delivery
 from service.services import registrations as regs
 from service.services.messaging import log as message_log
 
@@ -47,6 +47,7 @@ class BatchView:
     end_date: date
     capacity: int
     confirmed: int
+    meeting_dates: list[str] | None = None
 
     @property
     def free(self) -> int:
@@ -112,7 +113,7 @@ class Filters:
 
 def _batch_views(batches: list[Batch]) -> list[BatchView]:
     return [BatchView(b.id or 0, b.name, b.start_date, b.end_date, b.capacity,
-                      b.confirmed_count) for b in batches]
+                      b.confirmed_count, b.meeting_dates) for b in batches]
 
 
 def _int(raw: str) -> int | None:
@@ -251,7 +252,20 @@ def _list_context(request: Request, db: DB, training: Training, org_id: int,
         "offered": offered, "by_regency": regions.level(training) == "regency",
         "row_errors": row_errors or {},
         "flash": _flash(db, training, org_id, params) if with_flash else None,
+        "imported": _imported(db, training, org_id, params) if with_flash else None,
     }
+
+
+def _imported(db: DB, training: Training, org_id: int, params: Mapping[str, str]
+              ) -> dict[str, int] | None:
+    """After an import (its redirect says how many rows): that number, and how many of
+    the training's people name a Kampung KB the register cannot place, to map on
+    /kampung-kb/unmatched."""
+    count = _int(params.get("imported", ""))
+    if count is None:
+        return None
+    return {"imported": count,
+            "kkb_unmatched": kampung_kb.unlinked_in_training(db, org_id, training.id or 0)}
 
 
 def _list_response(request: Request, db: DB, training: Training, org_id: int,

@@ -16,6 +16,7 @@ from service.i18n.formats import fmt_date, fmt_percent, fmt_phone, fmt_range, fm
 from service.models.accounts import ROLE_LABELS
 from service.models.agenda import SESSION_KIND_LABELS
 from service.models.trainings import KIND_LABELS, REGION_LEVELS, TIMEZONES
+from service.services import meeting_days
 from service.services.mailer import SmtpConfig
 from service.settings import get_settings
 
@@ -42,6 +43,8 @@ env.globals.update(_=gettext, csrf=csrf_field, ngettext=ngettext, get_locale=get
                    KIND_LABELS=KIND_LABELS, ROLE_LABELS=ROLE_LABELS, mail_ready=mail_ready,
                    REGION_LEVELS=REGION_LEVELS)
 env.filters.update(date=fmt_date, daterange=fmt_range, hm=fmt_time,
+                   # A batch's dates: its range, or how many meetings over which months.
+                   batchdates=meeting_days.label,
                    # One way to show a rate (0..1) and a phone number on every page.
                    percent=fmt_percent, phone=fmt_phone)
 

@@ -20,7 +20,7 @@ from service.routers.urls import public_base
 from service.schemas.rosters import NikMode, SheetGrouping
 from service.services import org_logo, regions, roster_links, rosters, trainings
 from service.services import training_clock as clock
-from service.services.trainings import days_between
+from service.services.meeting_days import days_of
 
 router = APIRouter(include_in_schema=False)
 
@@ -35,8 +35,7 @@ def _page(request: Request, db: DB, training: Training, user: Any, *,
                           if fresh and s.speaker.id == fresh[1].speaker_id), None)
     return render(request, "rosters/page.html", {
         "training": training,
-        "batches": [(b, days_between(b.start_date, b.end_date))
-                    for b in trainings.list_batches(db, training.id or 0)],
+        "batches": [(b, days_of(b)) for b in trainings.list_batches(db, training.id or 0)],
         "speakers": speakers, "has_logo": bool(org and org.logo_png),
         "is_admin": user.role == "admin", "region_label": regions.label(training),
         "fresh": fresh[1] if fresh else None, "fresh_url": fresh_url,

@@ -71,6 +71,8 @@ def messages() -> dict[str, str]:
         "wrong_batch": _("{name} belongs to {batch}, not to this batch."),
         "wrong_batch_noname": _("This ticket belongs to {batch}, not to this batch."),
         "wrong_day": _("This ticket is for {days}, not for {day}."),
+        # A batch meeting on listed dates (monthly coaching), offline at the door.
+        "not_meeting_day": _("This batch does not meet on {day}; its next meeting is on {next}."),
         "wrong_training": _("This ticket belongs to another training."),
         "out_of_date": _("This ticket is out of date: it was changed or moved. "
                          "Ask the committee for the newest ticket."),

@@ -15,10 +15,12 @@ from service.rendering.qr import qr_png, qr_svg
 from service.routers import files
 from service.routers.deps import PageTraining
 from service.routers.files import png, private_headers
+from service.routers.pages.assessments import remember_ticket
 from service.routers.pages.forms import SubmittedForm, errors_by_field, render_form, submit
 from service.routers.pages.rendering import redirect, render
 from service.routers.urls import public_base
 from service.services import housekeeping, self_registration, tickets
+from service.services.assessments import for_ticket as assessment_tickets
 from service.services.certificates import documents as certificate_documents
 from service.services.certificates import revoke as certificate_revoke
 from service.services.people import record as people_record
@@ -46,8 +48,11 @@ def ticket_page(token: str, request: Request, db: DB, new: int = 0) -> Response:
     response = render(request, "public/ticket.html",
                       {"t": view, "qr": qr, "just_registered": bool(new),
                        "certificate": certificate_revoke.valid_certificate(
-                           db, view.registration.id or 0)})
+                           db, view.registration.id or 0),
+                       "tests": assessment_tickets.ticket_tests(db, view.registration)})
     response.headers.update(PRIVATE)
+    # So that the projector's QR of a pre-test or post-test finds this phone's ticket.
+    remember_ticket(request, response, view.registration.training_id, token)
     return response
 
 

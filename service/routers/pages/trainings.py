@@ -7,7 +7,7 @@ from fastapi.responses import Response
 
 from service.db import DB
 from service.errors import DomainError
-from service.models import KINDS, Training
+from service.models import KINDS, Batch, Training
 from service.routers.deps import PageBatch, PagePlanner, PageTraining
 from service.routers.pages.forms import (
     Submitted,
@@ -19,7 +19,14 @@ from service.routers.pages.forms import (
 from service.routers.pages.rendering import redirect, render
 from service.schemas.common import MAX_ID
 from service.schemas.planning import BatchCreate, TrainingCreate
-from service.services import overview, programs, registrations, trainings, venues
+from service.services import (
+    meeting_days,
+    overview,
+    programs,
+    registrations,
+    trainings,
+    venues,
+)
 
 router = APIRouter(include_in_schema=False)
 
@@ -123,19 +130,38 @@ def update(request: Request, training: PageTraining, form: SubmittedForm, db: DB
                   lambda exc: _form_page(request, db, user, data, training, exc))
 
 
-def _batch_page(request: Request, db: DB, user: PagePlanner, training: Training,
-                values: dict[str, Any], batch_id: int | None = None,
-                exc: DomainError | None = None) -> Response:
-    return render_form(request, "batches/form.html", {
-        "training": training, "batch_id": batch_id, "values": values,
-        "venues": [v for v, _ in venues.list_venues(db, user.organization_id)]}, exc)
+def batch_page(request: Request, db: DB, user: PagePlanner, training: Training,
+               values: dict[str, Any], batch: Batch | None = None,
+               exc: DomainError | None = None,
+               meeting_error: DomainError | None = None) -> Response:
+    """The batch form; for a batch meeting on listed dates, its meetings below it, each
+    to move or cancel (`meeting_error`: why the last change of one was refused, shown
+    by the list of meetings)."""
+    context = {
+        "training": training, "batch_id": batch.id if batch else None, "batch": batch,
+        "values": values, "meetings": meeting_days.days_of(batch) if batch else [],
+        "every_day": meeting_days.every_day(batch) if batch else True,
+        "meeting_error": meeting_error.text() if meeting_error else "",
+        "venues": [v for v, _ in venues.list_venues(db, user.organization_id)]}
+    if meeting_error is not None:
+        return render(request, "batches/form.html", {**context, "errors": {}},
+                      meeting_error.status)
+    return render_form(request, "batches/form.html", context, exc)
+
+
+def batch_values(db: DB, batch: Batch, training: Training) -> dict[str, Any]:
+    info = overview.batch_info(db, batch, training)
+    return {"name": batch.name, "start_date": batch.start_date.isoformat(),
+            "end_date": batch.end_date.isoformat(), "capacity": batch.capacity,
+            "venue": info.venue.name if info.venue and batch.venue_id else "",
+            "dates": batch.meeting_dates or []}
 
 
 @router.get("/trainings/{training_id}/batches/new")
 def new_batch_page(request: Request, training: PageTraining, db: DB,
                    user: PagePlanner) -> Response:
     count = len(trainings.list_batches(db, training.id or 0))
-    return _batch_page(request, db, user, training, {
+    return batch_page(request, db, user, training, {
         "name": f"Angkatan {_roman(count + 1)}", "start_date": training.start_date.isoformat(),
         "end_date": training.end_date.isoformat(), "capacity": ""})
 
@@ -146,28 +172,27 @@ def create_batch(request: Request, training: PageTraining, form: SubmittedForm, 
     data = form.values()
     return submit(db, lambda: trainings.create_batch(db, training, parse(BatchCreate, data)),
                   lambda _batch: redirect(request, f"/trainings/{training.id}"),
-                  lambda exc: _batch_page(request, db, user, training, data, exc=exc))
+                  lambda exc: batch_page(request, db, user, training, data, exc=exc))
 
 
 @router.get("/batches/{batch_id}/edit")
 def edit_batch_page(request: Request, found: PageBatch, db: DB, user: PagePlanner) -> Response:
     batch, training = found
-    info = overview.batch_info(db, batch, training)
-    return _batch_page(request, db, user, training, {
-        "name": batch.name, "start_date": batch.start_date.isoformat(),
-        "end_date": batch.end_date.isoformat(), "capacity": batch.capacity,
-        "venue": info.venue.name if info.venue and batch.venue_id else ""}, batch.id)
+    return batch_page(request, db, user, training, batch_values(db, batch, training), batch)
 
 
 @router.post("/batches/{batch_id}/edit")
 def update_batch(request: Request, found: PageBatch, form: SubmittedForm, db: DB,
                  user: PagePlanner) -> Response:
     batch, training = found
-    data = form.values()
+    # A batch meeting on listed dates keeps them: its meetings change one by one below.
+    data = form.values(lists=("dates",))
+    if not data["dates"]:
+        data.pop("dates")
     return submit(db, lambda: trainings.update_batch(db, training, batch,
                                                      parse(BatchCreate, data)),
                   lambda _saved: redirect(request, f"/trainings/{training.id}"),
-                  lambda exc: _batch_page(request, db, user, training, data, batch.id, exc))
+                  lambda exc: batch_page(request, db, user, training, data, batch, exc))
 
 
 @router.post("/batches/{batch_id}/delete")

@@ -23,6 +23,7 @@ from service.models import (
 )
 from service.models.base import pk
 from service.rendering.certificate_pdf import CertificateDesign, CertificateFields, Signatory
+from service.services.assessments import passing
 from service.services.certificates import eligibility as eligibility
 from service.services.certificates import numbering as numbering
 from service.services.certificates import template as templates
@@ -49,7 +50,9 @@ def design(db: Session, training: Training, d: Draft) -> CertificateDesign:
         signatories=tuple(Signatory(s.name, s.title, s.nip, s.signature)
                           for s in d.signatories),
         logo=org.logo_png if org else None, show_qr=d.show_qr,
-        show_category_batch=d.show_category_batch, place_date_signatory=d.place_date_signatory)
+        show_category_batch=d.show_category_batch, place_date_signatory=d.place_date_signatory,
+        # A post-test pass rule words each certificate by its holder's result (issue 15).
+        wording_per_person=passing.passed_registrations(db, training) is not None)
 
 
 def _dates(batch: Batch) -> str:
@@ -72,7 +75,8 @@ def sample_fields(db: Session, training: Training, d: Draft, base_url: str) -> C
         category="Kader BKB", batch=plan.batch.name if plan else "Angkatan I",
         dates=_dates(plan.batch) if plan else "",
         jpl=f"{plan.total_jpl} JPL" if plan else "",
-        verify_url=verify_url(base_url, "contoh-kode-verifikasi"))
+        verify_url=verify_url(base_url, "contoh-kode-verifikasi"),
+        wording=passing.wording_for(passing.passed_registrations(db, training), 0) or "")
 
 
 @dataclass(frozen=True)
@@ -111,6 +115,7 @@ def issued(db: Session, training: Training, base_url: str, batch_id: int | None 
     if not include_revoked:
         query = query.where(col(Certificate.revoked_at).is_(None))
     rows = []
+    passed = passing.passed_registrations(db, training)
     for cert, reg, category in db.exec(query.order_by(col(Certificate.id))):
         plan = plans.get(reg.batch_id or 0)
         rows.append(IssuedRow(
@@ -123,7 +128,8 @@ def issued(db: Session, training: Training, base_url: str, batch_id: int | None 
                 batch=plan.batch.name if plan else "",
                 dates=_dates(plan.batch) if plan else "",
                 jpl=f"{plan.total_jpl} JPL" if plan else "",
-                verify_url=verify_url(base_url, cert.verification_code))))
+                verify_url=verify_url(base_url, cert.verification_code),
+                wording=passing.wording_for(passed, pk(reg)) or "")))
     order = {bid: n for n, bid in enumerate(plans)}
     rows.sort(key=lambda r: (order.get(r.batch_id or 0, 0), sort_key(r.fields.name),
                              r.certificate_id))

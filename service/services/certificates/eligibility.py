@@ -7,7 +7,7 @@ the review names it as excused, with its reason, so the committee can include th
 by hand where its rules allow."""
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from sqlmodel import Session, col, select
 
@@ -31,6 +31,7 @@ from service.services import presence
 from service.services import training_clock as clock
 from service.services.certificates import delivery as delivery
 from service.services.certificates import template as templates
+from service.services.meeting_days import days_of
 
 
 @dataclass
@@ -77,8 +78,7 @@ class Person:
 
 
 def batch_days(batch: Batch) -> list[date]:
-    span = (batch.end_date - batch.start_date).days
-    return [batch.start_date + timedelta(days=n) for n in range(span + 1)]
+    return days_of(batch)
 
 
 def batch_plans(db: Session, training: Training) -> dict[int, BatchPlan]:

@@ -7,6 +7,7 @@ from sqlmodel import Session, col, select
 from service.models import Certificate, Message, Training
 from service.models.base import pk
 from service.services import presence, training_clock
+from service.services.meeting_days import meets_on
 from service.services.registrations import RegistrationFilter, RegistrationRow, all_registrations
 
 REACHED = ("sent", "delivered", "read")
@@ -33,7 +34,7 @@ def _absent_today(db: Session, training: Training, rows: list[RegistrationRow]
     present nor excused: the ones the committee would phone."""
     today = training_clock.today(training)
     batches = {pk(r.batch): r.batch for r in rows
-               if r.batch is not None and r.batch.start_date <= today <= r.batch.end_date}
+               if r.batch is not None and meets_on(r.batch, today)}
     if not batches:
         return []
     seen = presence.load(db, training, list(batches.values()))

@@ -20,6 +20,7 @@ from service.i18n import N_
 from service.models import Batch, Message, Registration, Training
 from service.models.base import as_utc, pk, utcnow
 from service.models.messages import RULES, MessageRule
+from service.services.meeting_days import days_of
 from service.services.messaging import outbox
 from service.settings import get_settings
 
@@ -57,8 +58,7 @@ def set_rule(db: Session, training: Training, rule: str, enabled: bool, hour: in
 def reminder_days(batch: Batch) -> list[date]:
     """The days a reminder precedes: each day the batch meets that does not follow
     another of its days (a three-day workshop is reminded once, before it starts)."""
-    days = [batch.start_date + timedelta(days=n)
-            for n in range((batch.end_date - batch.start_date).days + 1)]
+    days = days_of(batch)
     meets = set(days)
     return [d for d in days if d - timedelta(days=1) not in meets]
 

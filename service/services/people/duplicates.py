@@ -2,12 +2,14 @@
 the NIK or NIP: one NIK mistyped makes a second person), or similar names with the same
 phone ("Nuraini" and "Nur Aini", "Siti Aminah" and "Hj. Siti Aminah, S.Pd.").
 
-Only a hint for the committee, who merges (people.merge) or leaves them: two relatives
-may share a phone, and two women called Siti Aminah may share a birthday. Names are
+Only a hint for the committee, who merges (people.merge) or marks them as two people
+(people.distinct: the pair is then left out here): two relatives may share a phone, and
+two women called Siti Aminah may share a birthday. Names are
 compared without front titles, accents, punctuation and case (Participant.sort_name).
 
 Two queries for the candidates (birth dates and phones held by more than one person),
-then the comparison in memory; one more for the pairs' training counts."""
+then the comparison in memory; one for the marked pairs, one more for the pairs' training
+counts."""
 
 from collections import defaultdict
 from dataclasses import dataclass
@@ -21,6 +23,7 @@ from sqlmodel import Session, col, select
 from service.i18n import N_
 from service.models import Participant
 from service.models.base import pk
+from service.services.people import distinct
 from service.services.people.search import trainings_of
 
 SAME_BIRTH = "same_name_birth_date"
@@ -73,7 +76,8 @@ def _name(sort_name: str) -> str:
 
 
 def _pairs(db: Session, org_id: int) -> dict[tuple[int, int], set[str]]:
-    """(lower id, higher id) -> why they look alike."""
+    """(lower id, higher id) -> why they look alike; the pairs marked as two people left
+    out."""
     found: dict[tuple[int, int], set[str]] = defaultdict(set)
     by_birth: dict[tuple[object, str], list[int]] = defaultdict(list)
     for pid, born, sort_name in _shared(db, org_id, Participant.birth_date):
@@ -88,6 +92,9 @@ def _pairs(db: Session, org_id: int) -> dict[tuple[int, int], set[str]]:
         for (a, name_a), (b, name_b) in combinations(sorted(people), 2):
             if similar_names(name_a, name_b):
                 found[(a, b)].add(SAME_PHONE)
+    if found:
+        for key in distinct.marked_pairs(db, org_id):
+            found.pop(key, None)
     return found
 
 

@@ -16,6 +16,8 @@ from service.errors import Conflict, FieldError
 from service.i18n import N_
 from service.models import Participant, PersonMerge, Registration, Training
 from service.models.base import pk
+from service.services import kampung_kb
+from service.services.people import distinct
 from service.services.people.identity import get_person
 from service.services.registrations import PARTICIPANT_FIELDS
 
@@ -70,6 +72,9 @@ def merge(db: Session, org_id: int, kept_id: int, other_id: int,
     gained = {name: getattr(other, name) for name in PARTICIPANT_FIELDS
               if getattr(other, name) not in (None, "")
               and getattr(kept, name) in (None, "")}
+    # The Kampung KB text, when it comes from the other, brings its link (perhaps mapped
+    # by hand on /kampung-kb/unmatched).
+    gained_link = other.kampung_kb_id if "kampung_kb" in gained else kept.kampung_kb_id
     try:
         with db.begin_nested():
             moved = db.execute(update(Registration)
@@ -82,11 +87,15 @@ def merge(db: Session, org_id: int, kept_id: int, other_id: int,
             db.execute(update(PersonMerge).where(col(PersonMerge.kept_id) == other_id)
                        .values(kept_id=kept_id).execution_options(synchronize_session=False))
             db.add(entry)
+            # Marks of the other as "not the same person" as someone go with it.
+            distinct.forget(db, other_id)
             db.delete(other)
             db.flush()
             # After the delete: the NIK is unique within the organization.
             for name, value in gained.items():
                 setattr(kept, name, value)
+            kept.kampung_kb_id = gained_link
+            kampung_kb.link_person(db, kept)
             db.add(kept)
             db.flush()
     except IntegrityError:

@@ -96,18 +96,21 @@ class PersonRecord:
         return sum(1 for t in self.trainings if t.certificate_number)
 
 
-def _presence(db: Session, rows: Sequence[tuple[Registration, Training, Batch | None]]
+def _presence(db: Session, person: Participant,
+              rows: Sequence[tuple[Registration, Training, Batch | None]]
               ) -> dict[str, presence.Presence]:
     """Presence in the person's batches, one load per check-in mode: presence.load reads
     the mode from the training it is given and the batches only from the list, so batches
-    of several trainings of one mode load together."""
+    of several trainings of one mode load together; only the person's own attendance,
+    not their batchmates'."""
     groups: dict[str, tuple[Training, list[Batch]]] = {}
     for reg, training, batch in rows:
         if batch is None or reg.status != "confirmed":
             continue
         mode = training.checkin_mode
         groups.setdefault(mode, (training, []))[1].append(batch)
-    return {mode: presence.load(db, training, batches)
+    own = select(Registration.id).where(Registration.participant_id == pk(person))
+    return {mode: presence.load(db, training, batches, only=own)
             for mode, (training, batches) in groups.items()}
 
 
@@ -136,7 +139,7 @@ def training_lines(db: Session, person: Participant) -> list[TrainingLine]:
     certificates = {c.registration_id: c for c in db.exec(
         select(Certificate).where(col(Certificate.registration_id).in_(reg_ids)))}
     sessions = _sessions(db, sorted({pk(b) for _r, _t, b in rows if b is not None}))
-    found = _presence(db, rows)
+    found = _presence(db, person, rows)
     lines = []
     for reg, training, batch in rows:
         cert = certificates.get(pk(reg))

@@ -8,6 +8,7 @@ search could rebuild a whole NIK one digit at a time."""
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
@@ -68,7 +69,17 @@ def name_part(text: str) -> str:
     return sort_key(text).split("\x1f", 1)[0]
 
 
-def condition(q: str) -> object | None:
+def _ends_with(reversed_column: Any, digits: str, dialect: str) -> Any:
+    """The number ends with `digits`: its reversed column starts with them, a prefix its
+    index finds (models.participants). Digits hold no GLOB or LIKE wildcard; SQLite's
+    LIKE ignores case and so cannot use an ordinary index, its GLOB can."""
+    start = digits[::-1]
+    if dialect == "sqlite":
+        return reversed_column.op("GLOB")(f"{start}*")
+    return reversed_column.like(f"{start}%")
+
+
+def condition(q: str, dialect: str = "sqlite") -> object | None:
     """The WHERE term for a query (None: everyone); SearchDigits for a number that is
     neither a 4-6 digit tail nor a whole NIP."""
     term = clean_text(q)[:100]
@@ -80,9 +91,9 @@ def condition(q: str) -> object | None:
             return col(Participant.nip) == digits
         if not TAIL_DIGITS[0] <= len(digits) <= TAIL_DIGITS[1]:
             raise SearchDigits()
-        # "%1234": the exact end of the number (digits hold no LIKE wildcard).
-        return or_(col(Participant.nik).like(f"%{digits}"),
-                   col(Participant.phone).like(f"%{digits}"))
+        # The exact end of the number, nothing inside it.
+        return or_(_ends_with(col(Participant.nik_reversed), digits, dialect),
+                   _ends_with(col(Participant.phone_reversed), digits, dialect))
     wanted = name_part(term)
     if not wanted:
         return col(Participant.id).is_(None)  # only punctuation: nobody
@@ -96,7 +107,7 @@ def search(db: Session, org_id: int, q: str = "", page: int = 1,
     """One page of the organization's people by name (titles aside), with how many
     trainings each has been in and the latest: three queries, whatever the page holds."""
     where = [col(Participant.organization_id) == org_id]
-    found = condition(q)
+    found = condition(q, db.get_bind().dialect.name)
     if found is not None:
         where.append(found)  # type: ignore[arg-type]
     total = int(db.exec(select(func.count()).select_from(Participant).where(*where)).one())

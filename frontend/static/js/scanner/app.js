@@ -114,6 +114,8 @@ function reasonText(r) {
         : fmt(T.wrong_batch_noname, { batch: r.batch || "?" });
     case "wrong_day":
       return fmt(T.wrong_day, { days: rangeLabel(r.days), day: dateLabel(r.day) });
+    case "not_meeting_day":
+      return fmt(T.not_meeting_day, { day: dateLabel(r.day), next: dateLabel(r.next) });
     case "no_session_open":
       return fmt(T.no_session_open, { time: r.time || "" });
     default:

@@ -105,6 +105,11 @@ export async function decide(index, scan, { batchId, sessionChoice, now, own }) 
   const clock = wallClock(now, m.training.timezone);
   const days = m.batch.days;
   if (!days.includes(clock.day)) {
+    // Between two meetings of a batch that meets on listed dates: name the next one.
+    const next = days.find((d) => d > clock.day);
+    if (next && clock.day > days[0]) {
+      return reject("not_meeting_day", { day: clock.day, next, name: ticket.n });
+    }
     return reject("wrong_day", { days: [days[0], days[days.length - 1]], day: clock.day,
       name: ticket.n });
   }
