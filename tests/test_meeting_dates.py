@@ -11,6 +11,7 @@ import pytest
 from sqlmodel import Session, select
 
 from service.errors import DomainError
+from service.i18n import use_locale
 from service.models import AgendaSession, Batch, BatchDay, Organization, Training, User
 from service.models.base import pk
 from service.schemas.planning import BatchCreate, BatchLine, RecurrenceIn, RecurringBatches
@@ -158,6 +159,10 @@ def test_attendance_is_recorded_per_meeting(db: Session, coaching: Training) -> 
     assert all(row.present[0] and not any(row.present[1:]) for row in sheet.rows)
     daftar = rosters.attendance_sheet(sheet, SECOND_TUESDAYS[0])
     assert len(daftar.rows) == 3
+    # The roster counts meetings, each under its date.
+    with use_locale("id"):
+        labels = [c.label for c in rosters.sheet(sheet, "committee").columns]
+    assert labels[-12:][0] == "Pertemuan 1 (09/01)" and labels[-1] == "Pertemuan 12 (11/12)"
 
 
 def test_eligibility_counts_meetings_ten_of_twelve(db: Session, coaching: Training) -> None:

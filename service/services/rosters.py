@@ -36,7 +36,7 @@ from service.rendering.roster_sheets import Cell, Column, Sheet
 from service.services import places, presence, regions
 from service.services.assessments import learning
 from service.services.attendance import check_day
-from service.services.meeting_days import days_of, label
+from service.services.meeting_days import days_of, every_day, label
 from service.services.registrations import by_sort_name, mask_nik, mask_nip
 
 Audience = Literal["committee", "narasumber"]
@@ -148,8 +148,10 @@ def check_nik_access(user: User | None, nik: str | None) -> bool:
     return True
 
 
-def _day_label(n: int, day: date) -> str:
-    return f"{_('Day {n}', n=n)} ({day.day:02d}/{day.month:02d})"
+def _day_label(n: int, day: date, meetings: bool = False) -> str:
+    # A batch meeting on listed dates (monthly coaching) counts meetings, not days.
+    label = _("Meeting {n}", n=n) if meetings else _("Day {n}", n=n)
+    return f"{label} ({day.day:02d}/{day.month:02d})"
 
 
 def _person_columns(r: Roster, audience: Audience, full_nik: bool, printed: bool
@@ -180,7 +182,9 @@ def sheet(r: Roster, audience: Audience, full_nik: bool = False,
     columns."""
     middle = _person_columns(r, audience, full_nik, printed)
     columns = [Column(_("No."), 3, "right"), Column(_("Name"), 20), *(c for c, _v in middle)]
-    columns += [Column(_day_label(i, d), 5, "center") for i, d in enumerate(r.days, start=1)]
+    meetings = not every_day(r.batch)
+    columns += [Column(_day_label(i, d, meetings), 5, "center")
+                for i, d in enumerate(r.days, start=1)]
     # The learning results ride along in the spreadsheets (the printed roster keeps its
     # room for signatures).
     scored = bool(r.scores) and not printed and audience == "committee"
