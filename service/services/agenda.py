@@ -20,7 +20,7 @@ from service.models import (
 )
 from service.models.base import pk
 from service.schemas.planning import SessionCreate
-from service.services.meeting_days import days_of, every_day, meets_on
+from service.services.meeting_days import check_meeting, days_of
 from service.services.overview import load_sessions
 from service.services.speakers import display_name, speakers_by_ids
 from service.services.venues import find_or_create_room, resolve_venue
@@ -131,9 +131,7 @@ def _lock(db: Session, speakers: list[Speaker], room: Room | None) -> None:
 def _validate(batch: Batch, data: SessionCreate) -> None:
     if data.end_time <= data.start_time:
         raise FieldError("end_time", "The session ends before it starts.", code="invalid_times")
-    if not every_day(batch) and not meets_on(batch, data.date):
-        raise FieldError("date", "{batch} does not meet on {day}: choose one of its meeting days.",
-                         code="session_outside_batch", batch=batch.name, day=fmt_date(data.date))
+    check_meeting(batch, data.date, "date", "session_outside_batch")
     if not batch.start_date <= data.date <= batch.end_date:
         raise FieldError("date", "The session must be on a day of {batch} ({start} – {end}).",
                          code="session_outside_batch", batch=batch.name,

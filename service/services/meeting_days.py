@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 from service.errors import FieldError
 from service.i18n import ngettext
-from service.i18n.formats import fmt_range
+from service.i18n.formats import fmt_date, fmt_range
 from service.models import Batch
 from service.schemas.planning import MAX_MEETINGS
 
@@ -31,6 +31,14 @@ def meets_on(batch: Batch, day: date) -> bool:
     if not batch.start_date <= day <= batch.end_date:
         return False
     return batch.meeting_dates is None or day.isoformat() in batch.meeting_dates
+
+
+def check_meeting(batch: Batch, day: date, field: str, code: str) -> None:
+    """Refuse a day within the batch's first and last that is not one of its meetings
+    (a session, a day's own place: only on a day it meets)."""
+    if batch.start_date <= day <= batch.end_date and not meets_on(batch, day):
+        raise FieldError(field, "{batch} does not meet on {day}: choose one of its meeting "
+                         "days.", code=code, batch=batch.name, day=fmt_date(day))
 
 
 def every_day(batch: Batch) -> bool:

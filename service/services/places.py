@@ -14,7 +14,7 @@ from service.i18n.formats import fmt_date
 from service.models import BatchDay, Venue
 from service.models.base import pk
 from service.models.trainings import Batch
-from service.services.meeting_days import meets_on
+from service.services.meeting_days import check_meeting
 from service.services.venues import resolve_venue
 
 
@@ -40,9 +40,7 @@ def set_day_place(db: Session, org_id: int, batch: Batch, day: date,
                   venue_id: int | None = None, venue: str | None = None) -> Venue | None:
     """Give a day of the batch its own place (an organization's venue by id, or by name,
     created when new); neither clears it, so the day is at the batch's venue again."""
-    if batch.start_date <= day <= batch.end_date and not meets_on(batch, day):
-        raise FieldError("day", "{batch} does not meet on {day}: choose one of its meeting days.",
-                         code="day_outside_batch", batch=batch.name, day=fmt_date(day))
+    check_meeting(batch, day, "day", "day_outside_batch")
     if not batch.start_date <= day <= batch.end_date:
         raise FieldError("day", "{batch} runs from {first} to {last}: choose one of its days.",
                          code="day_outside_batch", batch=batch.name,

@@ -16,6 +16,7 @@ from service.models.base import pk
 from service.rendering.qr import qr_svg
 from service.routers.deps import PageTraining
 from service.routers.files import private_headers
+from service.routers.pages import ticket_cookie
 from service.routers.pages.forms import SubmittedForm, parse, render_form, submit
 from service.routers.pages.rendering import redirect, render
 from service.routers.urls import public_base
@@ -252,14 +253,12 @@ def answer_submit(token: str, assessment_id: int, request: Request, form: Submit
 # set when the phone opens its ticket page (pages/tickets.py), sent only to /tes, never
 # readable by a script.
 TICKET_COOKIE = "bimtek_test_ticket_{training_id}"
-TICKET_COOKIE_DAYS = 60
 
 
 def remember_ticket(request: Request, response: Response, training_id: int,
                     token: str) -> None:
-    response.set_cookie(TICKET_COOKIE.format(training_id=training_id), token,
-                        max_age=TICKET_COOKIE_DAYS * 86400, path="/tes", httponly=True,
-                        samesite="lax", secure=request.url.scheme == "https")
+    ticket_cookie.remember(request, response, TICKET_COOKIE.format(training_id=training_id),
+                           "/tes", token)
 
 
 @router.get("/tes/{code}")

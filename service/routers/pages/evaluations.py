@@ -19,6 +19,7 @@ from service.rendering.evaluation_pdf import fmt_mean, render_evaluation_summary
 from service.rendering.qr import qr_svg
 from service.routers.deps import PageAdmin, PagePlanner, PageTraining
 from service.routers.files import PRIVATE, pdf, private_headers
+from service.routers.pages import ticket_cookie
 from service.routers.pages.forms import SubmittedForm, errors_by_field, parse, submit
 from service.routers.pages.rendering import redirect, render
 from service.routers.urls import public_base
@@ -30,16 +31,13 @@ router = APIRouter(include_in_schema=False)
 # The ticket's token, remembered for the projector QR's short link (/e/...): a phone that
 # opened its evaluations once goes straight to the session's form next time.
 TICKET_COOKIE = "bimtek_eval_ticket"
-TICKET_COOKIE_DAYS = 60
 POLL_SECONDS = 5
 
 
 # --- the participant --------------------------------------------------------------------
 
 def _remember(request: Request, response: Response, token: str) -> Response:
-    response.set_cookie(TICKET_COOKIE, token, max_age=TICKET_COOKIE_DAYS * 86400, path="/e",
-                        httponly=True, samesite="lax",
-                        secure=request.url.scheme == "https")
+    ticket_cookie.remember(request, response, TICKET_COOKIE, "/e", token)
     response.headers.update(PRIVATE)
     return response
 
