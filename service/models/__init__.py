@@ -40,10 +40,12 @@ from service.models.report_sections import ReportPhoto, ReportText
 from service.models.reports import ReportSignature
 from service.models.roster_links import RosterLink
 from service.models.trainings import KINDS, TIMEZONES, Batch, Training, TrainingCategory
+from service.models.units import UNIT_KINDS, OrgUnit
 from service.models.venues import Room, Venue
 
 __all__ = [
     "GENDER_LABELS", "KINDS", "REGISTRATION_STATUSES", "ROLES", "SESSION_KINDS", "TIMEZONES",
+    "UNIT_KINDS", "OrgUnit",
     "AgendaSession", "AppSecret", "Assessment", "AssessmentBatch", "AssessmentQuestion",
     "AssessmentResponse", "AttendanceMark", "AuthToken", "Batch", "BatchDay", "Certificate",
     "CertificateDecision", "CertificateSignatory", "CertificateTemplate", "CheckIn", "Counter",
