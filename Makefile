@@ -62,6 +62,7 @@ bench: install
 	  else echo "wrk is missing: the check-in load test will be skipped (sudo apt-get install wrk)"; fi; \
 	fi
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench.bench_backup
 
 migrate: install
 	$(BIN)/bimtek migrate

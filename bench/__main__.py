@@ -7,7 +7,7 @@ import time
 MODULES = ("bench.bench_pages", "bench.bench_import", "bench.bench_registrations",
            "bench.bench_checkins", "bench.bench_scanner", "bench.bench_certificates",
            "bench.bench_rosters", "bench.bench_messages",
-           "bench.bench_assessments", "bench.bench_province")
+           "bench.bench_assessments", "bench.bench_paper_grid", "bench.bench_province")
 
 
 def main() -> int:

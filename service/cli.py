@@ -99,10 +99,49 @@ def cmd_office_kind(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    """A consistent snapshot of the database, taken while the service runs."""
+    from pathlib import Path
+
+    from service.db import get_engine
+    from service.services.backups import runs
+
+    try:
+        done = runs.backup(get_engine(), get_settings(),
+                           Path(args.path) if args.path else None)
+    except DomainError as exc:
+        print(f"error: {exc.text()}", file=sys.stderr)
+        return 1
+    m = done.manifest
+    print(f"backup written: {done.path} ({done.size:,} bytes; {m['database']}, revision "
+          f"{m['alembic_revision']}, {m['organizations']} organizations, "
+          f"{sum(m['row_counts'].values()):,} rows)")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """Restore an archive into an empty database; exit 2 when it is refused."""
+    from pathlib import Path
+
+    from service.services.backups import runs
+
+    url = args.database_url or get_settings().database_url
+    try:
+        done = runs.restore(Path(args.path), url, get_settings())
+    except DomainError as exc:
+        print(f"error: {exc.text()}", file=sys.stderr)
+        return 2 if exc.status < 500 else 1
+    m = done.manifest
+    print(f"restored {args.path} ({m['created_at']}, {m['organizations']} organizations, "
+          f"{sum(done.counts.values()):,} rows)"
+          + ("; migrated to this version's schema" if done.migrated else ""))
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from service.models import Training
-    from service.services import demo_pontianak, demo_province, demo_sumbar
-    from service.services.demo import seed_demo
+    from service.services import demo_pontianak, demo_province, demo_sumbar, demo_tangsel
+    from service.services.demo import OPERATOR_EMAIL, seed_demo
 
     migrations.upgrade()
     with open_session() as db:
@@ -124,9 +163,39 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if demo.pontianak is not None:
         print("Demo seeded: " + demo.pontianak)
         print(f"  its own office: log in as {demo_pontianak.EMAIL} with the same password")
+    print("Demo seeded: Rapat Pokja Kampung KB Kota Tangerang Selatan (units, presenters, "
+          "minutes, follow-up actions)")
+    print(f"  its own office: log in as {demo_tangsel.EMAIL} with the same password")
+    print(f"  the server's operator (offices, backups): {OPERATOR_EMAIL}, the same password")
     if demo.sumbar is not None:
         print("Demo seeded: " + demo.sumbar.summary)
         print(f"  the province's table: log in as {demo_sumbar.EMAIL} with the same password")
+    return 0
+
+
+def cmd_import_org(args: argparse.Namespace) -> int:
+    """Import an office's export archive from another installation as a new office."""
+    from service.services.org_export import importer
+
+    migrations.upgrade()
+    try:
+        source = open(args.archive, "rb")  # noqa: SIM115  (closed below)
+    except OSError as exc:
+        print(f"error: cannot open {args.archive}: {exc.strerror}", file=sys.stderr)
+        return 1
+    with source, open_session() as db:
+        try:
+            done = importer.import_archive(db, source, args.name)
+            db.commit()
+        except DomainError as exc:
+            db.rollback()
+            print(f"error: {exc.text()}", file=sys.stderr)
+            return 1
+    rows = sum(done.counts.values())
+    print(f"imported {done.name} (office #{done.organization_id}): {rows} rows in "
+          f"{len(done.counts)} tables")
+    print("  accounts have no password yet: its admin (or a superuser) sends each a reset "
+          "link; old ticket QR codes do not scan here: re-send the tickets")
     return 0
 
 
@@ -155,6 +224,22 @@ def build_parser() -> argparse.ArgumentParser:
     kind.add_argument("org", help="the office's name, as on /offices")
     kind.add_argument("kind", choices=("province", "office"))
     kind.set_defaults(func=cmd_office_kind)
+    backup = sub.add_parser("backup", help="a consistent snapshot of the database (and its "
+                            "uploads) while the service runs, as one archive")
+    backup.add_argument("path", nargs="?", default=None,
+                        help="the archive's file or folder (default: BIMTEK_BACKUP_DIR)")
+    backup.set_defaults(func=cmd_backup)
+    restore = sub.add_parser("restore", help="restore a backup archive into an empty database "
+                             "(exit 2 when the archive or the database is refused)")
+    restore.add_argument("path")
+    restore.add_argument("--database-url", default=None,
+                         help="the target (default: BIMTEK_DATABASE_URL)")
+    restore.set_defaults(func=cmd_restore)
+    imp = sub.add_parser("import-org", help="import an office's export archive (from "
+                         "another installation) as a new office")
+    imp.add_argument("archive", help="the ZIP downloaded from the office's Export page")
+    imp.add_argument("--name", default=None, help="the new office's name (default: as exported)")
+    imp.set_defaults(func=cmd_import_org)
     demo = sub.add_parser("demo", help="seed the Padang demo training into an empty database")
     demo.add_argument("--if-empty", action="store_true", help="do nothing if data exists")
     demo.add_argument("--email", default="admin@padang.demo")

@@ -21,9 +21,10 @@ import re
 from urllib.parse import quote, unquote
 
 # The first path segments after which a link secret follows.
-# Public codes too: /e/ (an evaluation's projector QR), /tes/ (a test's).
+# Public codes too: /e/ (an evaluation's projector QR), /tes/ (a test's); /u/ is a unit's
+# focal point's link to its follow-up actions.
 SECRET_PREFIXES = ("t", "n", "v", "daftar", "scan/login", "reset", "welcome", "berhenti", "e",
-                   "tes")
+                   "tes", "u")
 _SECRET_PATH = "(/+(?:" + "|".join(re.escape(p) for p in SECRET_PREFIXES) + ")/+)"
 _PATH_SECRET = re.compile("^" + _SECRET_PATH + r"([^/?#]{4})[^/?#]*")
 # The same anywhere in a query value: "https://host/t/<token>", "x/t/<token>".

@@ -17,6 +17,7 @@ from service.db import get_engine
 from service.errors import RETRY_AFTER_SECONDS, install_error_handlers
 from service.i18n import gettext
 from service.routers import hooks
+from service.routers.api import actions as api_actions
 from service.routers.api import agenda as api_agenda
 from service.routers.api import assessments as api_assessments
 from service.routers.api import attendance as api_attendance
@@ -25,11 +26,17 @@ from service.routers.api import batch_meetings as api_batch_meetings
 from service.routers.api import certificates as api_certificates
 from service.routers.api import checkins as api_checkins
 from service.routers.api import directory as api_directory
+from service.routers.api import erasure as api_erasure
 from service.routers.api import evaluations as api_evaluations
 from service.routers.api import kampung_kb as api_kampung_kb
+from service.routers.api import materials as api_materials
 from service.routers.api import messages as api_messages
+from service.routers.api import minutes as api_minutes
+from service.routers.api import offices_import as api_offices_import
+from service.routers.api import org_export as api_org_export
 from service.routers.api import participants_io as api_participants_io
 from service.routers.api import people as api_people
+from service.routers.api import presenters as api_presenters
 from service.routers.api import programs as api_programs
 from service.routers.api import province as api_province
 from service.routers.api import registrations as api_registrations
@@ -37,9 +44,11 @@ from service.routers.api import reports as api_reports
 from service.routers.api import rosters as api_rosters
 from service.routers.api import scanner_logins as api_scanner_logins
 from service.routers.api import trainings as api_trainings
+from service.routers.api import units as api_units
 from service.routers.api import users as api_users
 from service.routers.pages import register_pages
 from service.routers.pages import stop as stop_page
+from service.services.backups.health import backup_readiness
 from service.services.messaging.worker import start_in_thread
 from service.settings import get_settings
 
@@ -110,13 +119,18 @@ def create_app(*, checkin_lane: bool = True, worker: bool | None = None) -> Fast
                                  "message": gettext("The database did not answer. Try again "
                                                     "in a moment.")}, status_code=503,
                                 headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
-        return JSONResponse({"status": "ok"})
+        # A failed or stale backup is told here too (its moments and flags only); the
+        # answer stays 200 while the database answers.
+        backup = backup_readiness()
+        return JSONResponse({"status": "ok", "backup": backup} if backup else {"status": "ok"})
 
     for module in (api_auth, api_trainings, api_batch_meetings, api_agenda, api_directory,
                    api_users, api_registrations, api_participants_io, api_checkins, api_attendance,
                    api_scanner_logins, api_certificates, api_rosters, api_reports,
                    api_messages, api_people, api_programs, api_kampung_kb, api_province,
-                   api_assessments, api_evaluations,
+                   api_assessments, api_evaluations, api_erasure,
+                   api_units, api_presenters, api_materials, api_org_export, api_offices_import,
+                   api_minutes, api_actions,
                    hooks):
         app.include_router(module.router)
     register_pages(app)

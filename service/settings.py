@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     # that rate limits count, and https. Empty: none, the peer is the client.
     trusted_proxies: str = ""
     max_body_bytes: int = 2 * 1024 * 1024
+    # An office's export archive uploaded on /offices (superusers): its own, larger limit;
+    # every other route keeps max_body_bytes.
+    max_import_archive_bytes: int = 500 * 1024 * 1024
     # The address participants reach (ticket links in WhatsApp and email, QR on
     # certificates). Empty: the address the request came to.
     public_base_url: str = ""
@@ -93,6 +96,9 @@ class Settings(BaseSettings):
     whatsapp_template_reminder: str = "bimtek_pengingat"
     whatsapp_template_certificate: str = "bimtek_sertifikat"
     whatsapp_template_custom: str = "bimtek_pesan"
+    whatsapp_template_action_reminder: str = "bimtek_tindak_lanjut"
+    whatsapp_template_test: str = "bimtek_tes"
+    whatsapp_template_evaluation: str = "bimtek_evaluasi"
     # Messages per second per channel, across every worker process (0: no limit).
     whatsapp_rate: float = 20.0
     email_rate: float = 5.0
@@ -107,12 +113,24 @@ class Settings(BaseSettings):
     # before the first retry (doubled at each one, up to an hour).
     message_max_attempts: int = 8
     message_backoff_seconds: float = 10.0
+    # A meeting presenter's presentation or a session's slides (PDF, PPTX, PPT, ODP).
+    presentation_max_bytes: int = 20 * 1024 * 1024
     # Spreadsheet import limits, checked before parsing.
     import_max_bytes: int = 10 * 1024 * 1024
     import_max_rows: int = 20_000
     # The work one upload may cost while it is read: cells parsed, CPU seconds.
     import_max_cells: int = 2_000_000
     import_max_seconds: float = 15.0
+    # Backups (`bimtek backup`, the worker's schedule, /backups). Where archives go; empty:
+    # a "backups" folder beside the SQLite database file (./data/backups on PostgreSQL).
+    backup_dir: str = ""
+    # Hours between the worker's backups; 0: none. Unset: daily on SQLite, none on
+    # PostgreSQL (there pg_dump from cron is the operator's job, unless this is set).
+    backup_every_hours: float | None = None
+    # Days an archive is kept (the newest one is kept whatever its age).
+    backup_keep_days: int = 14
+    # The folder of pg_dump and pg_restore, e.g. /usr/lib/postgresql/16/bin; empty: PATH.
+    backup_pg_bin_dir: str = ""
 
 
 @lru_cache

@@ -193,11 +193,12 @@ def test_api_create_open_answer_and_results(api: TestClient, db: Session, admin:
     assert (learn["pretest_mean"], learn["posttest_mean"], learn["gain"]) == (100.0, None, None)
 
 
-def test_api_refuses_evaluation_kind_and_bad_answers(api: TestClient, db: Session,
+def test_api_refuses_an_unknown_kind_and_bad_answers(api: TestClient, db: Session,
                                                      admin: Any) -> None:
     t, b, regs = _api_world(db, admin)
+    # (kind "evaluation" is taken: tests/test_evaluation_kind.py)
     r = api.post(f"/api/trainings/{pk(t)}/assessments",
-                 json={"kind": "evaluation", "title": "Evaluasi", "questions": QUESTIONS})
+                 json={"kind": "kuis", "title": "Kuis", "questions": QUESTIONS})
     assert r.status_code == 422
     aid = api.post(f"/api/trainings/{pk(t)}/assessments",
                    json={"kind": "pretest", "title": "Pre", "questions": QUESTIONS}).json()["id"]

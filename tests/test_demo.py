@@ -27,6 +27,7 @@ from service.models import (
 )
 from service.services import attendance, auth, demo_province
 from service.services.demo import DemoResult, demo_participants, seed_demo
+from service.services.erasure.scrub import is_erased_name
 from service.services.participant_fields import parse_nip
 
 EMAIL, PASSWORD = "Admin@Padang.Demo", "demo-padang-2018"
@@ -86,9 +87,13 @@ def test_participants_unique_padang_niks(db: Session, demo: DemoResult) -> None:
     people = db.exec(select(Participant)
                      .where(Participant.organization_id == demo.organization_id)).all()
     assert len(people) == 421 == demo.participant_count
+    # One cadre asked to be forgotten (UU PDP, demo_erasure): her data is gone.
+    erased = [p for p in people if is_erased_name(p.name)]
+    assert len(erased) == 1 and erased[0].nik is None and erased[0].phone is None
+    people = [p for p in people if p not in erased]
     niks = [p.nik or "" for p in people]
     assert all(re.fullmatch(r"1371\d{12}", n) for n in niks)
-    assert len(set(niks)) == 421
+    assert len(set(niks)) == 420
     for p in people:
         # The NIK encodes the birth date, with 40 added to the day for women.
         assert p.birth_date is not None and p.gender in ("P", "L")

@@ -37,8 +37,10 @@ def test_an_answer_is_kept_without_who_gave_it(db: Session) -> None:
 
 def test_the_response_table_has_no_column_that_names_a_person_or_a_time(db: Session) -> None:
     columns = {c["name"] for c in inspect(db.get_bind()).get_columns("evaluation_response")}
+    # assessment_id and batch_id: a training's own questionnaire and the batch its
+    # results split by (tests/test_evaluation_kind.py); still nobody and no moment.
     assert columns == {"id", "training_id", "form_key", "session_id", "scale", "answers",
-                       "comment"}
+                       "comment", "assessment_id", "batch_id"}
     receipt = {c["name"] for c in inspect(db.get_bind()).get_columns("evaluation_receipt")}
     assert receipt == {"registration_id", "scope", "training_id", "session_id"}
 

@@ -151,7 +151,7 @@ def test_the_htmx_send_answers_with_a_redirect(client: TestClient, db: Session,
 
 @pytest.mark.parametrize(("changes", "message"), [
     ({"kind": "undangan"}, "Pilih yang akan dikirim: tiket, pengingat, tautan sertifikat, "
-                           "atau pesan sendiri."),
+                           "tautan tes, tautan evaluasi, atau pesan sendiri."),
     ({"text": "   "}, "Tulis pesannya."),
     ({"text": "x" * 1001}, "Pesan terlalu panjang (paling banyak 1000 karakter)."),
     ({"channel": "sms"}, "Pilih WhatsApp, email, atau keduanya."),

@@ -98,11 +98,13 @@ def test_the_offices_page_is_there_for_superusers_only(client: TestClient, db: S
                                                       admin: User, superuser: User) -> None:
     factories.committed(db)
     login_page_client(client, admin.email)
-    assert 'href="/offices"' not in client.get("/trainings").text
+    # Settings, in the top bar of every admin, lists the offices for the operator only.
+    assert 'href="/settings"' in client.get("/trainings").text
+    assert 'href="/offices"' not in client.get("/settings").text
     assert client.get("/offices").status_code == 404
     client.cookies.clear()
     login_page_client(client, superuser.email)
-    assert 'href="/offices"' in client.get("/trainings").text
+    assert 'href="/offices"' in client.get("/settings").text
     page = client.get("/offices")
     assert page.status_code == 200 and "DP3AP2KB Kota Padang" in page.text
 

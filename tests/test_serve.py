@@ -99,7 +99,7 @@ def test_error_pages_render_with_the_real_session(tmp_path: Path, monkeypatch: o
             post_login(client, "admin@errors.test", "a-long-password")
             r = client.get("/trainings/999999")
             assert r.status_code == 404 and "Pelatihan tidak ditemukan" in r.text
-            assert 'href="/users"' in r.text  # the top bar still knows the admin
+            assert 'href="/settings"' in r.text  # the top bar still knows the admin
             r = client.post("/batches/999999/delete", headers={"X-CSRF-Token": "forged"})
             assert r.status_code == 403
     finally:

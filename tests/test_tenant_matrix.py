@@ -14,8 +14,10 @@ from sqlmodel import Session, select
 
 from service.models import Registration, Training
 from service.models.base import pk
+from service.schemas.actions import ActionCreate
 from service.schemas.assessments import AssessmentCreate, QuestionIn
 from service.schemas.kampung_kb import KampungKBCreate
+from service.schemas.meetings import PresenterIn
 from service.schemas.planning import VenueCreate
 from service.schemas.programs import ProgramCreate
 from service.services import (
@@ -27,9 +29,13 @@ from service.services import (
     scanner_logins,
     venues,
 )
+from service.services.actions import core as actions_core
 from service.services.assessments import bank as assessment_bank
+from service.services.erasure import requests as erasure_requests
+from service.services.meetings import materials as meeting_materials
+from service.services.meetings import presenters as meeting_presenters
 from service.services.province import sharing
-from tests import factories
+from tests import factories, presentation_files
 from tests.conftest import PASSWORD
 from tests.helpers import CSRF_RE, id_routes, login_page_client, post_login
 from tests.report_photos_util import phone_jpeg
@@ -70,6 +76,18 @@ def world_a(db: Session) -> dict[str, Any]:
         kind="pretest", title="Pre-test", questions=[QuestionIn(
             text="Kepanjangan BKB?", choices=["Bina Keluarga Balita", "Balai"], answer=0)]))
     photo = report_photos.add_photo(db, t, phone_jpeg(64, 48), "Pembukaan", None, admin)
+    # A meeting's presenter (with its unit) and a session's material.
+    presenter = meeting_presenters.create_presenter(db, t, PresenterIn(
+        unit="Dinas Kesehatan", name="Kabid", topic="KIA", day=b.start_date,
+        start_time=time(9), end_time=time(9, 30)))
+    meeting_presenters.set_file(db, presenter, presentation_files.pdf(), "paparan.pdf")
+    material = meeting_materials.add_material(db, s, t, presentation_files.pdf(), "materi.pdf")
+    erasure = erasure_requests.record(db, pk(org), reg.participant_id, "yang bersangkutan",
+                                      "", pk(admin))
+    # A follow-up action of the meeting (its unit: the presenter's).
+    action = actions_core.create_action(db, t, ActionCreate(
+        title="Rekap data PUS", unit_id=presenter.unit_id, due_date=start + timedelta(days=30)),
+        admin)
     factories.committed(db)
     ids = {"training_id": pk(t), "batch_id": pk(b), "session_id": pk(s),
            "speaker_id": pk(speaker), "venue_id": pk(venue), "registration_id": pk(reg),
@@ -77,7 +95,10 @@ def world_a(db: Session) -> dict[str, Any]:
            "position": 1, "organization_id": pk(org), "person_id": reg.participant_id,
            "other_id": reg.participant_id,
            "program_id": pk(program), "kkb_id": pk(kkb), "province_id": pk(province),
-           "assessment_id": pk(pretest), "photo_id": pk(photo)}
+           "assessment_id": pk(pretest), "photo_id": pk(photo),
+           "presenter_id": pk(presenter), "material_id": pk(material),
+           "unit_id": presenter.unit_id, "request_id": pk(erasure),
+           "action_id": pk(action)}
     return {"ids": ids, "strings": {"token": upload.token, "fmt": "xlsx"},
             "training": pk(t), "registration": pk(reg)}
 
@@ -131,7 +152,8 @@ def _body(path: str, ids: dict[str, int]) -> dict[str, Any]:
             "is_active": True, "speaker_id": ids["speaker_id"], "batch_id": ids["batch_id"],
             "target_batch_id": ids["batch_id"], "speaker_ids": [ids["speaker_id"]],
             "signatories": [], "other_id": ids["person_id"],
-            "from_training_id": ids["training_id"], "to_training_id": ids["training_id"]}
+            "from_training_id": ids["training_id"], "to_training_id": ids["training_id"],
+            "requested_by_text": "yang bersangkutan"}
 
 
 def _ask(client: TestClient, csrf: str, method: str, path: str, ids: dict[str, int]) -> int:

@@ -34,7 +34,7 @@ def upgrade() -> None:
                                 ondelete='CASCADE'),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_org_unit')),
         sa.UniqueConstraint('organization_id', 'name',
-                            name=op.f('uq_org_unit_organization_id')),
+                            name=op.f('uq_org_unit_organization_id_name')),
     )
     op.create_index(op.f('ix_org_unit_organization_id'), 'org_unit', ['organization_id'],
                     unique=False)

@@ -36,7 +36,13 @@ def install(app: FastAPI, settings: Settings, *, checkin_lane: bool = True) -> N
         r"/(api/)?trainings/\d+/certificate": 10 * 1024 * 1024 + 3 * 2 * 1024 * 1024
         + 64 * 1024,
         # Report photos: a few phone photos of up to 15 MB each per upload.
-        r"/(api/)?trainings/\d+/report/photos": 4 * 15 * 1024 * 1024 + 64 * 1024}
+        r"/(api/)?trainings/\d+/report/photos": 4 * 15 * 1024 * 1024 + 64 * 1024,
+        # Presentations and session slides (checked again, by content, inside).
+        r"/(api/presenters/\d+/file|api/sessions/\d+/materials|trainings/\d+/presenters/"
+        r"\d+/file|trainings/\d+/materials|n/[A-Za-z0-9_-]+/materi)":
+        settings.presentation_max_bytes + 64 * 1024,
+        # An office's export archive (superusers only; streamed to a temporary file).
+        r"/(api/)?offices/import$": settings.max_import_archive_bytes + 64 * 1024}
     # add_middleware wraps: the last added is the outermost.
     app.add_middleware(DbAdmissionMiddleware,
                        limit=settings.db_pool_size + settings.db_max_overflow)

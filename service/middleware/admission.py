@@ -1,10 +1,18 @@
 """The per-process gate in front of the database: at most `limit` requests at once, each
 admitted only once its body has arrived."""
 
+import tempfile
+from typing import IO
+
 import anyio
+import anyio.to_thread
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 EXEMPT = ("/healthz", "/static/")
+# A body larger than this (an office's export archive on /offices/import may reach
+# hundreds of MB) waits in a temporary file, written and read off the event loop, not in
+# memory.
+SPOOL_AT = 1024 * 1024
 
 
 class DbAdmissionMiddleware:
@@ -33,6 +41,7 @@ class DbAdmissionMiddleware:
         if scope["type"] != "http" or scope["path"].startswith(EXEMPT):
             await self.app(scope, receive, send)
             return
+        spooled: IO[bytes] | None = None
         if _has_body(scope):
             body = await _read_body(receive)
             if body is None:
@@ -41,7 +50,16 @@ class DbAdmissionMiddleware:
                 await send({"type": "http.response.start", "status": 499, "headers": []})
                 await send({"type": "http.response.body", "body": b""})
                 return
+            if not isinstance(body, bytes):
+                spooled = body
             receive = _replay(body, receive)
+        try:
+            await self._admitted(scope, receive, send)
+        finally:
+            if spooled is not None:
+                spooled.close()
+
+    async def _admitted(self, scope: Scope, receive: Receive, send: Send) -> None:
         if self._gate is None:
             # Created on first use, inside the server's event loop.
             self._gate = anyio.Semaphore(self.limit)
@@ -74,28 +92,56 @@ def _has_body(scope: Scope) -> bool:
     return False
 
 
-async def _read_body(receive: Receive) -> bytes | None:
-    """The whole body (the front door raises past its limit); None if the client left."""
-    chunks = []
-    while True:
-        message = await receive()
-        if message["type"] != "http.request":
-            return None
-        chunks.append(message.get("body", b""))
-        if not message.get("more_body", False):
-            return b"".join(chunks)
+async def _read_body(receive: Receive) -> bytes | IO[bytes] | None:
+    """The whole body (the front door raises past its limit): bytes, or past SPOOL_AT a
+    temporary file (the caller closes it); None if the client left."""
+    chunks: list[bytes] = []
+    held = 0
+    spool: IO[bytes] | None = None
+    try:
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                if spool is not None:
+                    spool.close()
+                return None
+            data = message.get("body", b"")
+            chunks.append(data)
+            held += len(data)
+            done = not message.get("more_body", False)
+            if held > SPOOL_AT or (done and spool is not None):
+                if spool is None:
+                    spool = await anyio.to_thread.run_sync(tempfile.TemporaryFile)
+                await anyio.to_thread.run_sync(spool.write, b"".join(chunks))
+                chunks, held = [], 0
+            if done:
+                if spool is None:
+                    return b"".join(chunks)
+                await anyio.to_thread.run_sync(spool.seek, 0)
+                return spool
+    except BaseException:
+        if spool is not None:
+            spool.close()
+        raise
 
 
-def _replay(body: bytes, receive: Receive) -> Receive:
-    """A receive() that gives the body read, then waits on the client as before (for
-    its disconnect)."""
+def _replay(body: bytes | IO[bytes], receive: Receive) -> Receive:
+    """A receive() that gives the body read (a spooled one in pieces), then waits on the
+    client as before (for its disconnect)."""
     pending = True
 
     async def replayed() -> Message:
         nonlocal pending
-        if pending:
+        if not pending:
+            return await receive()
+        if isinstance(body, bytes):
             pending = False
             return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()
+        piece = await anyio.to_thread.run_sync(body.read, SPOOL_AT)
+        pending = len(piece) == SPOOL_AT
+        if pending:
+            # A piece of exactly SPOOL_AT may be the last: an empty one ends the body.
+            return {"type": "http.request", "body": piece, "more_body": True}
+        return {"type": "http.request", "body": piece, "more_body": False}
 
     return replayed

@@ -2,6 +2,13 @@
 
 import service.models.base  # noqa: F401  (naming convention first)
 from service.models.accounts import ROLES, AuthToken, Organization, User
+from service.models.actions import (
+    ActionEvidence,
+    ActionSettings,
+    ActionUpdate,
+    FollowUpAction,
+    UnitLink,
+)
 from service.models.agenda import SESSION_KINDS, AgendaSession, SessionSpeaker, Speaker
 from service.models.assessments import (
     Assessment,
@@ -10,6 +17,7 @@ from service.models.assessments import (
     AssessmentResponse,
 )
 from service.models.attendance import AttendanceMark, CheckIn, Scan
+from service.models.backups import BackupRun
 from service.models.certificates import (
     Certificate,
     CertificateDecision,
@@ -17,6 +25,7 @@ from service.models.certificates import (
     CertificateTemplate,
     Counter,
 )
+from service.models.erasure import ErasureRequest, RetentionListing
 from service.models.evaluations import (
     EvaluationCode,
     EvaluationForm,
@@ -26,7 +35,10 @@ from service.models.evaluations import (
 from service.models.housekeeping import AppSecret, ImportUpload, RateLimit, UsedFormStamp
 from service.models.imports import ImportLayout
 from service.models.kampung_kb import POKTAN, KampungKB
+from service.models.materials import SessionMaterial
+from service.models.meetings import MeetingPresenter
 from service.models.messages import ChannelPace, Message, MessageOptOut, MessageRule
+from service.models.minutes import Minutes, MinutesDecision, MinutesRevision
 from service.models.participants import (
     GENDER_LABELS,
     REGISTRATION_STATUSES,
@@ -44,12 +56,16 @@ from service.models.units import UNIT_KINDS, OrgUnit
 from service.models.venues import Room, Venue
 
 __all__ = [
+    "BackupRun",
     "GENDER_LABELS", "KINDS", "REGISTRATION_STATUSES", "ROLES", "SESSION_KINDS", "TIMEZONES",
     "UNIT_KINDS", "OrgUnit",
+    "Minutes", "MinutesDecision", "MinutesRevision", "ActionEvidence", "ActionSettings",
+    "ActionUpdate", "FollowUpAction", "UnitLink", "MeetingPresenter", "SessionMaterial",
     "AgendaSession", "AppSecret", "Assessment", "AssessmentBatch", "AssessmentQuestion",
     "AssessmentResponse", "AttendanceMark", "AuthToken", "Batch", "BatchDay", "Certificate",
     "CertificateDecision", "CertificateSignatory", "CertificateTemplate", "CheckIn", "Counter",
     "DistinctPeople", "EvaluationCode", "EvaluationForm", "EvaluationReceipt",
+    "ErasureRequest", "RetentionListing",
     "EvaluationResponse",
     "POKTAN", "ChannelPace", "ImportLayout", "KampungKB", "ImportUpload", "Message",
     "MessageOptOut", "MessageRule",

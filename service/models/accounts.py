@@ -25,6 +25,9 @@ class Organization(SQLModel, table=True):
     # "office" runs its own trainings; a "province" (BKKBN Perwakilan) also reads the
     # aggregates of the offices that share them with it (models/province.py).
     kind: str = Field(default="office", max_length=10)
+    # Erase participants whose last training ended more than this many years ago
+    # (services/erasure/retention.py); None: off.
+    retention_years: int | None = Field(default=None)
     created_at: datetime = created_at_field()
 
 

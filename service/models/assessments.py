@@ -8,8 +8,10 @@ from sqlmodel import Field, SQLModel
 
 from service.models.base import created_at_field, timestamp_field
 
-# Evaluation forms (anonymous) are another family: service/models/evaluations.
-ASSESSMENT_KINDS = ("pretest", "posttest")
+# The standard evaluation forms (anonymous) are another family: service/models/evaluations.
+# An "evaluation" here is a training's own questionnaire: its questions have no answer
+# key, and its answers are kept anonymously there (evaluation_response/receipt).
+ASSESSMENT_KINDS = ("pretest", "posttest", "evaluation")
 # Where an answer sheet came from.
 RESPONSE_SOURCES = ("phone", "paper", "import")
 
@@ -36,7 +38,8 @@ class AssessmentQuestion(SQLModel, table=True):
     text: str = Field(max_length=1000)
     # The choices in order (a, b, c, ...); a true/false question has two.
     choices: list[str] = Field(sa_column=Column(JSON, nullable=False))
-    answer: int  # index into choices of the right one
+    # Index into choices of the right one; None on an evaluation's question (no key).
+    answer: int | None = Field(default=None)
 
 
 class AssessmentBatch(SQLModel, table=True):

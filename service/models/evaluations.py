@@ -59,6 +59,12 @@ class EvaluationResponse(SQLModel, table=True):
     scale: int
     answers: dict[str, int] = Field(sa_column=Column(JSON, nullable=False))
     comment: str | None = Field(default=None, max_length=1000)
+    # A training's own questionnaire (assessment of kind "evaluation", form_key
+    # "assessment"): answers are {question position: chosen index}, and the batch lets the
+    # results be split per batch (shown only from MIN_SHOWN answers, like a session's).
+    assessment_id: int | None = Field(default=None, foreign_key="assessment.id", index=True,
+                                      ondelete="CASCADE")
+    batch_id: int | None = Field(default=None, foreign_key="batch.id", ondelete="CASCADE")
 
 
 class EvaluationReceipt(SQLModel, table=True):

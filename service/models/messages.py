@@ -10,7 +10,8 @@ from sqlmodel import Field, SQLModel
 from service.models.base import created_at_field, timestamp_field
 
 CHANNELS = ("whatsapp", "email")
-KINDS = ("ticket", "reminder", "certificate", "custom")
+# test / evaluation: a participant's own link to a pre/post-test or to the evaluations.
+KINDS = ("ticket", "reminder", "certificate", "custom", "test", "evaluation")
 # queued -> sending -> sent -> delivered -> read; or failed (permanently, with the reason).
 STATUSES = ("queued", "sending", "sent", "delivered", "read", "failed")
 # Rules a training turns on: H-1 before each batch's days, and the certificate link once
@@ -38,7 +39,8 @@ class Message(SQLModel, table=True):
     registration_id: int | None = Field(default=None, foreign_key="registration.id",
                                         ondelete="CASCADE")
     channel: str = Field(max_length=10)
-    kind: str = Field(max_length=12)
+    # 20: "action_reminder" (a unit's overdue follow-up actions, services/actions/).
+    kind: str = Field(max_length=20)
     recipient: str = Field(max_length=254)
     name: str = Field(max_length=200)
     subject: str | None = Field(default=None, max_length=300)

@@ -100,6 +100,9 @@ class Registration(SQLModel, table=True):
     batch_id: int | None = Field(default=None, foreign_key="batch.id")
     preferred_batch_id: int | None = Field(default=None, foreign_key="batch.id")
     category_id: int | None = Field(default=None, foreign_key="trainingcategory.id")
+    # The unit (OPD, kecamatan...) this person is a delegate of at this training.
+    unit_id: int | None = Field(default=None, foreign_key="org_unit.id", index=True,
+                                ondelete="SET NULL")
     status: str = Field(default="waitlisted", max_length=12)
     # The secret in the ticket URL: at least 128 random bits.
     ticket_token: str = Field(max_length=64, unique=True)

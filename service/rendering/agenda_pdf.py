@@ -40,7 +40,7 @@ class AgendaRow:
     start: datetime.time
     end: datetime.time
     title: str
-    kind: str  # "opening" | "material" | "field_visit" | "break" | "closing"
+    kind: str  # "opening" | "material" | "field_visit" | "break" | "closing" | "presentation"
     speakers: tuple[str, ...]  # display names with titles and institution
     room: str | None
     jpl: int  # JPL = 45-minute training hours

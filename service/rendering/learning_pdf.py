@@ -6,22 +6,24 @@ reportlab flowables out."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
 from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.charts.legends import Legend
-from reportlab.graphics.shapes import Drawing
+from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
-from reportlab.platypus import Flowable, KeepTogether, Paragraph
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Table, TableStyle
 
 from service.i18n import gettext as _
 from service.i18n.formats import fmt_percent
 from service.rendering.office_pdf import INK, grid_table
+from service.rendering.pdf_bars import PairedBars, paired_bars
 from service.rendering.pdf_sheet import clip
 from service.rendering.sans_font import SANS, SANS_BOLD
 
@@ -46,6 +48,29 @@ class HardQuestion:
 
 
 @dataclass(frozen=True)
+class BatchDistribution:
+    """How many of a batch scored in each band of ten points (0-9 ... 90-100)."""
+
+    name: str
+    pre: list[int]
+    post: list[int]
+
+
+@dataclass(frozen=True)
+class PersonGain:
+    name: str
+    batch: str
+    pretest: int | None
+    posttest: int | None
+
+    @property
+    def gain(self) -> int | None:
+        if self.pretest is None or self.posttest is None:
+            return None
+        return self.posttest - self.pretest
+
+
+@dataclass(frozen=True)
 class LearningFigures:
     overall: LearningRow
     pretest_sheets: int
@@ -54,6 +79,10 @@ class LearningFigures:
     by_batch: list[LearningRow]
     by_category: list[LearningRow]
     hardest: list[HardQuestion]  # of the post-test (else the pre-test), hardest first
+    # The charts (services/learning_charts): per batch, the scores in bands of ten; each
+    # person's pre-test, post-test and gain (by batch and name).
+    distributions: list[BatchDistribution] = field(default_factory=list)
+    people: list[PersonGain] = field(default_factory=list)
 
 
 _CELL = ParagraphStyle("lcell", fontName=SANS, fontSize=8.5, leading=10.5, textColor=INK)
@@ -109,6 +138,81 @@ def _chart(rows: Sequence[LearningRow], width: float) -> Drawing:
     return drawing
 
 
+_BANDS = tuple(f"{lo}–{lo + 9 if lo < 90 else 100}" for lo in range(0, 100, 10))
+_UP = colors.HexColor("#1f6f5c")
+_DOWN = colors.HexColor("#b42318")
+_AXIS = colors.HexColor("#666666")
+
+
+def _distributions(found: Sequence[BatchDistribution], width: float) -> list[Flowable]:
+    """Per batch, how the scores spread over bands of ten, pre-test against post-test:
+    two batches side by side, on one scale (pdf_bars' paired bars)."""
+    top = max((n for d in found for n in (*d.pre, *d.post)), default=0)
+    cell = (width - 0.4 * cm) / 2
+    spec = PairedBars(width=cell, label_w=38, whole=_POST, part=_PRE,
+                      whole_label=_("Post-test"), part_label=_("Pre-test"), legend_step=70)
+    cells: list[list[Flowable]] = []
+    for d in found:
+        rows = [(band, post, pre) for band, pre, post in zip(_BANDS, d.pre, d.post,
+                                                             strict=True)]
+        # The top band first, as a histogram turned on its side reads.
+        cells.append([Paragraph(escape(d.name), _HEAD),
+                      paired_bars(spec, list(reversed(rows)), top)])
+    grid: list[list[object]] = [[*cells[i:i + 2], *([""] if i + 1 == len(cells) else [])]
+                                for i in range(0, len(cells), 2)]
+    table = Table(grid, colWidths=[cell + 0.2 * cm] * 2)
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                               ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                               ("BOTTOMPADDING", (0, 0), (-1, -1), 6)]))
+    heading = Paragraph(_("Distribution of scores per batch (people per band of 10 "
+                          "points)"), _H3)
+    return [KeepTogether([heading, table])]
+
+
+def _gain_chart(people: Sequence[PersonGain], width: float) -> Drawing:
+    """Each person's gain as one bar, the largest first: above the line gained, below
+    it lost; with the count of each."""
+    gains = sorted((g for g in (p.gain for p in people) if g is not None), reverse=True)
+    height, left, pad = 150.0, 26.0, 8.0
+    drawing = Drawing(width, height)
+    lowest = min(gains, default=0)
+    top = 10 * math.ceil(max(max(gains, default=0), 1) / 10)  # up to the next ten
+    bottom = -10 * math.ceil(-lowest / 10) if lowest < 0 else 0
+    scale = (height - 2 * pad - 12) / (top - bottom)
+    zero = pad + -bottom * scale
+    step = (width - left) / max(len(gains), 1)
+    for i, g in enumerate(gains):
+        h = g * scale
+        drawing.add(Rect(left + i * step, zero if h >= 0 else zero + h,
+                         max(step * 0.8, 0.3), abs(h) or 0.4,
+                         fillColor=_UP if g >= 0 else _DOWN, strokeColor=None))
+    drawing.add(Line(left, zero, width, zero, strokeColor=_AXIS, strokeWidth=0.6))
+    for value in (top, 0) + ((bottom,) if bottom else ()):
+        y = zero + value * scale
+        drawing.add(String(left - 3, y - 2.5, f"{value:+d}" if value else "0",
+                           fontName=SANS, fontSize=7, textAnchor="end", fillColor=_AXIS))
+    up = sum(1 for g in gains if g > 0)
+    same = sum(1 for g in gains if g == 0)
+    down = sum(1 for g in gains if g < 0)
+    drawing.add(String(left, height - 8, _("{up} gained, {same} the same, {down} lost",
+                                           up=up, same=same, down=down),
+                       fontName=SANS, fontSize=8, fillColor=INK))
+    return drawing
+
+
+def _people_table(people: Sequence[PersonGain], width: float) -> Table:
+    head = [Paragraph(_("Name"), _HEAD), Paragraph(_("Batch"), _HEAD),
+            Paragraph(_("Pre-test"), _HEAD), Paragraph(_("Post-test"), _HEAD),
+            Paragraph(_("Gain"), _HEAD)]
+    rows: list[list[object]] = [head]
+    for p in people:
+        rows.append([Paragraph(escape(p.name), _CELL), Paragraph(escape(p.batch), _CELL),
+                     Paragraph("—" if p.pretest is None else str(p.pretest), _NUM),
+                     Paragraph("—" if p.posttest is None else str(p.posttest), _NUM),
+                     Paragraph("—" if p.gain is None else f"{p.gain:+d}", _NUM)])
+    return grid_table(rows, [width - 11.5 * cm, 3.5 * cm, 2.5 * cm, 2.5 * cm, 3 * cm])
+
+
 def learning_section(f: LearningFigures | None, width: float, heading: str) -> list[Flowable]:
     """The section, or nothing for a training without answered tests."""
     if f is None:
@@ -133,6 +237,12 @@ def learning_section(f: LearningFigures | None, width: float, heading: str) -> l
     if f.by_category:
         out.append(KeepTogether([Paragraph(_("Per category"), _H3),
                                  grid_table(_rows(f.by_category, rule, _("Category")), cols)]))
+    if f.distributions:
+        out += _distributions(f.distributions, width)
+    if any(p.gain is not None for p in f.people):
+        out.append(KeepTogether([Paragraph(_("Gain per person, from the pre-test to the "
+                                             "post-test"), _H3),
+                                 _gain_chart(f.people, width)]))
     if f.hardest:
         rows: list[list[object]] = [[Paragraph(_("Hardest questions"), _HEAD),
                                      Paragraph(_("Right"), _HEAD)]]
@@ -140,4 +250,6 @@ def learning_section(f: LearningFigures | None, width: float, heading: str) -> l
                   Paragraph(fmt_percent(q.share_right), _NUM)] for q in f.hardest]
         out.append(KeepTogether([Paragraph(_("Hardest questions"), _H3),
                                  grid_table(rows, [width - 2.5 * cm, 2.5 * cm])]))
+    if f.people:
+        out += [Paragraph(_("Scores per person"), _H3), _people_table(f.people, width)]
     return out

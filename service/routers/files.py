@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from datetime import date
+from pathlib import Path
 
 from fastapi import Request
 from fastapi.responses import Response, StreamingResponse
@@ -177,3 +178,11 @@ def certificates_zip(design: CertificateDesign, rows: list[IssuedRow],
     """Many certificates as one PDF each in a ZIP, streamed."""
     return stream_response(stream_zip(design, named(rows)), ZIP, filename,
                            fallback="sertifikat.zip")
+
+
+def archive_file(path: Path, filename: str) -> Response:
+    """A finished archive on disk (an office's export), sent from the file."""
+    from fastapi.responses import FileResponse
+
+    return FileResponse(path, media_type=ZIP, headers={
+        **PRIVATE, "Content-Disposition": _disposition(filename, True, "export.zip")})

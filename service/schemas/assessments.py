@@ -1,8 +1,9 @@
-"""Shapes of pre-tests and post-tests: the questions in, the answers in, the results out.
+"""Shapes of pre-tests, post-tests and a training's own evaluation questionnaire: the
+questions in, the answers in, the results out.
 
-The contract's `kind` also names "evaluation"; evaluation forms are anonymous and belong
-to another family (services/evaluations), so this endpoint's Literal leaves it out and a
-request for it answers 422 here."""
+Kind "evaluation" is a questionnaire without an answer key: its answers are kept
+anonymously like the standard evaluation forms' (services/assessments/questionnaire.py),
+and its results are means per item and shares per choice, never a person."""
 
 from typing import Annotated, Literal
 
@@ -33,7 +34,7 @@ class QuestionIn(BaseModel):
 class AssessmentCreate(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    kind: Literal["pretest", "posttest"]
+    kind: Literal["pretest", "posttest", "evaluation"]
     title: Name
     questions: Annotated[list[QuestionIn], Field(min_length=1, max_length=MAX_QUESTIONS)]
     # Post-test only: the score (0-100) that passes; chooses the certificate's wording.
@@ -46,6 +47,24 @@ class AnswersIn(BaseModel):
     # One per question in order: the chosen index (0 = a), or null for a blank.
     answers: Annotated[list[Annotated[int, Field(ge=0, le=MAX_CHOICES - 1)] | None],
                        Field(max_length=MAX_QUESTIONS)]
+    # An evaluation's free comment (ignored on a pre-test or post-test).
+    comment: Annotated[str | None, StringConstraints(strip_whitespace=True,
+                                                     max_length=1000)] = None
+
+
+class AssessmentUpdate(BaseModel):
+    """What may change: the title and the pass rule always; the questions only while
+    nobody has answered (else 409 assessment_answered)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    title: Name | None = None
+    questions: Annotated[list[QuestionIn] | None,
+                         Field(min_length=1, max_length=MAX_QUESTIONS)] = None
+    pass_score: PassScore = None
+    # pass_score: null removes the rule only when this is sent true (a PATCH without
+    # pass_score leaves it alone).
+    clear_pass_score: bool = False
 
 
 class PassRuleIn(BaseModel):
@@ -73,7 +92,7 @@ class QuestionRead(BaseModel):
     position: int
     text: str
     choices: list[str]
-    answer: int
+    answer: int | None
     answered: int
     share_right: float | None
 
@@ -132,3 +151,58 @@ class LearningRead(BaseModel):
     by_batch: list[LearningGroup]
     by_category: list[LearningGroup]
     people: list[LearningPerson]
+
+
+# --- a training's own evaluation questionnaire: anonymous results --------------------------
+
+class ItemRead(BaseModel):
+    position: int
+    text: str
+    choices: list[str]
+    # A numeric scale ("1".."5"): the mean of the chosen numbers; else None.
+    numeric: bool
+    mean: float | None
+    counts: list[int]  # per choice, in order; empty while results are held back
+    shares: list[float]  # per choice, 0-1
+
+
+class BatchRead(BaseModel):
+    id: int
+    name: str
+    expected: int
+    responses: int
+    mean: float | None  # over the numeric items; None below the minimum of answers
+
+
+class QuestionnaireRead(BaseModel):
+    """An evaluation's results: counts, means per item, shares per choice and comments;
+    no respondent id. Below `min_responses` answers only the counts are given."""
+
+    id: int
+    kind: Literal["evaluation"]
+    title: str
+    responses: int
+    expected: int
+    shown: bool
+    min_responses: int
+    mean: float | None
+    by_batch: list[BatchRead]
+    questions: list[ItemRead]
+    comments: list[str]
+
+
+class QuestionOut(BaseModel):
+    position: int
+    text: str
+    choices: list[str]
+    answer: int | None  # None on an evaluation
+
+
+class AssessmentRead(BaseModel):
+    id: int
+    kind: str
+    title: str
+    pass_score: int | None
+    # How many have answered: while 0 the questions may still change.
+    answered: int
+    questions: list[QuestionOut]

@@ -1,14 +1,21 @@
 """The results' JSON, built from what the services computed."""
 
+from service.models import Assessment, AssessmentQuestion
 from service.schemas.assessments import (
+    AssessmentRead,
+    BatchRead,
     GroupRead,
+    ItemRead,
     LearningGroup,
     LearningPerson,
     LearningRead,
     PersonScore,
+    QuestionnaireRead,
+    QuestionOut,
     QuestionRead,
     ResultsRead,
 )
+from service.services.assessments import questionnaire
 from service.services.assessments.learning import Learning, Summary
 from service.services.assessments.results import Results
 
@@ -45,3 +52,27 @@ def learning_read(x: Learning) -> LearningRead:
         people=[LearningPerson(registration_id=p.registration_id, name=p.name, batch=p.batch,
                                pretest=p.pretest, posttest=p.posttest, gain=p.gain,
                                passed=p.passed) for p in x.people])
+
+
+def questionnaire_read(r: questionnaire.Results) -> QuestionnaireRead:
+    """No respondent id anywhere: counts, means, shares and comments."""
+    return QuestionnaireRead(
+        id=r.assessment.id or 0, kind="evaluation", title=r.assessment.title,
+        responses=r.responses, expected=r.expected, shown=r.shown,
+        min_responses=questionnaire.MIN_SHOWN, mean=r.mean,
+        by_batch=[BatchRead(id=b.id, name=b.name, expected=b.expected,
+                            responses=b.responses, mean=b.mean) for b in r.by_batch],
+        questions=[ItemRead(position=i.question.position, text=i.question.text,
+                            choices=list(i.question.choices), numeric=i.numeric,
+                            mean=i.mean, counts=i.counts, shares=i.shares)
+                   for i in r.items],
+        comments=r.comments)
+
+
+def assessment_read(a: Assessment, questions: list[AssessmentQuestion],
+                    answered: int) -> AssessmentRead:
+    return AssessmentRead(
+        id=a.id or 0, kind=a.kind, title=a.title, pass_score=a.pass_score,
+        answered=answered,
+        questions=[QuestionOut(position=q.position, text=q.text, choices=list(q.choices),
+                               answer=q.answer) for q in questions])

@@ -11,10 +11,13 @@ from service.schemas.common import MultiLine
 class MessageSend(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    kind: Literal["ticket", "reminder", "certificate", "custom"]
+    kind: Literal["ticket", "reminder", "certificate", "custom", "test", "evaluation"]
     channel: Literal["whatsapp", "email", "both"]
     batch_id: Annotated[int, Field(ge=1, le=2**62)] | None = None
-    only: Literal["not_reached", "absent_today"] | None = None
+    # "not_answered" (kinds test and evaluation): those who have not answered yet.
+    only: Literal["not_reached", "absent_today", "not_answered"] | None = None
+    # The test whose personal links go out (kind "test").
+    assessment_id: Annotated[int, Field(ge=1, le=2**62)] | None = None
     # The committee's own message (kind "custom"); {nama}, {angkatan}, {tanggal},
     # {tempat}, {tiket} and {pelatihan} are filled in per person.
     text: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000),

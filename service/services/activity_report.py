@@ -42,6 +42,7 @@ from service.rendering.activity_report_pdf import (
     SpeakerLine,
 )
 from service.services import (
+    learning_charts,
     presence,
     registrations,
     report_evaluation,
@@ -49,7 +50,6 @@ from service.services import (
     report_signature,
     report_texts,
 )
-from service.services.assessments import report as assessment_report
 from service.services.grouping import Groups
 from service.services.overview import training_overview
 from service.services.speakers import display_name
@@ -206,7 +206,7 @@ def activity_report(db: Session, training: Training, *, photos: bool = False) ->
         certificates_issued=issued, certificates_revoked=revoked,
         place=signer.place, report_date=signer.signed_on or training.end_date,
         unassigned=unassigned, signer=signer,
-        learning=assessment_report.figures(db, training),
+        learning=learning_charts.figures(db, training),
         texts=report_texts.current(db, training),
         evaluation=report_evaluation.figures(db, training),
         photos=report_photos.report_items(db, training) if photos else [])

@@ -26,11 +26,16 @@ from service.services import (
     auth,
     demo_assessments,
     demo_attendance,
+    demo_erasure,
     demo_evaluations,
     demo_kampung_kb,
+    demo_learning_links,
+    demo_minutes,
     demo_pontianak,
+    demo_questionnaire,
     demo_report,
     demo_sumbar,
+    demo_tangsel,
     registrations,
     seats,
     speakers,
@@ -203,6 +208,10 @@ UPPKS_GROUPS = ("Melati", "Mawar", "Anggrek", "Kenanga", "Cempaka", "Seroja", "D
                 "Bundo Kanduang", "Saiyo Sakato", "Sakinah")
 # Mobile prefixes of the operators common in West Sumatra.
 PHONE_PREFIXES = ("811", "812", "813", "821", "822", "852", "853", "823", "857", "878")
+
+
+# The demo's superuser (an account of Padang's office with the same password).
+OPERATOR_EMAIL = "operator@padang.demo"
 
 
 @dataclass
@@ -381,13 +390,25 @@ def seed_demo(db: Session, admin_email: str, admin_password: str) -> DemoResult:
     demo_evaluations.seed_evaluations(db, training, batches, SEED)
     # What the cadres knew before and after (the pre-test and post-test pages, issue 15).
     demo_assessments.seed_assessments(db, training, batches, SEED)
+    demo_questionnaire.seed_questionnaire(db, training, batches, SEED)
     # Angkatan I has finished: its certificates are issued (see certificate_demo).
     certificate_demo.seed_certificates(db, training, first, admin.id)
     # What the committee sent them, and how it went (the messages page).
     messages_demo.seed_messages(db, training, batches, admin.id)
+    demo_learning_links.seed_learning_links(db, training, batches, admin.id)
     # The laporan kegiatan's texts and photos (the report page, its PDF and DOCX).
     demo_report.seed_report(db, training, admin)
+    # A cadre who asked to be forgotten (UU PDP), and a request waiting on /erasure.
+    demo_erasure.seed_erasure(db, first, admin)
+    # The installation's operator: sets up offices, imports an office's export (/offices)
+    # and watches the backups (/backups).
+    operator = auth.create_user(db, email=OPERATOR_EMAIL, password=admin_password,
+                                name="Operator server Bimtek", role="admin", organization=org)
+    operator.is_superuser = True
+    db.add(operator)
 
+    # Tangerang Selatan's Pokja Kampung KB meeting, in an office of its own (issue 17).
+    demo_minutes.seed_tangsel(db, demo_tangsel.seed_office(db, admin_password))
     assert training.id is not None
     jpl = MATERIAL_JPL * len(MATERIALS)
     summary = (f"{training.title}: {len(batches)} angkatan, {len(participants)} peserta, "

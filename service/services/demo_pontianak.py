@@ -42,6 +42,7 @@ from service.schemas.programs import CarryIn, ProgramCreate
 from service.services import (
     auth,
     batch_dates,
+    demo_minutes,
     meeting_days,
     programs,
     registrations,
@@ -264,6 +265,7 @@ def seed_pontianak(db: Session, org_id: int, user_id: int) -> str:
         meeting += _check_ins(rng, batch, rows, user_id, ABSENT_MEETING, later=ABSENT_LATER)
     db.connection().execute(insert(CheckIn.__table__), meeting)  # type: ignore[attr-defined]
     db.flush()
+    demo_minutes.seed_pontianak(db, coaching)  # actions carried month to month
     first, second = (sum(by.values()) for _t, by, _d in (TAHAP_1, TAHAP_2))
     return (f"{PROGRAM_TITLE}: Tahap 1 ({first} peserta, Pontianak Barat dan Pontianak Kota), "
             f"Tahap 2 ({second} peserta, empat kecamatan lain), pembinaan bulanan di "

@@ -346,6 +346,7 @@ class RegistrationFilter:
     # Exact values as the list offers them (case and spacing aside).
     regency: str | None = None
     position: str | None = None
+    unit_id: int | None = None  # the unit (OPD, kecamatan) they are a delegate of
 
 
 def _filtered(training_id: int, f: RegistrationFilter) -> Any:
@@ -361,6 +362,8 @@ def _filtered(training_id: int, f: RegistrationFilter) -> Any:
                             Registration.status == "waitlisted")
     if f.status:
         query = query.where(Registration.status == f.status)
+    if f.unit_id:
+        query = query.where(Registration.unit_id == f.unit_id)
     for column, wanted in ((Participant.regency, f.regency), (Participant.position, f.position)):
         if wanted and clean_text(wanted):
             query = query.where(func.lower(func.trim(column)) == clean_text(wanted).casefold())

@@ -1,9 +1,12 @@
 """An organization's units (OPD, kecamatan, kabupaten/kota, Kampung KB): the register
 that meetings, presenters and follow-up actions name."""
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from service.errors import FieldError, NotFound
+from service.errors import Conflict, FieldError, NotFound
+from service.i18n import N_
+from service.models import MeetingPresenter, Registration
 from service.models.units import UNIT_KINDS, OrgUnit
 from service.services.participant_fields import FieldProblem, normalize_phone
 
@@ -93,3 +96,41 @@ def update_unit(db: Session, unit: OrgUnit, name: str, kind: str, *, focal_name:
     db.add(unit)
     db.flush()
     return unit
+
+
+# --- added for meetings: what uses a unit, deleting one, its phone as a list shows it ---
+
+class UnitInUse(Conflict):
+    code, message = "unit_in_use", N_(
+        "This unit is still named by presenters, delegates or actions: it cannot be deleted.")
+
+
+def units_in_use(db: Session, org_id: int) -> set[int]:
+    """The organization's units that presenters or delegates name."""
+    used: set[int] = set()
+    for model in (MeetingPresenter, Registration):
+        used.update(u for u in db.exec(
+            select(model.unit_id).distinct()
+            .join(OrgUnit, col(OrgUnit.id) == model.unit_id)
+            .where(OrgUnit.organization_id == org_id)).all() if u is not None)
+    return used
+
+
+def delete_unit(db: Session, unit: OrgUnit) -> None:
+    """Delete a unit nothing names; one in use is refused (409) and kept."""
+    if unit.id in units_in_use(db, unit.organization_id):
+        raise UnitInUse()
+    try:
+        # Another table (follow-up actions) may name it too: its foreign key refuses.
+        with db.begin_nested():
+            db.delete(unit)
+            db.flush()
+    except IntegrityError:
+        raise UnitInUse() from None
+
+
+def shown_phone(unit: OrgUnit, admin: bool) -> str:
+    """The focal point's phone: whole for an admin, its last 4 digits for others."""
+    if admin or not unit.focal_phone:
+        return unit.focal_phone
+    return f"{'•' * 8}{unit.focal_phone[-4:]}"

@@ -47,7 +47,8 @@ def test_a_superuser_sets_up_an_office_whose_admin_sets_a_password_and_logs_in(
     office = f"DP3AP2KB Kota Palembang {suffix}"
     email = f"rina.{suffix}@palembang.test"
     login(page, SUPERUSER_EMAIL, SUPERUSER_PASSWORD)
-    page.locator("header nav a[href='/offices']").click()
+    page.locator("header nav a#nav-settings").click()
+    page.locator("a#settings-offices").click()
     expect(page.locator("h1")).to_have_text("Penyelenggara")
     page.locator("#add-office input[name=name]").fill(office)
     page.locator("#add-office input[name=city]").fill("Palembang")
@@ -80,9 +81,10 @@ def test_a_superuser_sets_up_an_office_whose_admin_sets_a_password_and_logs_in(
         phone.screenshot(path=str(ARTIFACTS / "welcome-done-login-390.png"), full_page=True)
         login(phone, email, password)
         no_horizontal_overflow(phone)
-        # The new admin sees their own office: Users, but no Offices page.
-        expect(phone.locator("header nav a[href='/users']")).to_have_count(1)
-        expect(phone.locator("header nav a[href='/offices']")).to_have_count(0)
+        # The new admin sees their own office's settings: Users, but no Offices page.
+        phone.locator("header nav a#nav-settings").click()
+        expect(phone.locator("a#settings-users")).to_have_count(1)
+        expect(phone.locator("a#settings-offices")).to_have_count(0)
         phone.goto("/users")
         expect(phone.locator("#users")).to_contain_text("Rina Marlina")
         assert SUPERUSER_EMAIL not in phone.content()

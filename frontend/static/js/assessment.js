@@ -32,9 +32,16 @@
     var el = form.querySelector('input[name="' + name + '"][value="' + state.answers[name] + '"]');
     if (el) el.checked = true;
   });
+  // An evaluation questionnaire (anonymous, no score) also has a comment, kept the same way.
+  var evaluation = form.getAttribute("data-evaluation") === "1";
+  var comment = document.getElementById("as-comment");
+  if (comment && state.comment && !comment.value) comment.value = state.comment;
   form.addEventListener("change", function (e) {
     var t = e.target;
-    if (t && t.name) { state.answers[t.name] = t.value; keep(); }
+    if (t && t.name && t.type === "radio") { state.answers[t.name] = t.value; keep(); }
+  });
+  if (comment) comment.addEventListener("input", function () {
+    state.comment = comment.value; keep();
   });
 
   // One question per screen, or all on one page: the participant's choice, kept too.
@@ -67,7 +74,7 @@
     box.className = "alert success";
     box.id = "as-done";
     box.setAttribute("role", "status");
-    box.textContent = text("done");
+    box.textContent = evaluation ? text("thanks") : text("done");
     var score = document.createElement("p");
     score.className = "score";
     score.id = "as-score";
@@ -90,13 +97,15 @@
     fetch(api, {
       method: "POST", credentials: "omit",
       headers: { "Content-Type": "application/json", "Accept": "application/json" },
-      body: JSON.stringify({ answers: answers() })
+      body: JSON.stringify(comment ? { answers: answers(), comment: comment.value || null }
+                                   : { answers: answers() })
     }).then(function (r) {
       return r.json().then(function (b) { return { status: r.status, body: b }; },
                            function () { return { status: r.status, body: {} }; });
     }).then(function (res) {
       sending = false;
-      if (res.status === 201 || (res.status === 409 && res.body.code === "already_answered")) {
+      if (res.status === 201 || (res.status === 409 && (res.body.code === "already_answered"
+                                                        || res.body.code === "already_evaluated"))) {
         if (timer) clearInterval(timer);
         done(res.body);
       } else if (res.status >= 500 || res.status === 408 || res.status === 429) {
@@ -115,7 +124,8 @@
   window.addEventListener("online", function () { if (state.pending) send(); });
   form.addEventListener("submit", function (e) {
     e.preventDefault();
-    if (answers().indexOf(null) >= 0 && !window.confirm(text("missing"))) return;
+    // An evaluation needs every answer: the server says which are missing.
+    if (!evaluation && answers().indexOf(null) >= 0 && !window.confirm(text("missing"))) return;
     send();
   });
   if (state.pending) send();

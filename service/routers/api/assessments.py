@@ -1,9 +1,10 @@
-"""Pre-tests and post-tests: the committee's questions, batches, paper sheets and
-results; the participant's answers by ticket. (Evaluation forms: routers/api/evaluations.)"""
+"""Pre-tests, post-tests and a training's own evaluation questionnaire: the committee's
+questions (created, changed, deleted), batches, paper sheets and results; the
+participant's answers by ticket. (The standard evaluation forms: routers/api/evaluations.)"""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Response, UploadFile
 from pydantic import BaseModel, Field
 
 from service.db import DB
@@ -13,14 +14,32 @@ from service.routers.deps import ApiTraining
 from service.schemas.assessments import (
     AnswersIn,
     AssessmentCreate,
+    AssessmentRead,
+    AssessmentUpdate,
     Created,
     LearningRead,
     PassRuleIn,
+    QuestionnaireRead,
     ResultsRead,
     Scored,
 )
-from service.schemas.assessments_read import learning_read, results_read
-from service.services.assessments import answering, bank, learning, paper, results, sheets, windows
+from service.schemas.assessments_read import (
+    assessment_read,
+    learning_read,
+    questionnaire_read,
+    results_read,
+)
+from service.services.assessments import (
+    answering,
+    bank,
+    editing,
+    learning,
+    paper,
+    questionnaire,
+    results,
+    sheets,
+    windows,
+)
 
 router = APIRouter(prefix="/api", tags=["assessments"])
 
@@ -51,8 +70,34 @@ class Saved(BaseModel):
 
 @router.post("/trainings/{training_id}/assessments", status_code=201)
 def create(training: ApiTraining, data: AssessmentCreate, db: DB) -> Created:
-    """A pre-test or post-test with its questions (kind "evaluation" is not taken here)."""
+    """A pre-test or post-test with its questions and answer keys, or an evaluation
+    questionnaire (kind "evaluation": no keys; choices "1".."5" are a scale with a mean)."""
     return Created(id=bank.create_assessment(db, training, data).id or 0)
+
+
+def _read(db: DB, assessment: Assessment) -> AssessmentRead:
+    return assessment_read(assessment, bank.questions(db, assessment.id or 0),
+                           editing.answered(db, assessment))
+
+
+@router.get("/trainings/{training_id}/assessments/{assessment_id}")
+def get_one(assessment: ApiAssessment, db: DB) -> AssessmentRead:
+    """A test or questionnaire with its questions, and how many have answered it."""
+    return _read(db, assessment)
+
+
+@router.patch("/trainings/{training_id}/assessments/{assessment_id}")
+def update(assessment: ApiAssessment, data: AssessmentUpdate, db: DB) -> AssessmentRead:
+    """Change the title and pass score; the questions and keys only while nobody has
+    answered (409 assessment_answered afterwards)."""
+    return _read(db, editing.update(db, assessment, data))
+
+
+@router.delete("/trainings/{training_id}/assessments/{assessment_id}", status_code=204)
+def remove(assessment: ApiAssessment, db: DB) -> Response:
+    """Delete a test or questionnaire nobody has answered (409 assessment_answered)."""
+    editing.remove(db, assessment)
+    return Response(status_code=204)
 
 
 @router.post("/trainings/{training_id}/assessments/import", status_code=201)
@@ -98,8 +143,12 @@ def paper_import(assessment: ApiAssessment, db: DB,
 
 
 @router.get("/trainings/{training_id}/assessments/{assessment_id}/results")
-def get_results(assessment: ApiAssessment, db: DB) -> ResultsRead:
-    """Scores per person, mean and spread per batch and category, share right per question."""
+def get_results(assessment: ApiAssessment, db: DB) -> ResultsRead | QuestionnaireRead:
+    """A test: scores per person, mean and spread per batch and category, share right per
+    question. An evaluation: counts, means per item, shares per choice, per batch and the
+    comments; no respondent ids, and only counts below the minimum of answers."""
+    if assessment.kind == "evaluation":
+        return questionnaire_read(questionnaire.results(db, assessment))
     return results_read(results.results(db, assessment))
 
 
@@ -120,6 +169,9 @@ def ticket_registration(ticket_token: str, db: DB) -> Registration:
 def answer(reg: Annotated[Registration, Depends(ticket_registration)], assessment_id: int,
            data: AnswersIn, db: DB) -> Scored:
     """A participant's answers from their phone, by their ticket's secret; 409 the second
-    time (already_answered) or while the test is closed to their batch."""
-    row = answering.submit(db, reg, assessment_id, data.answers)
+    time (already_answered; already_evaluated for an evaluation, which is kept without
+    who gave it and returns no score) or while it is closed to their batch."""
+    row = answering.submit(db, reg, assessment_id, data.answers, data.comment)
+    if row is None:
+        return Scored()
     return Scored(score=row.score, correct=row.correct, total=len(row.answers))

@@ -39,13 +39,15 @@ def list_registrations(
         training: ApiTraining, db: DB, request: Request, user: ApiPlanner,
         batch_id: int | None = None,
         status: Literal["confirmed", "waitlisted", "cancelled"] | None = None,
+        unit_id: Annotated[int | None, Query(ge=1, le=2**63 - 1)] = None,
         q: Annotated[str | None, Query(max_length=100)] = None,
         page: Annotated[int, Query(ge=1, le=100_000)] = 1,
         per_page: Annotated[int, Query(ge=1, le=500)] = registrations.PER_PAGE,
 ) -> RegistrationPage:
     """One page of registrations, by name; filter by batch, status or a search term."""
     rows, total = registrations.list_registrations(
-        db, training, registrations.RegistrationFilter(batch_id=batch_id, status=status, q=q),
+        db, training, registrations.RegistrationFilter(batch_id=batch_id, status=status, q=q,
+                                                      unit_id=unit_id),
         page, per_page)
     base = public_base(request)
     full = user.role == "admin"

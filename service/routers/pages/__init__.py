@@ -4,18 +4,26 @@ from fastapi import FastAPI
 
 from service.routers.pages import (
     account,
+    actions,
     agenda,
     assessments,
     attendance,
+    backups,
     batch_meetings,
     certificates,
     directory,
+    erasure,
     evaluations,
     kampung_kb,
+    materials,
     messages,
+    minutes,
+    office_settings,
     offices,
+    org_export,
     participants_io,
     people,
+    presenters,
     programs,
     province,
     registrations,
@@ -25,6 +33,8 @@ from service.routers.pages import (
     scanner_logins,
     tickets,
     trainings,
+    unit_link,
+    units,
     users,
     verify,
 )
@@ -34,5 +44,7 @@ def register_pages(app: FastAPI) -> None:
     for module in (account, batch_meetings, trainings, agenda, directory, users, offices,
                    registrations, participants_io, tickets, scan, attendance, scanner_logins,
                    rosters, reports, certificates, messages, people, programs, kampung_kb,
-                   province, evaluations, assessments, verify):
+                   province, evaluations, assessments, erasure, verify, org_export,
+                   units, presenters, materials, backups, minutes, actions, unit_link,
+                   office_settings):
         app.include_router(module.router)

@@ -13,6 +13,7 @@ from service.db import DB
 from service.errors import DomainError, FieldError, NotFound
 from service.models import Assessment, Training
 from service.models.base import pk
+from service.rendering.evaluation_pdf import fmt_mean
 from service.rendering.qr import qr_svg
 from service.routers.deps import PageTraining
 from service.routers.files import private_headers
@@ -20,13 +21,15 @@ from service.routers.pages import ticket_cookie
 from service.routers.pages.forms import SubmittedForm, parse, render_form, submit
 from service.routers.pages.rendering import redirect, render
 from service.routers.urls import public_base
-from service.schemas.assessments import AssessmentCreate, PassRuleIn
+from service.schemas.assessments import AssessmentCreate, AssessmentUpdate, PassRuleIn
 from service.services import tickets, trainings
 from service.services.assessments import (
     answering,
     bank,
+    editing,
     learning,
     paper,
+    questionnaire,
     results,
     sheets,
     windows,
@@ -72,7 +75,8 @@ def create(request: Request, training: PageTraining, form: SubmittedForm, db: DB
         if same_as.isdigit():
             rows = bank.copy_questions(db, bank.get_assessment(db, training, int(same_as)))
         else:
-            rows = sheets.parse_text(data.get("questions", ""))
+            rows = sheets.parse_text(data.get("questions", ""),
+                                     keyed=data.get("kind") != "evaluation")
         return bank.create_assessment(db, training, parse(AssessmentCreate, {
             "kind": data.get("kind"), "title": data.get("title"),
             "pass_score": data.get("pass_score") or None,
@@ -105,13 +109,22 @@ def import_test(request: Request, training: PageTraining, form: SubmittedForm,
 # --- one test ------------------------------------------------------------------------------
 
 def _test_page(request: Request, db: DB, training: Training, assessment: Assessment,
-               exc: DomainError | None = None) -> Response:
+               exc: DomainError | None = None, values: dict[str, Any] | None = None
+               ) -> Response:
     url = f"{public_base(request)}/tes/{assessment.public_code}"
+    evaluation = assessment.kind == "evaluation"
+    qs = bank.questions(db, pk(assessment))
     return render_form(request, "assessments/test.html", {
         "training": training, "a": assessment, "r": results.results(db, assessment),
         "batches": trainings.list_batches(db, pk(training)),
         "states": windows.batch_states(db, assessment), "public_url": url,
-        "values": {"pass_score": assessment.pass_score}}, exc)
+        "answered": editing.answered(db, assessment), "evaluation": evaluation,
+        "questionnaires": [questionnaire.results(db, assessment)] if evaluation else [],
+        "mean": fmt_mean, "min_shown": questionnaire.MIN_SHOWN,
+        "values": values or {"pass_score": assessment.pass_score, "title": assessment.title,
+                             "questions": sheets.to_text(
+                                 [(q.text, list(q.choices), q.answer) for q in qs])}},
+        exc)
 
 
 @router.get("/trainings/{training_id}/tests/{assessment_id}")
@@ -142,6 +155,37 @@ def pass_rule(request: Request, training: PageTraining, assessment: PageAssessme
         lambda exc: _test_page(request, db, training, assessment, exc))
 
 
+@router.post("/trainings/{training_id}/tests/{assessment_id}/edit")
+def edit(request: Request, training: PageTraining, assessment: PageAssessment,
+         form: SubmittedForm, db: DB) -> Response:
+    """Change the title, the pass score and (while nobody has answered) the questions."""
+    data = form.values()
+
+    def work() -> Assessment:
+        text = data.get("questions", "")
+        rows = sheets.parse_text(text, keyed=assessment.kind != "evaluation") \
+            if text.strip() else None
+        score = data.get("pass_score", "").strip()
+        return editing.update(db, assessment, parse(AssessmentUpdate, {
+            "title": data.get("title"), "pass_score": score or None,
+            "clear_pass_score": assessment.kind == "posttest" and not score,
+            "questions": None if rows is None else [
+                {"text": t, "choices": c, "answer": k} for t, c, k in rows]}))
+
+    return submit(db, work, lambda a: redirect(request, f"/trainings/{pk(training)}/tests/"
+                                                        f"{pk(a)}?saved=1"),
+                  lambda exc: _test_page(request, db, training, assessment, exc, data))
+
+
+@router.post("/trainings/{training_id}/tests/{assessment_id}/delete")
+def delete(request: Request, training: PageTraining, assessment: PageAssessment,
+           form: SubmittedForm, db: DB) -> Response:
+    """Delete a test nobody has answered."""
+    return submit(db, lambda: editing.remove(db, assessment),
+                  lambda _: redirect(request, f"/trainings/{pk(training)}/tests"),
+                  lambda exc: _test_page(request, db, training, assessment, exc))
+
+
 @router.get("/trainings/{training_id}/tests/{assessment_id}/projector")
 def projector(request: Request, training: PageTraining, assessment: PageAssessment) -> Response:
     """The QR to show on the projector: it opens the test on phones that opened a ticket."""
@@ -156,11 +200,15 @@ def projector(request: Request, training: PageTraining, assessment: PageAssessme
 def _paper_page(request: Request, db: DB, training: Training, assessment: Assessment,
                 batch_id: int | None, typed: dict[int, str] | None = None,
                 exc: DomainError | None = None, saved: int | None = None) -> Response:
+    paper.check_paper(assessment)
     batches = trainings.list_batches(db, pk(training))
     chosen = next((b for b in batches if b.id == batch_id), batches[0] if batches else None)
+    qs = bank.questions(db, pk(assessment))
     return render_form(request, "assessments/paper.html", {
         "training": training, "a": assessment, "batches": batches, "batch": chosen,
-        "questions": bank.questions(db, pk(assessment)),
+        "questions": qs, "true_false": [paper.true_false(q) for q in qs],
+        "key_line": paper.shown_letters(paper.letters_of([q.answer for q in qs]), qs),
+        "shown": lambda letters: paper.shown_letters(letters, qs),
         "rows": paper.grid(db, assessment, pk(chosen)) if chosen else [],
         "typed": typed or {}, "saved": saved, "values": {},
         "paper_errors": getattr(exc, "lines", [])}, exc)
@@ -207,15 +255,19 @@ def paper_import(request: Request, training: PageTraining, assessment: PageAsses
 # --- the participant's side -------------------------------------------------------------------
 
 def _participant_page(request: Request, db: DB, token: str, assessment_id: int,
-                      done: Any = None, exc: DomainError | None = None) -> Response:
+                      done: Any = None, exc: DomainError | None = None,
+                      values: dict[str, str] | None = None) -> Response:
     if not TOKEN.match(token):
         raise NotFound("This ticket does not exist. Check the link you received.")
     reg = answering.registration_by_token(db, token)
     assessment = answering.assessment_for_ticket(db, reg, assessment_id)
-    sheet = done or answering.answered(db, pk(assessment), pk(reg))
+    evaluation = assessment.kind == "evaluation"
+    sheet = None if evaluation else done or answering.answered(db, pk(assessment), pk(reg))
     response = render(request, "assessments/answer.html", {
         "token": token, "a": assessment, "questions": bank.questions(db, pk(assessment)),
-        "sheet": sheet, "error": exc.text() if exc else None,
+        "sheet": sheet, "error": exc.text() if exc else None, "evaluation": evaluation,
+        "evaluated": evaluation and questionnaire.done(db, pk(assessment), pk(reg)),
+        "numeric": questionnaire.numeric, "values": values or {},
         "is_open": reg.status == "confirmed" and windows.is_open(db, pk(assessment),
                                                                   reg.batch_id)},
         exc.status if exc else 200)
@@ -242,11 +294,13 @@ def answer_submit(token: str, assessment_id: int, request: Request, form: Submit
         count = len(bank.questions(db, assessment_id))
         answers = [int(v) if v.isdigit() and len(v) == 1 else None
                    for v in (values.get(f"q{i}", "") for i in range(1, count + 1))]
-        return answering.submit(db, reg, assessment_id, answers)
+        comment = values.get("comment", "").strip()[:1000] or None
+        return answering.submit(db, reg, assessment_id, answers, comment)
 
     return submit(db, work,
                   lambda row: _participant_page(request, db, token, assessment_id, row),
-                  lambda exc: _participant_page(request, db, token, assessment_id, exc=exc))
+                  lambda exc: _participant_page(request, db, token, assessment_id, exc=exc,
+                                                values=values))
 
 
 # The ticket's token, remembered per training for the projector QR's short link (/tes/...):

@@ -5,27 +5,29 @@ session, the office's forms, and the narasumber's own summary PDF behind their /
 The participant pages are public (the ticket token is the key, no login, no NIK) and as
 light as the ticket page: no script, one small stylesheet."""
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from markupsafe import Markup
 
 from service.db import DB
 from service.errors import DomainError, FieldError, InvalidInput
-from service.models import Training
+from service.models import Training, User
 from service.models.base import utcnow
 from service.rendering.evaluation_pdf import fmt_mean, render_evaluation_summary_pdf
 from service.rendering.qr import qr_svg
-from service.routers.deps import PageAdmin, PagePlanner, PageTraining
+from service.routers.deps import PLANNERS, PageAdmin, PagePlanner, PageTraining, page_user
 from service.routers.files import PRIVATE, pdf, private_headers
+from service.routers.pages import messages as message_pages
 from service.routers.pages import ticket_cookie
 from service.routers.pages.forms import SubmittedForm, errors_by_field, parse, submit
 from service.routers.pages.rendering import redirect, render
 from service.routers.urls import public_base
 from service.schemas.evaluations import AnswerIn, FormItemIn, FormUpdate
 from service.services import roster_links, training_clock
-from service.services.evaluations import answers, forms, results
+from service.services.assessments import questionnaire
+from service.services.evaluations import answers, event_code, forms, results
 
 router = APIRouter(include_in_schema=False)
 # The ticket's token, remembered for the projector QR's short link (/e/...): a phone that
@@ -114,7 +116,8 @@ def save_session(token: str, session_id: int, request: Request, form: SubmittedF
 
 # --- the projector QR's short link --------------------------------------------------------
 
-def _code_page(request: Request, target: answers.CodeTarget, value: str = "",
+def _code_page(request: Request, target: answers.CodeTarget | event_code.EventTarget,
+               value: str = "",
                error: str | None = None, status: int = 200) -> Response:
     response = render(request, "public/evaluations/code.html",
                       {"c": target, "value": value, "error": error}, status)
@@ -124,8 +127,10 @@ def _code_page(request: Request, target: answers.CodeTarget, value: str = "",
 
 @router.get("/e/{code}")
 def code_page(code: str, request: Request, db: DB) -> Response:
-    """The session's form for a phone that has opened its ticket's evaluations before;
-    else a page that asks for the ticket's link."""
+    """The session's (or the event's) form for a phone that has opened its ticket's
+    evaluations before; else a page that asks for the ticket's link."""
+    if event_code.is_event_code(code):
+        return _event_code_page(request, db, code)
     target = answers.resolve_code(db, code)
     remembered = request.cookies.get(TICKET_COOKIE, "")
     if remembered:
@@ -137,9 +142,37 @@ def code_page(code: str, request: Request, db: DB) -> Response:
     return _code_page(request, target)
 
 
+def _event_code_page(request: Request, db: DB, code: str) -> Response:
+    target = event_code.resolve(db, code)
+    remembered = request.cookies.get(TICKET_COOKIE, "")
+    if remembered:
+        try:
+            token = event_code.ticket_for_event(db, target, remembered)
+            return redirect(request, f"/t/{token}/evaluasi/event")
+        except DomainError:
+            pass  # another training's ticket on this phone: ask
+    return _code_page(request, target)
+
+
+def _event_code_ticket(request: Request, db: DB, code: str, form: SubmittedForm) -> Response:
+    target = event_code.resolve(db, code)
+    text = form.get("ticket")
+    token = answers.ticket_token_in(text)
+    try:
+        if token is None:
+            raise answers.TicketNotFound()
+        event_code.ticket_for_event(db, target, token)
+    except DomainError as exc:
+        return _code_page(request, target, text, exc.text(), exc.status)
+    return redirect(request, f"/t/{token}/evaluasi/event")
+
+
 @router.post("/e/{code}")
 def code_ticket(code: str, request: Request, form: SubmittedForm, db: DB) -> Response:
-    """The ticket pasted on the projector QR's page: on to the session's form."""
+    """The ticket pasted on the projector QR's page: on to the session's (or the event's)
+    form."""
+    if event_code.is_event_code(code):
+        return _event_code_ticket(request, db, code, form)
     target = answers.resolve_code(db, code)
     text = form.get("ticket")
     token = answers.ticket_token_in(text)
@@ -155,7 +188,8 @@ def code_ticket(code: str, request: Request, form: SubmittedForm, db: DB) -> Res
 # --- the committee ------------------------------------------------------------------------
 
 @router.get("/trainings/{training_id}/evaluations")
-def results_page(request: Request, training: PageTraining, db: DB) -> Response:
+def results_page(request: Request, training: PageTraining,
+                 user: Annotated[User, Depends(page_user)], db: DB) -> Response:
     """Response rates (live) and results per session and for the event; for htmx only the
     rates block, polled every few seconds."""
     live = bool(request.headers.get("hx-request"))
@@ -164,7 +198,12 @@ def results_page(request: Request, training: PageTraining, db: DB) -> Response:
         "training": training, "ev": ev, "poll": POLL_SECONDS, "mean": fmt_mean,
         "min_shown": results.MIN_SHOWN,
         "as_of": training_clock.local(training, utcnow()),
-        "speakers": _speakers(ev)}, block="live")
+        "questionnaires": [] if live else questionnaire.training_results(db, training.id or 0),
+        "speakers": _speakers(ev),
+        # The links go out from here to whoever may send messages (not a scanner).
+        **({} if live or user.role not in PLANNERS
+           else message_pages.links_form(db, training, "evaluation"))},
+        block="live")
     response.headers.update({"Cache-Control": "no-store", "Vary": "HX-Request"})
     return response
 
@@ -188,6 +227,34 @@ def screen_page(request: Request, training: PageTraining, session_id: int,
     return render(request, "evaluations/screen.html", {
         "training": training, "s": found, "url": url, "poll": POLL_SECONDS,
         "qr": Markup(qr_svg(url))}, block="count")  # noqa: S704 (generated SVG)
+
+
+@router.get("/trainings/{training_id}/evaluations/event/screen")
+def event_screen_page(request: Request, training: PageTraining, db: DB) -> Response:
+    """The big QR for the projector at the end of the event: it opens the event's form
+    (venue, food, organisation, materials)."""
+    ev = results.training_evaluations(db, training, results=False)
+    url = f"{public_base(request)}/e/{event_code.event_code(db, training)}"
+    return render(request, "evaluations/screen.html", {
+        "training": training, "s": None, "event_rate": ev.event_rate, "url": url,
+        "poll": POLL_SECONDS, "qr": Markup(qr_svg(url))}, block="count")  # noqa: S704
+
+
+# --- the participants' own links, as messages --------------------------------------------
+
+@router.get("/trainings/{training_id}/evaluations/links")
+def links_page(request: Request, training: PageTraining, user: PagePlanner,
+               db: DB) -> Response:
+    """The form that sends each participant their own link to the evaluations."""
+    return message_pages.links_page(request, db, training, "evaluation")
+
+
+@router.post("/trainings/{training_id}/evaluations/links")
+def send_links(request: Request, training: PageTraining, user: PagePlanner,
+               form: SubmittedForm, db: DB) -> Response:
+    """Queue each participant's own link to the evaluation forms (of the batches that
+    have begun; only those with a form left to fill in, or everyone)."""
+    return message_pages.send_links(request, db, training, user.id or 0, "evaluation", form)
 
 
 @router.get("/trainings/{training_id}/evaluations/speakers/{speaker_id}.pdf")

@@ -15,6 +15,7 @@ from fastapi.responses import Response
 from service.db import DB
 from service.errors import DomainError, FieldError, NotFound
 from service.i18n import N_
+from service.i18n import gettext as _
 from service.models import TIMEZONES, Training
 from service.models.base import as_utc, pk
 from service.models.messages import CHANNELS, RULES, STATUSES, Message
@@ -24,19 +25,24 @@ from service.routers.pages.rendering import redirect, render
 from service.routers.urls import public_base
 from service.schemas.messages import MessageSend
 from service.services import registrations as regs
-from service.services.messaging import compose, log, outbox, reminders
+from service.services import training_clock
+from service.services.messaging import compose, learning, log, outbox, reminders
 
 router = APIRouter(include_in_schema=False)
 
 STATUS_LABELS = {"queued": N_("Queued"), "sending": N_("Sending"), "sent": N_("Sent"),
                  "delivered": N_("Delivered"), "read": N_("Read"), "failed": N_("Failed")}
 KIND_LABELS = {"ticket": N_("Ticket"), "reminder": N_("Reminder"),
-               "certificate": N_("Certificate link"), "custom": N_("Own message")}
+               "certificate": N_("Certificate link"), "custom": N_("Own message"),
+               "test": N_("Test link"), "evaluation": N_("Evaluation link")}
+# The send form's kinds: a test's links go out from the test's own page (which test).
+SEND_KINDS = tuple(k for k in KIND_LABELS if k != "test")
 CHANNEL_LABELS = {"whatsapp": "WhatsApp", "email": N_("Email"), "both": N_("Both")}
 # The participant list's column is narrow: "WA · Dibaca".
 CHANNEL_SHORT = {"whatsapp": "WA", "email": N_("Email")}
 ONLY_LABELS = {"": N_("Everyone"), "not_reached": N_("Those not reached yet"),
-               "absent_today": N_("Those absent today")}
+               "absent_today": N_("Those absent today"),
+               "not_answered": N_("Those who have not answered yet (evaluation)")}
 RULE_LABELS = {"day_before": N_("Reminder the day before (H-1)"),
                "certificate_ready": N_("Certificate link once issued")}
 # Query parameters of the notice after a send, a resend or a saved rule: counts only, so
@@ -161,7 +167,7 @@ def _context(request: Request, db: DB, training: Training, org_id: int,
         "notice": _notice(params),
         "saved_rule": saved if (saved := params.get("saved_rule")) in RULES else None,
         "tz": TIMEZONES.get(training.timezone, ""),
-        "status_labels": STATUS_LABELS, "kind_labels": KIND_LABELS,
+        "status_labels": STATUS_LABELS, "kind_labels": KIND_LABELS, "send_kinds": SEND_KINDS,
         "channel_labels": CHANNEL_LABELS, "only_labels": ONLY_LABELS,
         "rule_labels": RULE_LABELS, "hours": range(24),
     }
@@ -282,3 +288,106 @@ def save_rule(request: Request, training: PageTraining, rule: str, user: PagePla
                   lambda exc: _page(request, db, training, user.organization_id, {},
                                     exc.status, rule_values=data, rule_exc=exc, rule=rule))
 
+
+
+# --- a test's or the evaluations' personal links (the test page, the evaluations page) -----
+
+def links_form(db: DB, training: Training, kind: str, assessment_id: int | None = None,
+               values: Mapping[str, str] | None = None, exc: DomainError | None = None,
+               notice: Mapping[str, int] | None = None) -> dict[str, Any]:
+    """What messages/_links_form.html shows: the batches whose people may get the links
+    (a test's open batches, the evaluations' begun ones) and the channels set up."""
+    if kind == "test":
+        assessment = learning.assessment_of(db, training, assessment_id)
+        ids = learning.open_batches(db, assessment)
+        action = f"/trainings/{pk(training)}/tests/{pk(assessment)}/links"
+        title = _("Send the test's link to the participants")
+        hint = _("Each participant gets their own link to “{title}” by WhatsApp or email: "
+                 "it opens the test on their phone, no login. Pressing again sends nobody "
+                 "a second link.", title=assessment.title)
+        empty = _("Open the test to a batch first; then its participants can get the link.")
+    else:
+        ids = learning.begun_batches(db, training, training_clock.today(training))
+        action = f"/trainings/{pk(training)}/evaluations/links"
+        title = _("Send the evaluation link to the participants")
+        hint = _("Each participant gets their own link to the evaluation forms (the "
+                 "narasumber of their sessions and the event) by WhatsApp or email. Their "
+                 "answers stay anonymous. Sent at most once a day per person.")
+        empty = _("The evaluation opens on a batch's first day; no batch has begun yet.")
+    batches = [b for b in regs.batches_of(db, pk(training)) if pk(b) in ids]
+    channels = outbox.configured_channels()
+    default_channel = "both" if len(channels) == len(CHANNELS) else \
+        (channels[0] if channels else "")
+    return {"lf": {
+        "training_id": pk(training), "action": action, "title": title, "hint": hint,
+        "empty": empty, "batches": batches, "channels": channels,
+        "channel_labels": CHANNEL_LABELS, "all_label": _("All open batches") if kind == "test"
+        else _("All batches that have begun"),
+        "button": _("Send the links to the participants of {batch}", batch=batches[0].name)
+        if len(batches) == 1 else _("Send the links to the participants"),
+        "form": {"channel": default_channel, **(values or {})},
+        "errors": errors_by_field(exc) if exc else {}, "notice": notice}}
+
+
+def send_links(request: Request, db: DB, training: Training, user_id: int, kind: str,
+               form: Submitted, assessment_id: int | None = None) -> Response:
+    """Queue the links the form asks for; the form again with what was queued (htmx), or
+    back to its page; refused: the form with the reason, nothing queued."""
+    data = form.values()
+    batch = data.get("batch_id", "").strip()
+
+    def work() -> outbox.QueueReport:
+        batch_id = _int(batch)
+        if batch and batch_id is None:
+            raise FieldError("batch_id", N_("Batch not found."))
+        req = outbox.SendRequest(kind=kind, channel=data.get("channel", ""),
+                                 batch_id=batch_id, only=data.get("only") or None,
+                                 assessment_id=assessment_id)
+        outbox.check(db, training, req)
+        return outbox.queue(db, training, outbox.SendRequest(
+            **parse(MessageSend, asdict(req)).model_dump()), public_base(request), user_id)
+
+    def page(status: int, **more: Any) -> Response:
+        context = {"training": training, "kind": kind,
+                   **links_form(db, training, kind, assessment_id, data, **more)}
+        name = "messages/_links_form.html" if request.headers.get("hx-request") \
+            else "messages/links.html"
+        return render(request, name, context, status)
+
+    def done(report: outbox.QueueReport) -> Response:
+        if request.headers.get("hx-request"):
+            return page(200, notice={"queued": report.queued, "people": report.people})
+        back = f"/trainings/{pk(training)}/tests/{assessment_id}/links" if kind == "test" \
+            else f"/trainings/{pk(training)}/evaluations/links"
+        return redirect(request, f"{back}?{urlencode({'queued': report.queued})}")
+
+    return submit(db, work, done, lambda exc: page(exc.status, exc=exc))
+
+
+def links_page(request: Request, db: DB, training: Training, kind: str,
+               assessment_id: int | None = None) -> Response:
+    queued = _int(request.query_params.get("queued"))
+    context = {"training": training, "kind": kind, **links_form(
+        db, training, kind, assessment_id,
+        notice={"queued": queued} if queued is not None else None)}
+    name = "messages/_links_form.html" if request.headers.get("hx-request") \
+        else "messages/links.html"
+    response = render(request, name, context)
+    response.headers["Vary"] = "HX-Request"
+    return response
+
+
+@router.get("/trainings/{training_id}/tests/{assessment_id}/links")
+def test_links_page(request: Request, training: PageTraining, assessment_id: int,
+                    user: PagePlanner, db: DB) -> Response:
+    """The form that sends a test's personal links (the test page loads it in place)."""
+    return links_page(request, db, training, "test", assessment_id)
+
+
+@router.post("/trainings/{training_id}/tests/{assessment_id}/links")
+def send_test_links(request: Request, training: PageTraining, assessment_id: int,
+                    user: PagePlanner, form: SubmittedForm, db: DB) -> Response:
+    """Queue each participant's own link to the test (of a batch the test is open to;
+    only those who have not answered yet, or everyone)."""
+    learning.assessment_of(db, training, assessment_id)
+    return send_links(request, db, training, pk(user), "test", form, assessment_id)

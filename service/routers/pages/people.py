@@ -20,6 +20,7 @@ from service.routers import files
 from service.routers.deps import PagePlanner
 from service.routers.pages.forms import SubmittedForm, errors_by_field, submit
 from service.routers.pages.rendering import redirect, render
+from service.services.erasure import requests as erasure_requests
 from service.services.people import distinct, duplicates, identity, merge, record, search
 from service.services.people.search import MAX_PAGE, LastTraining
 
@@ -155,6 +156,12 @@ def person_page(person_id: int, request: Request, user: PagePlanner, db: DB,
                 merged: int = 0) -> Response:
     """A person's trainings with days present, JPL per training and per year,
     certificates, merges, and the record as PDF."""
+    return render_person(request, user, db, person_id, {"merged": bool(merged)})
+
+
+def render_person(request: Request, user: User, db: DB, person_id: int,
+                  extra: dict[str, Any], status: int = 200) -> Response:
+    """The person's page (`extra`: flags and, after a refused erasure request, its form)."""
     r = record.person_record(db, user.organization_id, person_id)
     admin = user.role == "admin"
     p = r.person
@@ -162,7 +169,10 @@ def person_page(person_id: int, request: Request, user: PagePlanner, db: DB,
     return render(request, "people/person.html", {
         "r": r, "p": p, "nik": identity.shown_nik(p, admin), "nip": identity.shown_nip(p, admin),
         "phone": _phone(p.phone, admin), "by_year": by_year,
-        "top_year": max(by_year.values(), default=0), "merged": bool(merged)})
+        "top_year": max(by_year.values(), default=0), "merged": False,
+        "erasure": erasure_requests.person_state(db, person_id),
+        "erasure_requested": request.query_params.get("erasure") == "requested",
+        "erasure_errors": {}, "erasure_values": {}, **extra}, status)
 
 
 @router.get("/people/{person_id}/record.pdf")

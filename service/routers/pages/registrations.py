@@ -25,6 +25,7 @@ from service.routers.urls import public_base
 from service.schemas.participants import MoveRequest, RegistrationCreate
 from service.services import kampung_kb, regions, ticket_delivery
 from service.services import registrations as regs
+from service.services.meetings import delegates
 from service.services.messaging import log as message_log
 
 router = APIRouter(include_in_schema=False)
@@ -88,23 +89,25 @@ class Filters:
     page: int = 1
     regency: str = ""  # kabupaten/kota, as the list offers it
     position: str = ""  # jabatan
+    unit: str = ""  # a unit's id (OPD, kecamatan), as the list offers it
 
     @property
     def active(self) -> bool:
-        return bool(self.batch or self.status or self.q or self.regency or self.position)
+        return bool(self.batch or self.status or self.q or self.regency or self.position
+                    or self.unit)
 
     def service(self) -> regs.RegistrationFilter:
         return regs.RegistrationFilter(
             batch_id=_int(self.batch),
             status=self.status or None, q=self.q or None,
             unassigned=self.batch == UNASSIGNED, regency=self.regency or None,
-            position=self.position or None)
+            position=self.position or None, unit_id=_int(self.unit))
 
     def url(self, training_id: int, page: int | None = None) -> str:
         page = self.page if page is None else page
         query = [(k, v) for k, v in (("batch", self.batch), ("status", self.status),
                                      ("regency", self.regency), ("position", self.position),
-                                     ("q", self.q)) if v]
+                                     ("unit", self.unit), ("q", self.q)) if v]
         if page > 1:
             query.append(("page", str(page)))
         path = f"/trainings/{training_id}/registrations"
@@ -142,7 +145,9 @@ def _filters(params: Mapping[str, str], batch_ids: set[int],
     return Filters(batch, status, q, page,
                    regency=_offered(params.get("regency", "")[:120], offered.get("regency", [])),
                    position=_offered(params.get("position", "")[:200],
-                                     offered.get("position", [])))
+                                     offered.get("position", [])),
+                   unit=params.get("unit", "") if params.get("unit", "") in offered.get(
+                       "unit", []) else "")
 
 
 def _local(target: str | None) -> str | None:
@@ -214,6 +219,8 @@ def _list_context(request: Request, db: DB, training: Training, org_id: int,
     tid = training.id or 0
     batches = _batch_views(regs.batches_of(db, tid))
     offered = regs.filter_values(db, training)
+    units_offered = delegates.training_units(db, training)
+    offered["unit"] = [str(u.id) for u in units_offered]
     f = _filters(params, {b.id for b in batches}, offered)
     rows, total = regs.list_registrations(db, training, f.service(), f.page)
     pages = regs.page_count(total)
@@ -250,6 +257,7 @@ def _list_context(request: Request, db: DB, training: Training, org_id: int,
         # wide enough already.
         "with_messages": any(v.last_message for v in views),
         "offered": offered, "by_regency": regions.level(training) == "regency",
+        "units_offered": units_offered,
         "row_errors": row_errors or {},
         "flash": _flash(db, training, org_id, params) if with_flash else None,
         "imported": _imported(db, training, org_id, params) if with_flash else None,
@@ -325,6 +333,7 @@ def _form_page(request: Request, db: DB, training: Training, values: Mapping[str
         "errors": _form_errors(exc, values) if exc else {},
         "categories": [c.name for c in regs.categories_of(db, tid)],
         "batches": _batch_views(regs.batches_of(db, tid)),
+        "units": delegates.unit_names(db, training),
         "reg": {"id": row.registration.id, "status": row.registration.status,
                 "batch": row.batch.name if row.batch else None,
                 "ticket_url": f"/t/{row.registration.ticket_token}"} if row else None,
@@ -339,7 +348,7 @@ def _parse(data: Mapping[str, Any]) -> RegistrationCreate:
 
 
 def _values(data: Mapping[str, Any]) -> dict[str, str]:
-    return {k: str(data.get(k) or "") for k in (*FORM_FIELDS, "batch_id")}
+    return {k: str(data.get(k) or "") for k in (*FORM_FIELDS, "batch_id", "unit")}
 
 
 @router.get("/trainings/{training_id}/registrations/new")
@@ -355,7 +364,8 @@ def create(request: Request, training: PageTraining, form: SubmittedForm, db: DB
 
     def work() -> Registration:
         parsed = _parse(data)
-        return regs.register(db, training, parsed.raw(), parsed.batch_id)
+        reg = regs.register(db, training, parsed.raw(), parsed.batch_id)
+        return delegates.set_unit_named(db, reg, training, data.get("unit", ""))
 
     return submit(db, work,
                   lambda reg: redirect(request, _back(None, training.id or 0, added=reg.id or 0)),
@@ -377,6 +387,7 @@ def edit_page(request: Request, registration_id: int, db: DB, user: PagePlanner,
     values = {k: str(getattr(person, k) or "") for k in FORM_FIELDS if k != "category"}
     values["phone"] = fmt_phone(person.phone) or ""
     values["category"] = row.category.name if row.category else ""
+    values["unit"] = delegates.unit_name(db, reg)
     on_file = nip_on_file = None
     if not _may_see_nik(user):
         values["nik"], on_file = "", regs.mask_nik(person.nik)
@@ -403,6 +414,7 @@ def update(request: Request, registration_id: int, form: SubmittedForm, db: DB,
             # An empty box means "keep the NIK on file", which this user cannot see.
             raw["nik"] = nik
         regs.update_registration(db, training, reg, raw)
+        delegates.set_unit_named(db, reg, training, data.get("unit", ""))
 
     return submit(db, work,
                   lambda _: redirect(request, _back(data.get("next"), training.id or 0,

@@ -21,6 +21,7 @@ from service.schemas.rosters import NikMode, SheetGrouping
 from service.services import org_logo, regions, roster_links, rosters, trainings
 from service.services import training_clock as clock
 from service.services.meeting_days import days_of
+from service.services.meetings import materials as speaker_materials
 
 router = APIRouter(include_in_schema=False)
 
@@ -144,7 +145,8 @@ def narasumber_page(request: Request, token: str, db: DB) -> Response:
         "organization": org.name if org else "",
         "batches": roster_links.link_batches(db, link),
         "until": fmt_date(roster_links.last_day(training, link.expires_at)),
-        "today": clock.today(training)})
+        "today": clock.today(training),
+        **speaker_materials.link_context(db, link)})
     response.headers.update(PRIVATE)
     return response
 

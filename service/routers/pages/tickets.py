@@ -1,7 +1,10 @@
 """Public pages: a participant's ticket, the self-registration form; and its settings page."""
 
+import hashlib
+import json
 import re
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -17,12 +20,13 @@ from service.routers.deps import PageTraining
 from service.routers.files import png, private_headers
 from service.routers.pages.assessments import remember_ticket
 from service.routers.pages.forms import SubmittedForm, errors_by_field, render_form, submit
-from service.routers.pages.rendering import redirect, render
+from service.routers.pages.rendering import TEMPLATES_DIR, redirect, render
 from service.routers.urls import public_base
 from service.services import housekeeping, self_registration, tickets
 from service.services.assessments import for_ticket as assessment_tickets
 from service.services.certificates import documents as certificate_documents
 from service.services.certificates import revoke as certificate_revoke
+from service.services.meetings.materials import ticket_materials
 from service.services.people import record as people_record
 from service.settings import get_settings
 
@@ -34,10 +38,41 @@ TICKET_MAX_AGE = 60
 PRIVATE = private_headers(TICKET_MAX_AGE)
 
 
+STATIC = TEMPLATES_DIR.parent / "static"
+SW_SOURCE = STATIC / "js" / "ticket" / "sw.js"
+# What the ticket pages' service worker keeps besides the pages themselves.
+SW_ASSETS = ("/static/js/assessment.js", "/static/js/ticket/register.js")
+
+
 def _view(db: DB, token: str) -> tickets.TicketView:
     if not TOKEN.match(token):
         raise NotFound("This ticket does not exist. Check the link you received.")
     return tickets.ticket_view(db, token)
+
+
+@lru_cache
+def _service_worker() -> tuple[str, str]:
+    """The worker's source with its cache version: a digest of the files it keeps, so a
+    new release replaces the phone's copy."""
+    digest = hashlib.sha256(SW_SOURCE.read_bytes())
+    for url in SW_ASSETS:
+        path = STATIC / url.removeprefix("/static/")
+        digest.update(path.read_bytes() if path.exists() else b"")
+    version = digest.hexdigest()[:12]
+    source = (SW_SOURCE.read_text(encoding="utf-8")
+              .replace('"__VERSION__"', json.dumps(version))
+              .replace('["__ASSETS__"]', json.dumps(list(SW_ASSETS))))
+    return source, version
+
+
+# Before /t/{token}: "sw.js" is no ticket. Served from /t/, its scope covers every page
+# of a ticket (the ticket, its tests, its evaluations).
+@router.get("/t/sw.js")
+def service_worker() -> Response:
+    """The ticket pages' service worker (scope /t/): keeps the pages a phone opened."""
+    source, version = _service_worker()
+    return Response(source, media_type="text/javascript",
+                    headers={"Cache-Control": "no-cache", "ETag": f'"{version}"'})
 
 
 @router.get("/t/{token}")
@@ -49,7 +84,8 @@ def ticket_page(token: str, request: Request, db: DB, new: int = 0) -> Response:
                       {"t": view, "qr": qr, "just_registered": bool(new),
                        "certificate": certificate_revoke.valid_certificate(
                            db, view.registration.id or 0),
-                       "tests": assessment_tickets.ticket_tests(db, view.registration)})
+                       "tests": assessment_tickets.ticket_tests(db, view.registration),
+                       "materials": ticket_materials(db, view.registration, view.training)})
     response.headers.update(PRIVATE)
     # So that the projector's QR of a pre-test or post-test finds this phone's ticket.
     remember_ticket(request, response, view.registration.training_id, token)

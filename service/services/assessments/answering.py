@@ -12,7 +12,7 @@ from service.errors import Conflict, DomainError, FieldError, NotFound
 from service.i18n import N_
 from service.models import Assessment, AssessmentQuestion, AssessmentResponse, Registration
 from service.models.base import pk
-from service.services.assessments import bank, windows
+from service.services.assessments import bank, questionnaire, windows
 
 
 class AlreadyAnswered(Conflict):
@@ -90,16 +90,22 @@ def answered(db: Session, assessment_id: int, registration_id: int
 
 
 def submit_by_ticket(db: Session, token: str, assessment_id: int,
-                     answers: Sequence[int | None]) -> AssessmentResponse:
-    return submit(db, registration_by_token(db, token), assessment_id, answers)
+                     answers: Sequence[int | None], comment: str | None = None
+                     ) -> AssessmentResponse | None:
+    return submit(db, registration_by_token(db, token), assessment_id, answers, comment)
 
 
 def submit(db: Session, reg: Registration, assessment_id: int,
-           answers: Sequence[int | None]) -> AssessmentResponse:
-    """The ticket holder's answers, while the test is open to their batch."""
+           answers: Sequence[int | None], comment: str | None = None
+           ) -> AssessmentResponse | None:
+    """The ticket holder's answers, while the test is open to their batch. An evaluation
+    questionnaire's are kept anonymously (questionnaire.py): nothing to return then."""
     assessment = assessment_for_ticket(db, reg, assessment_id)
     if reg.status != "confirmed":
         raise NotConfirmed()
+    if assessment.kind == "evaluation":
+        questionnaire.submit(db, reg, assessment, answers, comment)
+        return None
     if not windows.is_open(db, pk(assessment), reg.batch_id):
         # The same answers a second time after closing are still the same sheet.
         if answered(db, pk(assessment), pk(reg)) is not None:

@@ -41,9 +41,16 @@ def answer_index(question: QuestionIn, where: str) -> int:
     return index
 
 
+def answer_keys(kind: str, qs: Sequence[QuestionIn]) -> list[int | None]:
+    """Each question's right index; an evaluation has none (a key sent is ignored)."""
+    if kind == "evaluation":
+        return [None] * len(qs)
+    return [answer_index(q, f"questions.{i}.answer") for i, q in enumerate(qs)]
+
+
 def create_assessment(db: Session, training: Training, data: AssessmentCreate
                       ) -> Assessment:
-    keys = [answer_index(q, f"questions.{i}.answer") for i, q in enumerate(data.questions)]
+    keys = answer_keys(data.kind, data.questions)
     if data.pass_score is not None and data.kind != "posttest":
         raise FieldError("pass_score", "A pass score belongs to a post-test.",
                          code="pass_score_not_posttest")
@@ -58,14 +65,15 @@ def create_assessment(db: Session, training: Training, data: AssessmentCreate
 
 
 def add_questions(db: Session, assessment: Assessment,
-                  rows: Sequence[tuple[str, list[str], int]]) -> None:
+                  rows: Sequence[tuple[str, list[str], int | None]]) -> None:
     for position, (text, choices, key) in enumerate(rows, start=1):
         db.add(AssessmentQuestion(assessment_id=pk(assessment), position=position, text=text,
                                   choices=choices, answer=key))
     db.flush()
 
 
-def copy_questions(db: Session, source: Assessment) -> list[tuple[str, list[str], int]]:
+def copy_questions(db: Session, source: Assessment
+                   ) -> list[tuple[str, list[str], int | None]]:
     """The source test's questions, for a post-test that asks the same (the common
     design: the gain then measures the same items)."""
     return [(q.text, list(q.choices), q.answer) for q in questions(db, pk(source))]

@@ -1,12 +1,20 @@
 """The tests a ticket holder sees on their ticket page: those open to their batch now,
-and those they already answered (with their score)."""
+and those they already answered (with their score); and the training's own evaluation
+questionnaires the same way (answered: done, never a score: they are anonymous)."""
 
 from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from service.models import Assessment, AssessmentBatch, AssessmentResponse, Registration
+from service.models import (
+    Assessment,
+    AssessmentBatch,
+    AssessmentResponse,
+    EvaluationReceipt,
+    Registration,
+)
 from service.models.base import pk
+from service.services.assessments.questionnaire import scope
 
 
 @dataclass(frozen=True)
@@ -15,7 +23,12 @@ class TicketTest:
     kind: str
     title: str
     is_open: bool
-    score: int | None  # None: not answered yet
+    score: int | None  # None: not answered yet (or an evaluation)
+    done: bool = False  # answered
+
+    @property
+    def is_evaluation(self) -> bool:
+        return self.kind == "evaluation"
 
 
 def ticket_tests(db: Session, reg: Registration) -> list[TicketTest]:
@@ -27,9 +40,16 @@ def ticket_tests(db: Session, reg: Registration) -> list[TicketTest]:
             col(AssessmentBatch.closed_at).is_(None))).all())
     scores = dict(db.exec(select(AssessmentResponse.assessment_id, AssessmentResponse.score)
                           .where(AssessmentResponse.registration_id == pk(reg))).all())
-    if not open_ids and not scores:
+    evaluated = {s for s in db.exec(select(EvaluationReceipt.scope).where(
+        EvaluationReceipt.registration_id == pk(reg))).all() if s.startswith("assessment:")}
+    if not open_ids and not scores and not evaluated:
         return []
     tests = db.exec(select(Assessment).where(Assessment.training_id == reg.training_id)
                     .order_by(col(Assessment.kind).desc(), col(Assessment.id))).all()
-    return [TicketTest(pk(a), a.kind, a.title, pk(a) in open_ids, scores.get(pk(a)))
-            for a in tests if pk(a) in open_ids or pk(a) in scores]
+    out = []
+    for a in tests:
+        done = pk(a) in scores or scope(pk(a)) in evaluated
+        if pk(a) in open_ids or done:
+            out.append(TicketTest(pk(a), a.kind, a.title, pk(a) in open_ids,
+                                  scores.get(pk(a)), done))
+    return out

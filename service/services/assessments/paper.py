@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from service.errors import DomainError
 from service.i18n import N_
 from service.i18n import gettext as _
 from service.i18n.names import sort_key
@@ -36,8 +37,32 @@ class GridRow:
     score: int | None
 
 
+class NoPaperForEvaluation(DomainError):
+    code, status, message = "evaluation_not_on_paper", 422, N_(
+        "An evaluation is answered anonymously from the ticket, not keyed in from paper.")
+
+
+def check_paper(assessment: Assessment) -> None:
+    if assessment.kind == "evaluation":
+        raise NoPaperForEvaluation()
+
+
 def letters_of(answers: Sequence[int | None]) -> str:
     return "".join("-" if a is None else bank.LETTERS[a] for a in answers)
+
+
+def true_false(question: AssessmentQuestion) -> bool:
+    """A Benar/Salah question: the grid keys it with b and s, as the sheet marks it."""
+    return [c.casefold() for c in question.choices] == [c.casefold() for c in bank.TRUE_FALSE]
+
+
+def shown_letters(letters: str, questions: Sequence[AssessmentQuestion]) -> str:
+    """Saved letters as the grid shows them: "b"/"s" (Benar/Salah) on a true/false
+    question, the choice's letter elsewhere."""
+    out = []
+    for ch, q in zip(letters, questions, strict=False):
+        out.append({"a": "b", "b": "s"}.get(ch, ch) if true_false(q) else ch)
+    return "".join(out)
 
 
 def parse_letters(raw: str, questions: Sequence[AssessmentQuestion]) -> list[int | None]:
@@ -50,6 +75,9 @@ def parse_letters(raw: str, questions: Sequence[AssessmentQuestion]) -> list[int
     for ch, q in zip(text, questions, strict=True):
         if ch in _BLANKS:
             out.append(None)
+            continue
+        if ch == "s" and true_false(q):
+            out.append(1)  # "S" (Salah) as the sheet marks it; a letter b is Salah too
             continue
         index = bank.LETTERS.find(ch) if ch.isalpha() else (int(ch) - 1 if ch.isdigit() else -1)
         if not 0 <= index < len(q.choices):
@@ -101,6 +129,7 @@ def save_grid(db: Session, assessment: Assessment, batch_id: int,
               entries: Mapping[int, str], source: str = "paper") -> int:
     """Save the typed lines of one batch; lines left empty and people with a sheet
     already are left alone. Returns how many sheets were saved."""
+    check_paper(assessment)
     qs = bank.questions(db, pk(assessment))
     people = {r.registration_id: r for r in grid(db, assessment, batch_id)}
     parsed: list[tuple[int, list[int | None]]] = []
@@ -158,6 +187,7 @@ def _rank(cells: list[str]) -> tuple[int, int, int]:
 def import_sheet(db: Session, assessment: Assessment, content: bytes, filename: str) -> int:
     """Answer sheets from a spreadsheet, matched by name among the training's confirmed
     participants; all rows or none."""
+    check_paper(assessment)
     qs = bank.questions(db, pk(assessment))
     table = read_table(content, filename, max_bytes=MAX_SHEET_BYTES, max_rows=5000,
                        check_header=_check, rank_header=_rank)

@@ -3,6 +3,7 @@ column per choice and a column for the key. Both give (text, choices, right inde
 every mistake is listed at once and nothing is saved until there are none."""
 
 import re
+from collections.abc import Sequence
 
 from service.errors import FieldError
 from service.i18n import N_
@@ -20,17 +21,34 @@ _LETTER = re.compile(r"^\s*[a-fA-F]\s*[.)]\s*")
 _MARK = re.compile(r"\s*\*\s*$|^\s*\*\s*")
 
 
-def parse_text(text: str) -> list[Question]:
+# An evaluation's question without choice lines is asked on this scale.
+DEFAULT_SCALE = ["1", "2", "3", "4", "5"]
+
+
+def to_text(rows: Sequence[tuple[str, list[str], int | None]]) -> str:
+    """Questions back in the text box's shape (for editing): parse_text reads it again."""
+    blocks = []
+    for n, (text, choices, key) in enumerate(rows, start=1):
+        if key is not None and [c.casefold() for c in choices] == ["benar", "salah"]:
+            blocks.append(f"{n}. {text}\n{choices[key]} *")
+            continue
+        lines = [f"{LETTERS[i]}. {c}{' *' if i == key else ''}" for i, c in enumerate(choices)]
+        blocks.append("\n".join([f"{n}. {text}", *lines]))
+    return "\n\n".join(blocks)
+
+
+def parse_text(text: str, keyed: bool = True) -> list[tuple[str, list[str], int | None]]:
     """Blocks separated by an empty line: the question, then one line per choice with a
     "*" on the right one. A choice line "Benar *" or "Salah *" alone makes a true/false
-    question."""
+    question. Unkeyed (an evaluation): no "*", and a question alone is asked on a 1-5
+    scale."""
     blocks = [b for b in re.split(r"\n\s*\n", text.replace("\r\n", "\n").strip()) if b.strip()]
     if not blocks:
         raise FieldError("questions", "Write at least one question.", code="no_questions")
     if len(blocks) > MAX_QUESTIONS:
         raise FieldError("questions", "At most {n} questions.", code="too_many_questions",
                          n=MAX_QUESTIONS)
-    out = []
+    out: list[tuple[str, list[str], int | None]] = []
     for n, block in enumerate(blocks, start=1):
         lines = [ln.strip() for ln in block.split("\n") if ln.strip()]
         question = _NUMBER.sub("", lines[0]).strip()
@@ -40,6 +58,14 @@ def parse_text(text: str) -> list[Question]:
             if _MARK.search(line):
                 key = len(choices)
             choices.append(_LETTER.sub("", _MARK.sub("", line)).strip())
+        if not keyed:
+            choices = choices or list(DEFAULT_SCALE)
+            problem = _problem(question, choices, 0)
+            if problem:
+                raise FieldError("questions", N_("Question {n}: {problem}"),
+                                 code="question_invalid", n=n, problem=_(problem))
+            out.append((question, choices, None))
+            continue
         if len(choices) == 1 and choices[0].casefold() in ("benar", "salah", "b", "s"):
             key = 0 if choices[0].casefold() in ("benar", "b") else 1
             choices = list(TRUE_FALSE)

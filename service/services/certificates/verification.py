@@ -20,6 +20,7 @@ from service.models import (
     Training,
 )
 from service.services import training_clock as clock
+from service.services.erasure import requests as erasure_requests
 
 CODE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
@@ -44,6 +45,10 @@ class Verification:
     issued_on: date  # the date printed on the certificate
     revoked_at: datetime | None
     revoked_on: date | None  # in the training's time zone
+    # The holder's data was erased at their request (UU PDP): the certificate was issued,
+    # the page names no one.
+    erased: bool = False
+    erased_on_request: bool = False  # else by the organizer's retention setting
 
 
 def verify(db: Session, code: str) -> Verification:
@@ -60,8 +65,12 @@ def verify(db: Session, code: str) -> Verification:
     batch = db.get(Batch, reg.batch_id) if reg.batch_id else None
     jpl = sum(s.counted_jpl for s in db.exec(
         select(AgendaSession).where(AgendaSession.batch_id == batch.id))) if batch else 0
+    erasure = erasure_requests.erased_request(db, reg.participant_id)
     return Verification(
-        valid=cert.revoked_at is None, name=cert.name, number=cert.number,
+        valid=cert.revoked_at is None, name="" if erasure else cert.name,
+        erased=erasure is not None,
+        erased_on_request=erasure is not None and erasure.source == "request",
+        number=cert.number,
         training=training.title, organizer=org.name, batch=batch.name if batch else "",
         start_date=batch.start_date if batch else training.start_date,
         end_date=batch.end_date if batch else training.end_date, jpl=jpl,

@@ -18,6 +18,8 @@ from service.errors import Conflict, DomainError, FieldError, NotFound
 from service.i18n import N_
 from service.models import (
     AgendaSession,
+    Assessment,
+    AssessmentBatch,
     Batch,
     EvaluationCode,
     EvaluationReceipt,
@@ -93,6 +95,18 @@ class Target:
 
 
 @dataclass(frozen=True)
+class Questionnaire:
+    """A training's own evaluation questionnaire (an assessment of kind "evaluation")
+    opened to the holder's batch: answered on /t/{token}/tes/{id}, kept as anonymously
+    as the forms here (services/assessments/questionnaire.py)."""
+
+    id: int
+    title: str
+    open: bool
+    done: bool
+
+
+@dataclass(frozen=True)
 class HolderView:
     """What a ticket holder's evaluation pages show (loaded up front: pages render after
     the session has closed). No name: the pages are about the answers, not the person."""
@@ -104,6 +118,7 @@ class HolderView:
     batch: Batch
     sessions: list[Target]
     event: Target
+    questionnaires: tuple[Questionnaire, ...] = ()
 
     def target(self, form_key: str, session_id: int | None) -> Target:
         if form_key == EVENT:
@@ -115,7 +130,9 @@ class HolderView:
 
     @property
     def open_count(self) -> int:
-        return sum(1 for t in [*self.sessions, self.event] if t.open and not t.done)
+        targets = [(t.open, t.done) for t in [*self.sessions, self.event]]
+        targets += [(q.open, q.done) for q in self.questionnaires]
+        return sum(1 for is_open, done in targets if is_open and not done)
 
 
 def evaluated(item: SessionItem) -> bool:
@@ -149,7 +166,17 @@ def holder(db: Session, token: str) -> HolderView:
                        scope_of(item.session.id) in done)
                 for item in load_sessions(db, [pk(batch)]) if evaluated(item)]
     event = Target(EVENT, None, batch.start_date <= today, EVENT in done)
-    return HolderView(token, pk(registration), training, org.name, batch, sessions, event)
+    own = tuple(Questionnaire(pk(a), a.title, w.closed_at is None,
+                              f"assessment:{pk(a)}" in done)
+                for a, w in db.exec(select(Assessment, AssessmentBatch)
+                                    .join(AssessmentBatch,
+                                          col(AssessmentBatch.assessment_id) == Assessment.id)
+                                    .where(Assessment.training_id == training.id,
+                                           Assessment.kind == "evaluation",
+                                           AssessmentBatch.batch_id == batch.id)
+                                    .order_by(col(Assessment.id))).all())
+    return HolderView(token, pk(registration), training, org.name, batch, sessions, event,
+                      own)
 
 
 def _scores(spec: FormSpec, answers: dict[str, int]) -> dict[str, int]:

@@ -143,7 +143,10 @@ def training_evaluations(db: Session, training: Training, *, results: bool = Tru
     e_form = get_form(db, training.organization_id, EVENT)
     by_session: dict[int | None, list[EvaluationResponse]] = {}
     if results:
-        query = select(EvaluationResponse).where(EvaluationResponse.training_id == tid)
+        # A training's own questionnaire's sheets (assessment_id set) are counted by
+        # services/assessments/questionnaire.py, not as the event's.
+        query = select(EvaluationResponse).where(EvaluationResponse.training_id == tid,
+                                                 col(EvaluationResponse.assessment_id).is_(None))
         if speaker_id is not None:
             query = query.where(col(EvaluationResponse.session_id).in_(
                 [i.session.id for i in items]))

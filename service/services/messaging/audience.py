@@ -42,10 +42,15 @@ def _absent_today(db: Session, training: Training, rows: list[RegistrationRow]
             and seen.state(pk(r.registration), today).status == presence.ABSENT]
 
 
-def reached(db: Session, training: Training, kind: str, channel: str) -> set[int]:
-    """Registrations that a message of this kind has reached on the channel."""
-    return {rid for rid in db.exec(select(Message.registration_id).where(
+def reached(db: Session, training: Training, kind: str, channel: str,
+            key_prefix: str | None = None) -> set[int]:
+    """Registrations that a message of this kind has reached on the channel (of one
+    test's links: those whose idempotency key starts with `key_prefix`)."""
+    query = select(Message.registration_id).where(
         Message.training_id == pk(training), Message.kind == kind,
-        Message.channel == channel, col(Message.status).in_(REACHED))).all()
-        if rid is not None}
+        Message.channel == channel, col(Message.status).in_(REACHED))
+    if key_prefix is not None:
+        query = query.where(col(Message.idempotency_key).startswith(key_prefix,
+                                                                    autoescape=True))
+    return {rid for rid in db.exec(query).all() if rid is not None}
 

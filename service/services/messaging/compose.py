@@ -9,6 +9,10 @@ the templates with Meta with these placeholders):
   reminder     {{1}} name, {{2}} training and batch, {{3}} the day, {{4}} place, {{5}} ticket link
   certificate  {{1}} name, {{2}} training, {{3}} certificate link
   custom       {{1}} name, {{2}} the committee's text
+  test         {{1}} name, {{2}} the test's title, {{3}} training and batch, {{4}} the person's
+               own link to the test (/t/{token}/tes/{id})
+  evaluation   {{1}} name, {{2}} training and batch, {{3}} the person's own link to the
+               evaluation forms (/t/{token}/evaluasi)
 
 The `body` kept beside them is the whole message as the committee's log shows it (and as
 the wa.me link fills in where no WhatsApp account is configured).
@@ -44,6 +48,8 @@ class Facts:
     ticket_url: str
     certificate_url: str = ""
     day: date | None = None  # a reminder's day
+    link: str = ""  # a test's or the evaluations' page behind the ticket
+    test_title: str = ""  # a test's title (kind "test")
 
 
 @dataclass(frozen=True)
@@ -103,6 +109,42 @@ def custom(f: Facts, text: str) -> Content:
     link = f.ticket_url if f.ticket_url in filled else ""
     return Content(body, f"Pesan panitia: {f.training}", "custom", (f.name, filled), link,
                    "Buka tiket Anda" if link else "")
+
+
+def test(f: Facts) -> Content:
+    body = (f"Yth. Bapak/Ibu {f.name},\n"
+            f"Silakan mengerjakan {f.test_title} {_about(f)} melalui tautan pribadi "
+            "Anda berikut (tanpa login; jawaban tersimpan di ponsel sampai terkirim):\n"
+            f"{f.link}\n"
+            "Terima kasih.")
+    return Content(body, f"{f.test_title}: {_about(f)}", "test",
+                   (f.name, f.test_title, _about(f), f.link), f.link,
+                   f"Kerjakan {f.test_title}")
+
+
+def evaluation(f: Facts) -> Content:
+    body = (f"Yth. Bapak/Ibu {f.name},\n"
+            f"Mohon isi evaluasi narasumber dan penyelenggaraan {_about(f)} melalui "
+            "tautan pribadi Anda berikut. Jawaban Anda disimpan tanpa nama.\n"
+            f"{f.link}\n"
+            "Terima kasih.")
+    return Content(body, f"Evaluasi {_about(f)}", "evaluation",
+                   (f.name, _about(f), f.link), f.link, "Isi evaluasi")
+
+
+def action_reminder(focal_name: str, unit: str, titles: list[str], due: date, link: str
+                    ) -> Content:
+    """A unit's focal point: its overdue follow-up action(s) and the unit's own link
+    (kind "action_reminder"; template {{1}} name, {{2}} unit, {{3}} the actions,
+    {{4}} the earliest due day, {{5}} the unit's link)."""
+    what = "; ".join(titles)
+    day = _day_text(due)
+    body = (f"Yth. Bapak/Ibu {focal_name or 'Penanggung jawab ' + unit},\n"
+            f"Rencana tindak lanjut {unit} berikut telah melewati tenggat ({day}): {what}.\n"
+            f"Mohon perbarui statusnya dan unggah buktinya melalui tautan unit Anda:\n{link}\n"
+            "Terima kasih.")
+    return Content(body, f"Tindak lanjut terlambat: {unit}", "action_reminder",
+                   (focal_name or unit, unit, what, day, link), link, "Perbarui tindak lanjut")
 
 
 def template_name(settings: Settings, kind: str) -> str:

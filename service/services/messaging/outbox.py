@@ -23,7 +23,7 @@ from service.models import Batch, Message, Registration, Training
 from service.models.base import pk, utcnow
 from service.models.messages import CHANNELS, KINDS
 from service.services import ticket_delivery
-from service.services.messaging import audience, compose, optout
+from service.services.messaging import audience, compose, learning, optout
 from service.services.messaging.whatsapp_cloud import CloudConfig
 from service.services.registrations import RegistrationRow
 from service.settings import Settings, get_settings
@@ -56,6 +56,8 @@ class SendRequest:
     batch_id: int | None = None
     only: str | None = None
     text: str | None = None
+    # The test whose links go out (kind "test").
+    assessment_id: int | None = None
     # The same key twice (a double click, a retried request) queues once.
     idempotency_key: str | None = None
 
@@ -87,10 +89,15 @@ def check(db: Session, training: Training, req: SendRequest,
     it cannot be done."""
     if req.kind not in KINDS:
         raise FieldError("kind", N_("Choose what to send: ticket, reminder, certificate "
-                                    "link or your own message."))
+                                    "link, test link, evaluation link or your own "
+                                    "message."))
     if req.channel not in CHANNEL_CHOICES:
         raise FieldError("channel", N_("Choose WhatsApp, email or both."))
-    if req.only not in (None, *audience.ONLY):
+    if req.kind in learning.KINDS:
+        if req.only not in (None, "not_reached", learning.NOT_ANSWERED):
+            raise FieldError("only", N_("Choose everyone, those not yet reached, or those "
+                                        "who have not answered yet."))
+    elif req.only not in (None, *audience.ONLY):
         raise FieldError("only", N_("Choose everyone, those not yet reached, or those "
                                     "absent today."))
     if req.kind == "custom":
@@ -104,6 +111,8 @@ def check(db: Session, training: Training, req: SendRequest,
         batch = db.get(Batch, req.batch_id)
         if batch is None or batch.training_id != pk(training):
             raise NotFound(N_("Batch not found."))
+    if req.kind in learning.KINDS:
+        learning.target(db, training, req.kind, req.assessment_id, req.batch_id)
     available = configured_channels() if available is None else available
     wanted = CHANNELS if req.channel == "both" else (req.channel,)
     usable = tuple(c for c in wanted if c in available)
@@ -125,13 +134,18 @@ def queue(db: Session, training: Training, req: SendRequest, base_url: str,
     `registration_ids` narrows it to some people (a reminder rule, one person);
     `channels` overrides the configured ones (the demo's history)."""
     usable = check(db, training, req, channels)
-    rows = audience.people(db, training, req.kind, req.batch_id, req.only)
+    links = learning.target(db, training, req.kind, req.assessment_id, req.batch_id) \
+        if req.kind in learning.KINDS else None
+    rows = learning.people(db, training, links, req.batch_id, req.only) if links else \
+        audience.people(db, training, req.kind, req.batch_id, req.only)
     if registration_ids is not None:
         wanted = set(registration_ids)
         rows = [r for r in rows if pk(r.registration) in wanted]
-    action = req.idempotency_key or secrets.token_hex(8)
+    # A link's key names the person and the test (or the day), not the press of a
+    # button: sending a test's links twice queues each person's once.
+    action = links.action() if links else req.idempotency_key or secrets.token_hex(8)
     report = QueueReport(people=len(rows), channels=usable)
-    drafts = _drafts(db, training, req, rows, usable, base_url, action, day, report)
+    drafts = _drafts(db, training, req, rows, usable, base_url, action, day, report, links)
     report.queued = insert(db, training, drafts, base_url, user_id)
     return report
 
@@ -150,12 +164,13 @@ def queue_ticket(db: Session, training: Training, registration: Registration,
 
 def _drafts(db: Session, training: Training, req: SendRequest, rows: list[RegistrationRow],
             channels: tuple[str, ...], base_url: str, action: str, day: date | None,
-            report: QueueReport) -> list[Draft]:
+            report: QueueReport, links: learning.Target | None = None) -> list[Draft]:
     ctx = ticket_delivery.context(db, training)
     certificates = _certificate_links(rows, base_url) if req.kind == "certificate" else {}
     drafts: list[Draft] = []
     for channel in channels:
-        reached = audience.reached(db, training, req.kind, channel) \
+        reached = audience.reached(db, training, req.kind, channel,
+                                   f"{action}:" if links and links.assessment else None) \
             if req.only == "not_reached" else set()
         addressed = [(r, address(channel, r)) for r in rows if pk(r.registration) not in reached]
         report.without_address[channel] = sum(1 for _r, a in addressed if a is None)
@@ -165,7 +180,7 @@ def _drafts(db: Session, training: Training, req: SendRequest, rows: list[Regist
             if to is None or to in stopped:
                 continue
             facts = _facts(ctx, row, base_url, certificates.get(pk(row.registration), ""),
-                           day)
+                           day, links)
             drafts.append(Draft(f"{action}:{req.kind}:{pk(row.registration)}:{channel}",
                                 row, channel, req.kind, facts,
                                 _content(req.kind, facts, req.text or "")))
@@ -184,17 +199,20 @@ def _certificate_links(rows: list[RegistrationRow], base_url: str) -> dict[int, 
 
 
 def _facts(ctx: ticket_delivery.DeliveryContext, row: RegistrationRow, base_url: str,
-           certificate_link: str, day: date | None) -> compose.Facts:
+           certificate_link: str, day: date | None,
+           links: learning.Target | None = None) -> compose.Facts:
     venue = ctx.venue_for(row.batch)
     if day is not None and row.batch is not None:
         # A day held elsewhere (a field visit) is reminded with its own place.
         venue = ctx.day_places.get(pk(row.batch), {}).get(day, venue)
+    ticket = ticket_delivery.ticket_url(base_url, row.registration)
     return compose.Facts(
         name=row.participant.name, training=ctx.training.title,
         organization=ctx.organization, batch=row.batch.name if row.batch else "",
         dates=ctx.dates_for(row.batch), place=venue.name if venue else "",
-        ticket_url=ticket_delivery.ticket_url(base_url, row.registration),
-        certificate_url=certificate_link, day=day)
+        ticket_url=ticket, certificate_url=certificate_link, day=day,
+        link=links.link(ticket) if links else "",
+        test_title=links.assessment.title if links and links.assessment else "")
 
 
 def _content(kind: str, facts: compose.Facts, text: str) -> compose.Content:
@@ -204,6 +222,10 @@ def _content(kind: str, facts: compose.Facts, text: str) -> compose.Content:
         return compose.reminder(facts)
     if kind == "certificate":
         return compose.certificate(facts)
+    if kind == "test":
+        return compose.test(facts)
+    if kind == "evaluation":
+        return compose.evaluation(facts)
     return compose.custom(facts, text)
 
 

@@ -24,6 +24,9 @@ from sqlmodel import Session
 
 from service.db import writer_bind
 from service.models.base import utcnow
+from service.services.actions import reminders as action_reminders
+from service.services.backups.schedule import BackupSchedule
+from service.services.erasure import retention as erasure_retention
 from service.services.housekeeping import shared_secret
 from service.services.mailer import SmtpConfig
 from service.services.messaging import compose, optout, queue, reminders
@@ -67,6 +70,8 @@ class Worker:
         self._scheduled_at = 0.0
         self._secret: str | None = None
         self.stopping = threading.Event()
+        # Scheduled backups (services/backups/schedule.py): a look a minute, in a thread.
+        self.backups = BackupSchedule(engine, settings, clock)
 
     # --- the loop ---------------------------------------------------------------------
 
@@ -100,6 +105,7 @@ class Worker:
         sent (so the loop goes again at once)."""
         if time.monotonic() - self._scheduled_at >= SCHEDULE_SECONDS:
             self.schedule()
+        self.backups.tick()
         busy = False
         for channel in self.providers:
             if self.stopping.is_set():
@@ -112,7 +118,10 @@ class Worker:
         self._scheduled_at = time.monotonic()
         with Session(self.writer, expire_on_commit=False) as db:
             queued = reminders.queue_due(db, self.clock())
+            # Overdue follow-up actions, for the offices that turned it on (once a day).
+            queued += action_reminders.queue_daily(db, self.clock())
             db.commit()
+        erasure_retention.run_in_worker(self.writer, self.clock())
         if queued:
             log.info("message worker: %d reminders queued", queued)
         return queued

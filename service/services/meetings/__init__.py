@@ -1,0 +1,1 @@
+"""Meetings (pertemuan): presenters by unit, their presentations, and session materials."""
