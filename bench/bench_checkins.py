@@ -27,8 +27,16 @@ move with its load): /healthz at least 0.6x the bare ping; the check-in ceiling 
 PostgreSQL at least 0.5x /healthz; p99 under 50 ms at 500 check-ins/s on both databases.
 Both servers log every request, as `bimtek serve` does by default.
 
+On PostgreSQL the app is measured over both transports, each with its own server and
+figures, on the same data: TCP to 127.0.0.1 (as a database on another host would be
+reached) and, when PostgreSQL listens on one, its Unix-domain socket (a same-host
+deployment: `postgresql+psycopg://user@/db?host=/var/run/postgresql`). Over TCP on
+loopback the kernel's delivery of every batch statement and every answer runs in the
+sending process, app or backend; over the socket that costs a fraction of it.
+
 Knobs (environment): BENCH_CHECKINS_KINDS=sqlite,postgresql  BENCH_CHECKINS_POOLS=2/4,4/8
-BENCH_CHECKINS_SCALE=0.5 (shorter runs)  BENCH_CHECKINS_REGISTRATIONS=100000.
+BENCH_CHECKINS_SCALE=0.5 (shorter runs)  BENCH_CHECKINS_REGISTRATIONS=100000
+BENCH_CHECKINS_PG_TRANSPORTS=tcp,socket  BENCH_PG_SOCKET_DIR=/var/run/postgresql.
 """
 
 from __future__ import annotations
@@ -60,6 +68,7 @@ LOG_LEVEL = "info"  # `bimtek serve`'s default: the access log is on
 FIXED_RATE = 500
 # (BIMTEK_DB_POOL_SIZE, BIMTEK_THREADPOOL_SIZE) per process; 2/4 is the default.
 POOLS = ((2, 4), (4, 8))
+PG_TRANSPORTS = ("tcp", "socket")
 OTHER_LIMIT = 0.25  # cores used by strangers during a measurement before it is retaken
 WRK_DIR = Path(__file__).resolve().parent / "wrk"
 ARTIFACTS = REPO / "test-artifacts"
@@ -256,7 +265,7 @@ def _measure(attempt: Callable[[int], WrkResult]) -> list[WrkResult]:
 
 @dataclass
 class Figures:
-    kind: str
+    kind: str  # sqlite, postgresql/tcp or postgresql/socket
     pools: tuple[int, int]
     ping: WrkResult
     healthz: WrkResult
@@ -322,12 +331,14 @@ def _quietest(runs: list[WrkResult]) -> WrkResult:
 
 
 def _one_server(kind: str, data: checkin_data.CheckinData, pools: tuple[int, int],
-                ping_url: str) -> Figures:
+                ping_url: str, app_url: str | None = None) -> Figures:
+    """The figures of one server of `kind`, whose app reaches the database at `app_url`
+    (default data.url; the bench's own reads and resets use data.url)."""
     pool, threads = pools
-    env = {**os.environ, "BIMTEK_DATABASE_URL": data.url,
+    env = {**os.environ, "BIMTEK_DATABASE_URL": app_url or data.url,
            "BIMTEK_DB_POOL_SIZE": str(pool), "BIMTEK_THREADPOOL_SIZE": str(threads),
            "BIMTEK_DB_MAX_OVERFLOW": "0"}
-    log = ARTIFACTS / f"bench-checkins-{kind}-{pool}-{threads}.log"
+    log = ARTIFACTS / f"bench-checkins-{kind.replace('/', '-')}-{pool}-{threads}.log"
     log.parent.mkdir(exist_ok=True)
     checks: list[str] = []
     with serve(env, log, workers=WORKERS, log_level=LOG_LEVEL) as base:
@@ -383,7 +394,7 @@ def _verdict(ok: bool, target: str) -> str:
 def _report(f: Figures) -> Iterator[str]:
     pool, threads = f.pools
     p, h, c, x = f.ping, f.healthz, f.ceiling, f.fixed
-    label = f"{f.kind:<10} pools {pool}/{threads}"
+    label = f"{f.kind:<19} pools {pool}/{threads}"
     yield (f"{label}  bare ping    {p.rate:7.0f} req/s       {_fmt(p)}  "
            f"({HEALTHZ.connections} conn)  {_disturbance(p)}")
     healthz_ratio = h.rate / p.rate if p.rate else 0.0
@@ -393,7 +404,7 @@ def _report(f: Figures) -> Iterator[str]:
            f"  {_disturbance(h)}")
     ceiling_ratio = c.rate / h.rate if h.rate else 0.0
     target = (_verdict(ceiling_ratio >= TARGET_CEILING_RATIO, f">= {TARGET_CEILING_RATIO}x")
-              if f.kind == "postgresql" else "")
+              if f.kind.startswith("postgresql") else "")
     yield (f"{label}  check-in max {c.rate:7.0f} check-ins/s {_fmt(c)}  "
            f"= {ceiling_ratio:.2f}x /healthz {target}  "
            f"({CEILING.connections} conn, {c.count(201)} x 201, {_lane_share(c)})  "
@@ -425,6 +436,43 @@ def _pools() -> list[tuple[int, int]]:
     return pools
 
 
+def _socket_dir() -> str:
+    return os.environ.get("BENCH_PG_SOCKET_DIR", "/var/run/postgresql")
+
+
+def socket_url(url: str, directory: str) -> str:
+    """The same database as `url`, reached over PostgreSQL's Unix-domain socket in
+    `directory` (libpq's `host` naming a directory; the port names the socket file)."""
+    u = make_url(url)
+    query = {**u.query, "host": directory}
+    if u.port not in (None, 5432):
+        query["port"] = str(u.port)
+    # URL.set() keeps a field given None: _replace empties host and port.
+    return u._replace(host=None, port=None).update_query_dict(query).render_as_string(
+        hide_password=False)
+
+
+def _pg_transports(url: str) -> list[tuple[str, str]]:
+    """(transport, the app's database URL) for each PostgreSQL transport measured: TCP
+    as the data was built, and the socket when PostgreSQL listens on one here."""
+    wanted = _env_list("BENCH_CHECKINS_PG_TRANSPORTS", ",".join(PG_TRANSPORTS))
+    found = []
+    if "tcp" in wanted:
+        found.append(("tcp", url))
+    port = make_url(url).port or 5432
+    directory = _socket_dir()
+    if "socket" in wanted and Path(directory, f".s.PGSQL.{port}").exists():
+        found.append(("socket", socket_url(url, directory)))
+    return found
+
+
+def _servers(kind: str, url: str) -> list[tuple[str, str]]:
+    """(label, the app's database URL) of each server of `kind` to measure."""
+    if kind != "postgresql":
+        return [(kind, url)]
+    return [(f"{kind}/{transport}", app_url) for transport, app_url in _pg_transports(url)]
+
+
 def run() -> Iterator[str]:
     if shutil.which("wrk") is None:
         yield "wrk is missing: check-in load skipped (apt-get install wrk, or `make bench` as root)"
@@ -442,8 +490,9 @@ def run() -> Iterator[str]:
                 data = checkin_data.build(url, codes, registrations=REGISTRATIONS)
                 yield f"{kind:<10} data: {data.summary()}"
                 for pools in _pools():
-                    figures = _one_server(kind, data, pools, ping_url)
-                    yield from _report(figures)
+                    for label, app_url in _servers(kind, url):
+                        figures = _one_server(label, data, pools, ping_url, app_url)
+                        yield from _report(figures)
 
 
 if __name__ == "__main__":

@@ -153,7 +153,8 @@ def test_edit_a_training(page: Page, live_api: httpx.Client,
 def test_admin_manages_users(page: Page, browser: Any, live_server: str) -> None:
     email = f"gate-{secrets.token_hex(3)}@padang.test"
     login(page)
-    page.get_by_role("link", name="Pengguna").click()
+    page.get_by_role("link", name="Pengaturan").click()
+    page.locator("#settings-users").click()
     form = page.locator("#add-user")
     form.locator("input[name=name]").fill("Petugas Gerbang 2")
     form.locator("input[name=email]").fill(email)
@@ -191,4 +192,4 @@ def test_error_page_for_a_logged_in_user(page: Page) -> None:
     response = page.goto("/trainings/999999")
     assert response is not None and response.status == 404
     expect(page.get_by_role("alert")).to_have_text("Pelatihan tidak ditemukan.")
-    expect(page.get_by_role("link", name="Pengguna")).to_be_visible()  # the top bar still works
+    expect(page.get_by_role("link", name="Pengaturan")).to_be_visible()  # the top bar still works
