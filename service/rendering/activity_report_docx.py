@@ -9,14 +9,11 @@ so the document speaks the request's language (Indonesian by default).
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
 
-from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
-from docx.table import Table
 
 from service.i18n import gettext as _
 from service.i18n.formats import fmt_date, fmt_number, fmt_percent, fmt_range, fmt_time
@@ -24,6 +21,7 @@ from service.models.participants import GENDER_LABELS
 from service.models.trainings import KIND_LABELS, TIMEZONES
 from service.rendering.activity_report_pdf import ActivityReport, Breakdown, Signer
 from service.rendering.learning_pdf import LearningFigures, LearningRow
+from service.rendering.office_docx import a4_document, grid_table, letterhead
 from service.rendering.report_sections import (
     EvaluationFigures,
     EvaluationMean,
@@ -35,31 +33,6 @@ from service.rendering.report_sections import (
 _PHOTO_W = 7.6  # cm: two photos side by side
 
 
-def _table(doc: DocxDocument, head: Sequence[str], rows: Sequence[Sequence[str]],
-           widths: Sequence[float] | None = None, numeric_from: int = 99) -> Table:
-    """A bordered Word table with a bold header row; columns from `numeric_from` on
-    are right-aligned."""
-    table = doc.add_table(rows=1, cols=len(head))
-    table.style = "Table Grid"
-    for i, text in enumerate(head):
-        cell = table.rows[0].cells[i]
-        cell.text = ""
-        run = cell.paragraphs[0].add_run(text)
-        run.bold = True
-    for values in rows:
-        cells = table.add_row().cells
-        for i, text in enumerate(values):
-            cells[i].text = text
-            if i >= numeric_from:
-                cells[i].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    if widths:
-        for row in table.rows:
-            for i, w in enumerate(widths):
-                row.cells[i].width = Cm(w)
-    doc.add_paragraph()
-    return table
-
-
 def _text(doc: DocxDocument, text: str) -> None:
     parts = paragraphs(text)
     if not parts:
@@ -69,16 +42,7 @@ def _text(doc: DocxDocument, text: str) -> None:
 
 
 def _header(doc: DocxDocument, r: ActivityReport) -> None:
-    if r.logo_png:
-        doc.add_picture(io.BytesIO(r.logo_png), height=Cm(2))
-        doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
-    for text, bold, size in ((r.organization.upper(), True, 12),
-                             (r.organization_city or "", False, 10)):
-        if text:
-            p = doc.add_paragraph()
-            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            run = p.add_run(text)
-            run.bold, run.font.size = bold, Pt(size)
+    letterhead(doc, r.logo_png, r.organization, r.organization_city)
     title = doc.add_heading(_("ACTIVITY REPORT"), level=0)
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     kind = _(KIND_LABELS[r.kind]) if r.kind in KIND_LABELS else r.kind
@@ -108,7 +72,7 @@ def _summary(doc: DocxDocument, r: ActivityReport) -> None:
         (_("Narasumber"), fmt_number(len(r.speakers))),
         (_("Certificates issued"), fmt_number(r.certificates_issued)),
     ]
-    _table(doc, [_("Item"), _("Value")], rows, [8, 8])
+    grid_table(doc, [_("Item"), _("Value")], rows, [8, 8])
 
 
 def _attendance(doc: DocxDocument, r: ActivityReport) -> None:
@@ -127,7 +91,7 @@ def _attendance(doc: DocxDocument, r: ActivityReport) -> None:
                      fmt_percent(b.rate)])
     rows.append([_("Total"), "", fmt_number(r.expected_days), fmt_number(r.present_days),
                  fmt_percent(r.rate)])
-    _table(doc, [_("Batch"), _("Day"), _("Registered"), _("Present"), _("Rate")], rows,
+    grid_table(doc, [_("Batch"), _("Day"), _("Registered"), _("Present"), _("Rate")], rows,
            [3, 6.5, 2.2, 2.2, 2.1], numeric_from=2)
 
 
@@ -145,7 +109,7 @@ def _breakdowns(doc: DocxDocument, r: ActivityReport) -> None:
     for number, (title, rows, blank, names) in enumerate(parts, start=1):
         doc.add_heading(f"C.{number}. {title}", level=2)
         label: dict[str | None, str] = {None: blank, **names}
-        _table(doc, [title, _("Registered"), _("Attended"), _("Rate")],
+        grid_table(doc, [title, _("Registered"), _("Attended"), _("Rate")],
                [[label.get(b.name, b.name or ""), fmt_number(b.registered),
                  fmt_number(b.present), fmt_percent(b.rate)] for b in rows],
                [8.5, 2.5, 2.5, 2.5], numeric_from=1)
@@ -163,11 +127,11 @@ def _agenda(doc: DocxDocument, r: ActivityReport) -> None:
                  "–" if line.kind == "break" or not line.jpl else str(line.jpl)]
                 for line in agenda.lines]
         rows.append([_("Total JPL"), "", "", "", str(agenda.total_jpl)])
-        _table(doc, [_("Date"), _("Time"), _("Session"), _("Narasumber"), "JPL"], rows,
+        grid_table(doc, [_("Date"), _("Time"), _("Session"), _("Narasumber"), "JPL"], rows,
                [2.6, 2.2, 5.2, 5, 1], numeric_from=4)
     if r.speakers:
         doc.add_heading(_("Narasumber"), level=2)
-        _table(doc, [_("No."), _("Narasumber"), _("Institution"), _("Batches"), _("Sessions"),
+        grid_table(doc, [_("No."), _("Narasumber"), _("Institution"), _("Batches"), _("Sessions"),
                      "JPL"],
                [[str(i), s.name, s.institution or "–",
                  _("All batches") if r.in_every_batch(s) else ", ".join(s.batches),
@@ -178,7 +142,7 @@ def _agenda(doc: DocxDocument, r: ActivityReport) -> None:
 
 def _certificates(doc: DocxDocument, r: ActivityReport) -> None:
     doc.add_heading(_("E. Certificates"), level=1)
-    _table(doc, [_("Item"), _("Value")],
+    grid_table(doc, [_("Item"), _("Value")],
            [[_("Certificates issued"), fmt_number(r.certificates_issued)],
             [_("Revoked"), fmt_number(r.certificates_revoked)],
             [_("Valid"), fmt_number(r.certificates_valid)]], [8, 4], numeric_from=1)
@@ -200,7 +164,7 @@ def _learning(doc: DocxDocument, f: LearningFigures | None) -> None:
             [_("Mean gain per person"), _score(f.overall.gain, True)]]
     if rule:
         rows.append([_("Passed (post-test ≥ {n})", n=f.pass_score), str(f.overall.passed or 0)])
-    _table(doc, [_("Item"), _("Value")], rows, [8, 4], numeric_from=1)
+    grid_table(doc, [_("Item"), _("Value")], rows, [8, 4], numeric_from=1)
 
     def table(title: str, first: str, lines: list[LearningRow]) -> None:
         if not lines:
@@ -208,7 +172,7 @@ def _learning(doc: DocxDocument, f: LearningFigures | None) -> None:
         doc.add_heading(title, level=2)
         head = [first, _("Pre-test"), _("Post-test"), _("Gain")] + ([_("Passed")] if rule
                                                                      else [])
-        _table(doc, head, [[x.name, _score(x.pretest), _score(x.posttest),
+        grid_table(doc, head, [[x.name, _score(x.pretest), _score(x.posttest),
                             _score(x.gain, True)] + ([str(x.passed or 0)] if rule else [])
                            for x in lines], numeric_from=1)
 
@@ -216,13 +180,13 @@ def _learning(doc: DocxDocument, f: LearningFigures | None) -> None:
     table(_("Per category"), _("Category"), f.by_category)
     if f.hardest:
         doc.add_heading(_("Hardest questions"), level=2)
-        _table(doc, [_("Hardest questions"), _("Right")],
+        grid_table(doc, [_("Hardest questions"), _("Right")],
                [[f"{q.position}. {q.text}", fmt_percent(q.share_right)] for q in f.hardest],
                [13, 3], numeric_from=1)
 
 
 def _means(doc: DocxDocument, items: list[EvaluationMean]) -> None:
-    _table(doc, [_("Item"), _("Mean")], [[i.text, fmt_mean(i.mean)] for i in items],
+    grid_table(doc, [_("Item"), _("Mean")], [[i.text, fmt_mean(i.mean)] for i in items],
            [13, 3], numeric_from=1)
 
 
@@ -241,7 +205,7 @@ def _evaluation(doc: DocxDocument, f: EvaluationFigures | None) -> None:
             doc.add_paragraph(_("Too few answers to show."))
     if f.sessions:
         doc.add_heading(_("Evaluation of the sessions and narasumber"), level=2)
-        _table(doc, [_("Session"), _("Narasumber"), _("Answers"), _("Mean")],
+        grid_table(doc, [_("Session"), _("Narasumber"), _("Answers"), _("Mean")],
                [[s.title, s.detail, f"{s.responses} / {s.expected}",
                  fmt_mean(s.mean) if s.shown else "—"] for s in f.sessions],
                [6, 6, 2, 2], numeric_from=2)
@@ -299,15 +263,7 @@ def _signature(doc: DocxDocument, r: ActivityReport, signer: Signer) -> None:
 
 def render_activity_report_docx(report: ActivityReport, signer: Signer | None = None) -> bytes:
     """The activity report as DOCX bytes: A4, the PDF's sections, editable in Word."""
-    doc = Document()
-    section = doc.sections[0]
-    section.page_width, section.page_height = Cm(21), Cm(29.7)
-    section.left_margin = section.right_margin = Cm(2.5)
-    section.top_margin = section.bottom_margin = Cm(2)
-    doc.styles["Normal"].font.name = "Arial"
-    doc.styles["Normal"].font.size = Pt(10.5)
-    doc.core_properties.title = f"{_('Activity report')} – {report.title}"
-    doc.core_properties.author = report.organization
+    doc = a4_document(f"{_('Activity report')} – {report.title}", report.organization, 2.5)
     _header(doc, report)
     doc.add_heading(_("Background"), level=1)
     _text(doc, report.texts.background)

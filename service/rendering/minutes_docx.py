@@ -5,34 +5,15 @@ Pure: the `MinutesDoc` the PDF reads in, DOCX bytes out."""
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
 
-from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Cm, Pt
+from docx.shared import Pt
 
 from service.i18n import gettext as _
 from service.i18n.formats import fmt_date
 from service.rendering.minutes_pdf import ActionLine, MinutesDoc, Signatory
-
-
-def _table(doc: DocxDocument, head: Sequence[str], rows: Sequence[Sequence[str]],
-           widths: Sequence[float]) -> None:
-    table = doc.add_table(rows=1, cols=len(head))
-    table.style = "Table Grid"
-    for i, text in enumerate(head):
-        cell = table.rows[0].cells[i]
-        cell.text = ""
-        cell.paragraphs[0].add_run(text).bold = True
-    for values in rows:
-        cells = table.add_row().cells
-        for i, text in enumerate(values):
-            cells[i].text = text
-    for row in table.rows:
-        for i, w in enumerate(widths):
-            row.cells[i].width = Cm(w)
-    doc.add_paragraph()
+from service.rendering.office_docx import a4_document, grid_table, letterhead
 
 
 def _note(doc: DocxDocument, text: str) -> None:
@@ -40,16 +21,7 @@ def _note(doc: DocxDocument, text: str) -> None:
 
 
 def _header(doc: DocxDocument, d: MinutesDoc) -> None:
-    if d.logo_png:
-        doc.add_picture(io.BytesIO(d.logo_png), height=Cm(2))
-        doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
-    for text, bold, size in ((d.organization.upper(), True, 12),
-                             (d.organization_city, False, 10)):
-        if text:
-            p = doc.add_paragraph()
-            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            run = p.add_run(text)
-            run.bold, run.font.size = bold, Pt(size)
+    letterhead(doc, d.logo_png, d.organization, d.organization_city)
     doc.add_heading(_("MINUTES OF THE MEETING"), level=0).alignment = WD_ALIGN_PARAGRAPH.CENTER
     p = doc.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -68,7 +40,7 @@ def _actions(doc: DocxDocument, lines: list[ActionLine], with_meeting: bool) -> 
     rows = [(str(i), a.title + (f" ({a.meeting})" if with_meeting and a.meeting else "")
              + (f" — {a.note}" if a.note else ""), a.unit or "-", a.owner or "-",
              fmt_date(a.due), a.status) for i, a in enumerate(lines, start=1)]
-    _table(doc, (_("No."), _("Action"), _("Unit"), _("Person"), _("Due"), _("Status")),
+    grid_table(doc, (_("No."), _("Action"), _("Unit"), _("Person"), _("Due"), _("Status")),
            rows, (1.0, 6.0, 3.2, 2.8, 2.5, 2.0))
 
 
@@ -97,15 +69,7 @@ def _signature_cell(cell: object, s: Signatory) -> None:
 
 def render_minutes_docx(d: MinutesDoc) -> bytes:
     """The minutes as DOCX bytes: A4, the PDF's sections, editable in Word."""
-    doc = Document()
-    section = doc.sections[0]
-    section.page_width, section.page_height = Cm(21), Cm(29.7)
-    section.left_margin = section.right_margin = Cm(2.2)
-    section.top_margin = section.bottom_margin = Cm(2)
-    doc.styles["Normal"].font.name = "Arial"
-    doc.styles["Normal"].font.size = Pt(10.5)
-    doc.core_properties.title = f"{_('Minutes')} – {d.title}"
-    doc.core_properties.author = d.organization
+    doc = a4_document(f"{_('Minutes')} – {d.title}", d.organization, 2.2)
     _header(doc, d)
     letters = iter("ABCDEFG")
     doc.add_heading(_("{n}. Attendance", n=next(letters)), level=1)
@@ -117,12 +81,12 @@ def render_minutes_docx(d: MinutesDoc) -> bytes:
             for person in group.people:
                 number += 1
                 rows.append((str(number), person.name, person.detail))
-        _table(doc, (_("No."), _("Name"), _("Position")), rows, (1.2, 7.5, 7.8))
+        grid_table(doc, (_("No."), _("Name"), _("Position")), rows, (1.2, 7.5, 7.8))
     else:
         _note(doc, _("No attendance was recorded."))
     if d.presenters:
         doc.add_heading(_("{n}. Presentations", n=next(letters)), level=1)
-        _table(doc, (_("Time"), _("Unit"), _("Presenter"), _("Topic")),
+        grid_table(doc, (_("Time"), _("Unit"), _("Presenter"), _("Topic")),
                [(p.when, p.unit, p.name, p.topic) for p in d.presenters], (3.0, 4.2, 4.2, 5.1))
     doc.add_heading(_("{n}. Discussion", n=next(letters)), level=1)
     parts = [p.strip("\n") for p in d.text.replace("\r\n", "\n").split("\n\n") if p.strip()]

@@ -5,6 +5,7 @@ session, the office's forms, and the narasumber's own summary PDF behind their /
 The participant pages are public (the ticket token is the key, no login, no NIK) and as
 light as the ticket page: no script, one small stylesheet."""
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -154,17 +155,20 @@ def _event_code_page(request: Request, db: DB, code: str) -> Response:
     return _code_page(request, target)
 
 
-def _event_code_ticket(request: Request, db: DB, code: str, form: SubmittedForm) -> Response:
-    target = event_code.resolve(db, code)
+def _pasted_ticket(request: Request, form: SubmittedForm,
+                   target: answers.CodeTarget | event_code.EventTarget,
+                   check: Callable[[str], object], path: Callable[[str], str]) -> Response:
+    """The ticket link pasted on a projector QR's page: checked against the code's
+    training (`check` raises), then on to its form; the page again with why if not."""
     text = form.get("ticket")
     token = answers.ticket_token_in(text)
     try:
         if token is None:
             raise answers.TicketNotFound()
-        event_code.ticket_for_event(db, target, token)
+        check(token)
     except DomainError as exc:
         return _code_page(request, target, text, exc.text(), exc.status)
-    return redirect(request, f"/t/{token}/evaluasi/event")
+    return redirect(request, path(token))
 
 
 @router.post("/e/{code}")
@@ -172,17 +176,14 @@ def code_ticket(code: str, request: Request, form: SubmittedForm, db: DB) -> Res
     """The ticket pasted on the projector QR's page: on to the session's (or the event's)
     form."""
     if event_code.is_event_code(code):
-        return _event_code_ticket(request, db, code, form)
+        event = event_code.resolve(db, code)
+        return _pasted_ticket(request, form, event,
+                              lambda token: event_code.ticket_for_event(db, event, token),
+                              lambda token: f"/t/{token}/evaluasi/event")
     target = answers.resolve_code(db, code)
-    text = form.get("ticket")
-    token = answers.ticket_token_in(text)
-    try:
-        if token is None:
-            raise answers.TicketNotFound()
-        answers.ticket_for_code(db, target, token)
-    except DomainError as exc:
-        return _code_page(request, target, text, exc.text(), exc.status)
-    return redirect(request, f"/t/{token}/evaluasi/sessions/{target.session.id}")
+    return _pasted_ticket(request, form, target,
+                          lambda token: answers.ticket_for_code(db, target, token),
+                          lambda token: f"/t/{token}/evaluasi/sessions/{target.session.id}")
 
 
 # --- the committee ------------------------------------------------------------------------
