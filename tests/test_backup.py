@@ -449,3 +449,15 @@ def test_checkins_in_the_world_are_counted(source: Db) -> None:
         assert len(s.exec(select(CheckIn)).all()) == 6
         assert len(s.exec(select(Certificate).where(col(Certificate.training_id)
                                                     == world.training_id)).all()) == 3
+
+
+def test_pg_dump_reaches_a_socket_url_s_directory() -> None:
+    """A same-host deployment names its Unix socket in the URL's query (?host=/dir):
+    pg_dump and pg_restore get it as PGHOST, with user and database from the URL."""
+    from service.services.backups.snapshot import pg_env
+
+    env = pg_env("postgresql+psycopg://postgres@/bimtek?host=/var/run/postgresql")
+    assert env["PGHOST"] == "/var/run/postgresql"
+    assert env["PGUSER"] == "postgres" and env["PGDATABASE"] == "bimtek"
+    tcp = pg_env("postgresql+psycopg://postgres:rahasia@127.0.0.1:5433/bimtek")
+    assert (tcp["PGHOST"], tcp["PGPORT"], tcp["PGPASSWORD"]) == ("127.0.0.1", "5433", "rahasia")

@@ -225,7 +225,9 @@ def pg_env(url: str) -> dict[str, str]:
         if value is not None and str(value) != "":
             env[key] = str(value)
     for name, option in u.query.items():
-        if isinstance(option, str) and name in ("sslmode", "sslrootcert", "sslcert", "sslkey"):
+        if isinstance(option, str) and name in ("sslmode", "sslrootcert", "sslcert", "sslkey",
+                                                "host", "port"):
+            # ?host=/var/run/postgresql: a same-host Unix socket (see README's PostgreSQL).
             env["PG" + name.upper()] = option
     return env
 
