@@ -41,7 +41,7 @@ from service.models import (
 from service.models.base import pk
 from service.schemas.planning import BatchCreate, CategoryIn, TrainingCreate
 from service.services import auth, trainings
-from service.services.demo import (
+from service.services.demo.padang import (
     CATEGORIES,
     KECAMATAN,
     ORG_NAME,

@@ -140,8 +140,14 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from service.models import Training
-    from service.services import demo_pontianak, demo_province, demo_sumbar, demo_tangsel
-    from service.services.demo import OPERATOR_EMAIL, seed_demo
+    from service.services.demo import (
+        OPERATOR_EMAIL,
+        pontianak,
+        province,
+        seed_demo,
+        sumbar,
+        tangsel,
+    )
 
     migrations.upgrade()
     with open_session() as db:
@@ -159,17 +165,17 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"  password: {password}")
     if demo.province is not None:
         print("Demo seeded: " + demo.province.summary)
-        print(f"  its own office: log in as {demo_province.EMAIL} with the same password")
+        print(f"  its own office: log in as {province.EMAIL} with the same password")
     if demo.pontianak is not None:
         print("Demo seeded: " + demo.pontianak)
-        print(f"  its own office: log in as {demo_pontianak.EMAIL} with the same password")
+        print(f"  its own office: log in as {pontianak.EMAIL} with the same password")
     print("Demo seeded: Rapat Pokja Kampung KB Kota Tangerang Selatan (units, presenters, "
           "minutes, follow-up actions)")
-    print(f"  its own office: log in as {demo_tangsel.EMAIL} with the same password")
+    print(f"  its own office: log in as {tangsel.EMAIL} with the same password")
     print(f"  the server's operator (offices, backups): {OPERATOR_EMAIL}, the same password")
     if demo.sumbar is not None:
         print("Demo seeded: " + demo.sumbar.summary)
-        print(f"  the province's table: log in as {demo_sumbar.EMAIL} with the same password")
+        print(f"  the province's table: log in as {sumbar.EMAIL} with the same password")
     return 0
 
 

@@ -25,8 +25,9 @@ from service.models import (
     User,
     Venue,
 )
-from service.services import attendance, auth, demo_province
+from service.services import attendance, auth
 from service.services.demo import DemoResult, demo_participants, seed_demo
+from service.services.demo import province as demo_province
 from service.services.erasure.scrub import is_erased_name
 from service.services.participant_fields import parse_nip
 

@@ -7,8 +7,10 @@ from datetime import date
 from sqlmodel import Session, select
 
 from service.models import ActionEvidence, FollowUpAction, Training
-from service.services import demo_minutes, demo_pontianak, demo_tangsel
 from service.services.actions import core
+from service.services.demo import minutes as demo_minutes
+from service.services.demo import pontianak as demo_pontianak
+from service.services.demo import tangsel as demo_tangsel
 from service.services.minutes import document, editing
 
 PASSWORD = "demo-tangsel-2018-x"

@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 from service.models import Batch, Participant, Program, Registration, Training, User, Venue
 from service.models.base import pk
 from service.services import meeting_days, programs
-from service.services.demo_pontianak import seed_pontianak
+from service.services.demo.pontianak import seed_pontianak
 from tests import factories
 
 

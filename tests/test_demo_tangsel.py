@@ -5,7 +5,7 @@ import time as clock
 from sqlmodel import Session, select
 
 from service.models import OrgUnit, SessionMaterial
-from service.services import demo_tangsel
+from service.services.demo import tangsel as demo_tangsel
 from service.services.meetings import delegates, presenters
 
 

@@ -177,7 +177,8 @@ def test_queries_do_not_grow_with_offices_or_people(db: Session, world: World,
 
 
 def test_the_demo_province_sees_padang_and_bukittinggi_not_agam(db: Session) -> None:
-    from service.services import auth, demo_sumbar
+    from service.services import auth
+    from service.services.demo import sumbar as demo_sumbar
 
     padang = factories.organization(db, "DP3AP2KB Kota Padang")
     admin = factories.user(db, padang, role="admin")

@@ -24,18 +24,6 @@ from service.services import (
     agenda,
     assignment,
     auth,
-    demo_assessments,
-    demo_attendance,
-    demo_erasure,
-    demo_evaluations,
-    demo_kampung_kb,
-    demo_learning_links,
-    demo_minutes,
-    demo_pontianak,
-    demo_questionnaire,
-    demo_report,
-    demo_sumbar,
-    demo_tangsel,
     registrations,
     seats,
     speakers,
@@ -43,8 +31,20 @@ from service.services import (
     venues,
 )
 from service.services.certificates import demo as certificate_demo
-from service.services.demo_province import ProvinceResult, seed_province
-from service.services.demo_sumbar import SumbarResult
+from service.services.demo import assessments as demo_assessments
+from service.services.demo import attendance as demo_attendance
+from service.services.demo import erasure as demo_erasure
+from service.services.demo import evaluations as demo_evaluations
+from service.services.demo import kampung_kb as demo_kampung_kb
+from service.services.demo import learning_links as demo_learning_links
+from service.services.demo import minutes as demo_minutes
+from service.services.demo import pontianak as demo_pontianak
+from service.services.demo import questionnaire as demo_questionnaire
+from service.services.demo import report as demo_report
+from service.services.demo import sumbar as demo_sumbar
+from service.services.demo import tangsel as demo_tangsel
+from service.services.demo.province import ProvinceResult, seed_province
+from service.services.demo.sumbar import SumbarResult
 from service.services.messaging import demo as messages_demo
 from service.services.participant_fields import contact_key
 

@@ -42,13 +42,13 @@ from service.schemas.programs import CarryIn, ProgramCreate
 from service.services import (
     auth,
     batch_dates,
-    demo_minutes,
     meeting_days,
     programs,
     registrations,
     trainings,
     venues,
 )
+from service.services.demo import minutes as demo_minutes
 
 SEED = 6171  # Kota Pontianak's Kemendagri code: the same demo on every machine
 PROGRAM_TITLE = "Bimtek Pengelola Kampung KB Kota Pontianak 2018"
