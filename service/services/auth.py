@@ -290,7 +290,7 @@ def get_or_create_organization(db: Session, name: str) -> Organization:
 def create_admin(db: Session, email: str, password: str, org_name: str,
                  superuser: bool = False) -> User:
     """An admin of `org_name` (made when new); `superuser` also lets it set up new offices
-    on /offices (only this command makes one)."""
+    on /offices (this command makes one; so does the demo, for its operator)."""
     org = get_or_create_organization(db, org_name)
     user = create_user(db, email=email, password=password, name=email.split("@")[0],
                        role="admin", organization=org)
