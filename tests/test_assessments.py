@@ -116,11 +116,15 @@ def test_paper_grid_saves_all_lines_or_none(db: Session) -> None:
     with pytest.raises(paper.PaperRefused) as err:
         paper.save_grid(db, a, pk(b), {pk(regs[0]): "aaca", pk(regs[1]): "aaz-"})
     assert len(err.value.lines) == 1
-    assert paper.save_grid(db, a, pk(b), {pk(regs[0]): "a a c a", pk(regs[1]): "ab--",
+    assert paper.save_grid(db, a, pk(b), {pk(regs[0]): "a a c a", pk(regs[1]): "as--",
                                           pk(regs[2]): ""}) == 2
     rows = {r.registration_id: r for r in paper.grid(db, a, pk(b))}
     assert (rows[pk(regs[0])].score, rows[pk(regs[1])].letters) == (100, "ab--")
     assert rows[pk(regs[2])].letters is None
+    # On a Benar/Salah question the sheet's B is Benar and S is Salah (as the grid shows
+    # them, with or without script); a and 1 are Benar, 2 is Salah.
+    qs = bank.questions(db, pk(a))
+    assert [paper.parse_letters(f"a{k}ca", qs)[1] for k in "bsa12"] == [0, 1, 0, 0, 1]
 
 
 def test_paper_sheets_from_a_spreadsheet_match_names(db: Session) -> None:
@@ -137,7 +141,7 @@ def test_results_share_right_per_question_and_by_batch(db: Session) -> None:
     t, b, regs = _world(db, 4)
     a = _test(db, t)
     paper.save_grid(db, a, pk(b), {pk(regs[0]): "aaca", pk(regs[1]): "aacb",
-                                   pk(regs[2]): "bbab", pk(regs[3]): "abca"})
+                                   pk(regs[2]): "bsab", pk(regs[3]): "asca"})
     r = results.results(db, a)
     assert r.mean == 62.5  # 100, 75, 0, 75
     assert [q.share_right for q in r.questions] == [0.75, 0.5, 0.75, 0.5]
@@ -226,7 +230,7 @@ def test_certificates_are_worded_by_the_pass_rule(db: Session, admin: Any) -> No
     factories.certificate_template_for(db, t, admin)
     factories.issue_certificates(db, t, admin)
     post = _test(db, t, "posttest", pass_score=75)
-    paper.save_grid(db, post, pk(b), {pk(regs[0]): "aaca", pk(regs[1]): "bbbb"})
+    paper.save_grid(db, post, pk(b), {pk(regs[0]): "aaca", pk(regs[1]): "bsbb"})
     design = documents.saved_design(db, t)
     texts = {}
     for row in documents.issued(db, t, "http://testserver"):

@@ -41,11 +41,10 @@
     if (i < 0 && ch >= "1" && ch <= "6") i = parseInt(ch, 10) - 1;
     return i >= 0 && i < (sizes[q] || 0) ? LETTERS[i] : null;
   }
-  // The server's letters from what the line shows, and back (true/false: b=a, s=b).
+  // The line as sent: the server reads b/s on a Benar/Salah question as the sheet has
+  // them. Saved answers come back as choice letters: shown as b/s again (a=b, b=s).
   function sent(value) {
-    return value.replace(/\s+/g, "").split("").map(function (ch, q) {
-      return tf[q] ? ({ b: "a", s: "b" }[ch] || ch) : ch;
-    }).join("");
+    return value.replace(/\s+/g, "");
   }
   function shown(value) {
     return value.replace(/\s+/g, "").toLowerCase().split("").map(function (ch, q) {

@@ -42,6 +42,9 @@ class NoPaperForEvaluation(DomainError):
         "An evaluation is answered anonymously from the ticket, not keyed in from paper.")
 
 
+_TRUE_FALSE_KEYS = {"b": 0, "a": 0, "1": 0, "s": 1, "2": 1}
+
+
 def check_paper(assessment: Assessment) -> None:
     if assessment.kind == "evaluation":
         raise NoPaperForEvaluation()
@@ -66,7 +69,8 @@ def shown_letters(letters: str, questions: Sequence[AssessmentQuestion]) -> str:
 
 
 def parse_letters(raw: str, questions: Sequence[AssessmentQuestion]) -> list[int | None]:
-    """'a b-d' -> [0, 1, None, 3]; letters a-f or digits 1-6; spaces are ignored."""
+    """'a b-d' -> [0, 1, None, 3]; letters a-f or digits 1-6 (b/s on a Benar/Salah
+    question); spaces are ignored."""
     text = re.sub(r"\s+", "", raw.casefold())
     if len(text) != len(questions):
         raise ValueError(N_("{got} answers for {n} questions."), {"got": len(text),
@@ -76,8 +80,10 @@ def parse_letters(raw: str, questions: Sequence[AssessmentQuestion]) -> list[int
         if ch in _BLANKS:
             out.append(None)
             continue
-        if ch == "s" and true_false(q):
-            out.append(1)  # "S" (Salah) as the sheet marks it; a letter b is Salah too
+        if true_false(q) and ch in _TRUE_FALSE_KEYS:
+            # As a Benar/Salah sheet is marked: B (or a, 1) Benar, S (or 2) Salah; the
+            # grid with or without script and an imported sheet read it the same way.
+            out.append(_TRUE_FALSE_KEYS[ch])
             continue
         index = bank.LETTERS.find(ch) if ch.isalpha() else (int(ch) - 1 if ch.isdigit() else -1)
         if not 0 <= index < len(q.choices):
