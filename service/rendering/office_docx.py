@@ -22,8 +22,9 @@ def a4_document(title: str, author: str, side_margin_cm: float) -> DocxDocument:
     section.top_margin = section.bottom_margin = Cm(2)
     doc.styles["Normal"].font.name = "Arial"
     doc.styles["Normal"].font.size = Pt(10.5)
-    doc.core_properties.title = title
-    doc.core_properties.author = author
+    # Word's document properties hold at most 255 characters (a long title and a dash).
+    doc.core_properties.title = title[:255]
+    doc.core_properties.author = author[:255]
     return doc
 
 

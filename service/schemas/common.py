@@ -22,8 +22,9 @@ MAX_ID = 2**63 - 1
 
 
 def _refuse(pattern: re.Pattern[str]) -> AfterValidator:
-    def check(value: str) -> str:
-        if pattern.search(value):
+    def check(value: str | None) -> str | None:
+        # None passes: an optional field (`str | None`) left out or sent as null.
+        if value is not None and pattern.search(value):
             # The message is translated in errors.field_errors, by this type.
             raise PydanticCustomError("control_character", "control character")
         return value
