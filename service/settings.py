@@ -121,6 +121,10 @@ class Settings(BaseSettings):
     # The work one upload may cost while it is read: cells parsed, CPU seconds.
     import_max_cells: int = 2_000_000
     import_max_seconds: float = 15.0
+    # Where an office's exports are prepared and kept a week (data/exports/<office>/);
+    # empty: beside the SQLite database file (./data on PostgreSQL). With app processes on
+    # several hosts, a folder they all share: the download may reach any of them.
+    data_dir: str = ""
     # Backups (`bimtek backup`, the worker's schedule, /backups). Where archives go; empty:
     # a "backups" folder beside the SQLite database file (./data/backups on PostgreSQL).
     backup_dir: str = ""

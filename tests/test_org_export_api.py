@@ -13,6 +13,7 @@ from sqlmodel import Session
 from service.models.base import pk
 from service.rendering.org_export_sheets import lists_xlsx
 from service.services.org_export import jobs
+from service.settings import get_settings
 from tests import factories, org_export_world
 from tests.conftest import PASSWORD
 
@@ -24,7 +25,7 @@ def inline_jobs(db: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     def session() -> Iterator[Session]:
         yield db
 
-    monkeypatch.setenv("BIMTEK_DATA_DIR", str(tmp_path))
+    monkeypatch.setattr(get_settings(), "data_dir", str(tmp_path))
     monkeypatch.setattr(jobs, "INLINE", True)
     monkeypatch.setattr(jobs, "SESSION", session)
     return tmp_path

@@ -304,7 +304,7 @@ def inline_jobs(db: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     def session() -> Iterator[Session]:
         yield db
 
-    monkeypatch.setenv("BIMTEK_DATA_DIR", str(tmp_path))
+    monkeypatch.setattr(get_settings(), "data_dir", str(tmp_path))
     monkeypatch.setattr(jobs, "INLINE", True)
     monkeypatch.setattr(jobs, "SESSION", session)
     return tmp_path

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
 import secrets
 import threading
@@ -40,12 +39,10 @@ class ExportBusy(DomainError):
 
 
 def data_dir() -> Path:
-    """Where files live: BIMTEK_DATA_DIR (or the settings' data_dir), else beside the SQLite
-    database, else ./data."""
+    """Where files live: BIMTEK_DATA_DIR, else beside the SQLite database, else ./data."""
     settings = get_settings()
-    configured = os.environ.get("BIMTEK_DATA_DIR") or getattr(settings, "data_dir", "")
-    if configured:
-        return Path(str(configured))
+    if settings.data_dir:
+        return Path(settings.data_dir)
     url = settings.database_url
     if url.startswith("sqlite:///") and ":memory:" not in url:
         return Path(url.split("///", 1)[1]).resolve().parent
