@@ -181,7 +181,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_import_org(args: argparse.Namespace) -> int:
     """Import an office's export archive from another installation as a new office."""
-    from service.services.org_export import importer
+    from service.services.org_export import importer, upload
 
     migrations.upgrade()
     try:
@@ -192,6 +192,7 @@ def cmd_import_org(args: argparse.Namespace) -> int:
     with source, open_session() as db:
         try:
             done = importer.import_archive(db, source, args.name)
+            link = upload.setup_link(db, done.organization_id)
             db.commit()
         except DomainError as exc:
             db.rollback()
@@ -200,8 +201,11 @@ def cmd_import_org(args: argparse.Namespace) -> int:
     rows = sum(done.counts.values())
     print(f"imported {done.name} (office #{done.organization_id}): {rows} rows in "
           f"{len(done.counts)} tables")
-    print("  accounts have no password yet: its admin (or a superuser) sends each a reset "
-          "link; old ticket QR codes do not scan here: re-send the tickets")
+    if link is not None:
+        print(f"  its admin {link.user.email} sets a password at "
+              f"{args.url.rstrip('/')}{link.path} (once; a superuser renews it on /offices)")
+    print("  the other accounts have no password yet: the admin sends each a reset link; "
+          "old ticket QR codes do not scan here: re-send the tickets")
     return 0
 
 
@@ -245,6 +249,8 @@ def build_parser() -> argparse.ArgumentParser:
                          "another installation) as a new office")
     imp.add_argument("archive", help="the ZIP downloaded from the office's Export page")
     imp.add_argument("--name", default=None, help="the new office's name (default: as exported)")
+    imp.add_argument("--url", default="http://127.0.0.1:8000",
+                     help="this installation's address, for the admin's setup link")
     imp.set_defaults(func=cmd_import_org)
     demo = sub.add_parser("demo", help="seed the Padang demo training into an empty database")
     demo.add_argument("--if-empty", action="store_true", help="do nothing if data exists")

@@ -64,10 +64,10 @@ def import_upload(db: Session, file: IO[bytes] | None, size: int | None,
         raise importer.ArchiveRefused(N_(
             "This file is not a ZIP archive, or it is damaged (truncated?)."))
     done = importer.import_archive(db, file, (name or "").strip() or None)
-    return OfficeImport(imported=done, link=_setup_link(db, done.organization_id))
+    return OfficeImport(imported=done, link=setup_link(db, done.organization_id))
 
 
-def _setup_link(db: Session, org_id: int) -> PasswordLink | None:
+def setup_link(db: Session, org_id: int) -> PasswordLink | None:
     """The first active admin of the imported office waits for a setup link (shown
     once, and renewable from /offices like any new office's); the others get reset
     links from that admin."""
