@@ -9,7 +9,6 @@ committee reissuing one after the expiry, for a narasumber who asks months on) w
 30 days from the day it is made.
 """
 
-import re
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -24,11 +23,12 @@ from service.i18n.formats import fmt_date
 from service.models import AgendaSession, Batch, SessionSpeaker, Speaker, Training, User
 from service.models.base import as_utc, pk, utcnow
 from service.models.roster_links import RosterLink
+from service.services import private_links
 from service.services.auth import token_hash
+from service.services.private_links import TOKEN_SHAPE
 from service.services.whatsapp import whatsapp_link
 
 DAYS_AFTER_TRAINING = 30
-TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
 
 class LinkNotFound(NotFound):
@@ -169,8 +169,7 @@ def resolve(db: Session, raw: str) -> tuple[RosterLink, Speaker, Training]:
     if row is None:
         raise LinkNotFound()
     link, speaker, training = row
-    if (link.revoked_at is not None or as_utc(link.expires_at) <= utcnow()
-            or speaker.organization_id != training.organization_id):
+    if not private_links.works(link) or speaker.organization_id != training.organization_id:
         raise LinkNotFound()
     return link, speaker, training
 

@@ -9,7 +9,6 @@ the old ones). A reminder carries a fresh link of its own (the old ones keep wor
 Another unit's action is simply not found through a link.
 """
 
-import re
 import secrets
 from datetime import datetime, timedelta
 
@@ -20,10 +19,11 @@ from service.errors import NotFound
 from service.i18n import N_
 from service.models import FollowUpAction, OrgUnit, UnitLink, User
 from service.models.base import as_utc, pk, utcnow
+from service.services import private_links
 from service.services.auth import token_hash
+from service.services.private_links import TOKEN_SHAPE
 
 DAYS_VALID = 180
-TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
 
 class UnitLinkNotFound(NotFound):
@@ -81,7 +81,7 @@ def resolve(db: Session, raw: str, now: datetime | None = None) -> tuple[UnitLin
     if row is None:
         raise UnitLinkNotFound()
     link, unit = row
-    if link.revoked_at is not None or as_utc(link.expires_at) <= as_utc(now or utcnow()):
+    if not private_links.works(link, now):
         raise UnitLinkNotFound()
     return link, unit
 
