@@ -148,6 +148,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         sumbar,
         tangsel,
     )
+    from service.services.demo import spj as spj_demo
 
     migrations.upgrade()
     with open_session() as db:
@@ -163,9 +164,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print("Demo seeded: " + demo.summary)
     print(f"  log in at {args.url.rstrip('/')}/login as {args.email}")
     print(f"  password: {password}")
+    print(f"  its treasurer (rates, SPJ): {spj_demo.PADANG_TREASURER}, the same password")
     if demo.province is not None:
         print("Demo seeded: " + demo.province.summary)
-        print(f"  its own office: log in as {province.EMAIL} with the same password")
+        print(f"  its own office: log in as {province.EMAIL} with the same password "
+              f"(units and nominations, letters; treasurer {spj_demo.SUMSEL_TREASURER})")
     if demo.pontianak is not None:
         print("Demo seeded: " + demo.pontianak)
         print(f"  its own office: log in as {pontianak.EMAIL} with the same password")

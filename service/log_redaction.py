@@ -22,9 +22,10 @@ from urllib.parse import quote, unquote
 
 # The first path segments after which a link secret follows.
 # Public codes too: /e/ (an evaluation's projector QR), /tes/ (a test's); /u/ is a unit's
-# focal point's link to its follow-up actions.
+# focal point's link to its follow-up actions, /nominasi/ the one where it names delegates;
+# /g/ a guest's or committee member's door card.
 SECRET_PREFIXES = ("t", "n", "v", "daftar", "scan/login", "reset", "welcome", "berhenti", "e",
-                   "tes", "u")
+                   "tes", "u", "nominasi", "g")
 _SECRET_PATH = "(/+(?:" + "|".join(re.escape(p) for p in SECRET_PREFIXES) + ")/+)"
 _PATH_SECRET = re.compile("^" + _SECRET_PATH + r"([^/?#]{4})[^/?#]*")
 # The same anywhere in a query value: "https://host/t/<token>", "x/t/<token>".

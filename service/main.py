@@ -28,10 +28,13 @@ from service.routers.api import checkins as api_checkins
 from service.routers.api import directory as api_directory
 from service.routers.api import erasure as api_erasure
 from service.routers.api import evaluations as api_evaluations
+from service.routers.api import guests as api_guests
 from service.routers.api import kampung_kb as api_kampung_kb
+from service.routers.api import letters as api_letters
 from service.routers.api import materials as api_materials
 from service.routers.api import messages as api_messages
 from service.routers.api import minutes as api_minutes
+from service.routers.api import nominations as api_nominations
 from service.routers.api import offices_import as api_offices_import
 from service.routers.api import org_export as api_org_export
 from service.routers.api import participants_io as api_participants_io
@@ -43,6 +46,7 @@ from service.routers.api import registrations as api_registrations
 from service.routers.api import reports as api_reports
 from service.routers.api import rosters as api_rosters
 from service.routers.api import scanner_logins as api_scanner_logins
+from service.routers.api import spj as api_spj
 from service.routers.api import trainings as api_trainings
 from service.routers.api import units as api_units
 from service.routers.api import users as api_users
@@ -130,7 +134,7 @@ def create_app(*, checkin_lane: bool = True, worker: bool | None = None) -> Fast
                    api_messages, api_people, api_programs, api_kampung_kb, api_province,
                    api_assessments, api_evaluations, api_erasure,
                    api_units, api_presenters, api_materials, api_org_export, api_offices_import,
-                   api_minutes, api_actions,
+                   api_minutes, api_actions, api_letters, api_nominations, api_guests, api_spj,
                    hooks):
         app.include_router(module.router)
     register_pages(app)

@@ -97,6 +97,7 @@ class Settings(BaseSettings):
     whatsapp_template_certificate: str = "bimtek_sertifikat"
     whatsapp_template_custom: str = "bimtek_pesan"
     whatsapp_template_action_reminder: str = "bimtek_tindak_lanjut"
+    whatsapp_template_nomination_reminder: str = "bimtek_nominasi"
     whatsapp_template_test: str = "bimtek_tes"
     whatsapp_template_evaluation: str = "bimtek_evaluasi"
     # Messages per second per channel, across every worker process (0: no limit).

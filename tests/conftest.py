@@ -189,3 +189,41 @@ def api_headers(client: TestClient, admin: Any) -> dict[str, str]:
     """A bearer header for the admin, for tests that also use the page session."""
     r = client.post("/api/auth/token", data={"username": admin.email, "password": PASSWORD})
     return {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+
+# --- the whole demo, seeded once per test module ------------------------------------------
+
+DEMO_EMAIL, DEMO_PASSWORD = "Admin@Padang.Demo", "demo-padang-2018"
+
+
+@pytest.fixture(scope="module")
+def seeded_demo(engine: Engine) -> Iterator[tuple[Any, Any]]:
+    """The demo `bimtek demo` seeds, once for a module whose tests read it (seeding takes
+    seconds; thirty tests that each seeded it cost the suite minutes). It stays in a
+    transaction held open for the module and rolled back after it, like `db`'s."""
+    from service.services.demo import seed_demo
+
+    connection = engine.connect()
+    outer = connection.begin()
+    session = Session(bind=connection, join_transaction_mode="create_savepoint",
+                      expire_on_commit=False)
+    result = seed_demo(session, admin_email=DEMO_EMAIL, admin_password=DEMO_PASSWORD)
+    session.commit()  # a savepoint released into `outer`, which is rolled back at the end
+    session.close()
+    yield connection, result
+    outer.rollback()
+    connection.close()
+
+
+@pytest.fixture
+def demo_db(seeded_demo: tuple[Any, Any]) -> Iterator[Session]:
+    """A session over the seeded demo; what a test changes is rolled back after it (a
+    module overrides `db` with this one)."""
+    connection = seeded_demo[0]
+    savepoint = connection.begin_nested()
+    session = Session(bind=connection, join_transaction_mode="create_savepoint",
+                      expire_on_commit=False)
+    yield session
+    session.close()
+    if savepoint.is_active:
+        savepoint.rollback()

@@ -26,18 +26,25 @@ from service.models import (
     Venue,
 )
 from service.services import attendance, auth
-from service.services.demo import DemoResult, demo_participants, seed_demo
+from service.services.demo import DemoResult, demo_participants
 from service.services.demo import province as demo_province
 from service.services.erasure.scrub import is_erased_name
 from service.services.participant_fields import parse_nip
+from tests.conftest import DEMO_EMAIL as EMAIL
+from tests.conftest import DEMO_PASSWORD as PASSWORD
 
-EMAIL, PASSWORD = "Admin@Padang.Demo", "demo-padang-2018"
 SEPT = {d: date(2018, 9, d) for d in (12, 13, 17, 18)}
 
 
 @pytest.fixture
-def demo(db: Session) -> DemoResult:
-    return seed_demo(db, admin_email=EMAIL, admin_password=PASSWORD)
+def db(demo_db: Session) -> Session:
+    """The demo is seeded once for this module (conftest's seeded_demo)."""
+    return demo_db
+
+
+@pytest.fixture
+def demo(seeded_demo: tuple[object, DemoResult]) -> DemoResult:
+    return seeded_demo[1]
 
 
 def _batches(db: Session, demo: DemoResult) -> dict[str, Batch]:
@@ -274,8 +281,9 @@ def test_attendance_history_has_two_conflicts_the_earliest_scan_kept(db: Session
 # --- the provincial workshop (Palembang 2022) -------------------------------------------
 
 @pytest.fixture
-def province(db: Session) -> demo_province.ProvinceResult:
-    return demo_province.seed_province(db, PASSWORD)
+def province(demo: DemoResult) -> demo_province.ProvinceResult:
+    assert demo.province is not None
+    return demo.province
 
 
 def test_demo_seeds_the_provincial_workshop_beside_padang(db: Session,

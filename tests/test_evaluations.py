@@ -1,7 +1,8 @@
 """Evaluations as services: what a ticket may evaluate, one anonymous answer per person
 and form, the forms an office edits, and the results per session and narasumber."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import inspect
@@ -97,7 +98,10 @@ def test_an_incomplete_or_out_of_scale_sheet_is_refused(db: Session, given: dict
 
 def test_sessions_without_a_narasumber_of_another_batch_or_to_come_are_refused(
         db: Session) -> None:
-    w = ew.build(db, start=date.today())
+    # The batch starts today where the training is (WIB): between 17.00 and 24.00 UTC the
+    # machine's date is still yesterday there, and its second day would already be today.
+    today = datetime.now(ZoneInfo("Asia/Jakarta")).date()
+    w = ew.build(db, start=today)
     token = w.regs[0].ticket_token
     for session in (w.opening, w.other):
         with pytest.raises(answers.NotEvaluable):
@@ -105,10 +109,10 @@ def test_sessions_without_a_narasumber_of_another_batch_or_to_come_are_refused(
                            AnswerIn(session_id=pk(session), answers=ew.scores()))
     later = factories.session(db, w.training, w.batch, title="Besok", day=w.batch.end_date,
                               teachers=[w.other_speaker])
-    if later.date > date.today():
-        with pytest.raises(answers.NotOpenYet):
-            answers.submit(db, token, "narasumber",
-                           AnswerIn(session_id=pk(later), answers=ew.scores()))
+    assert later.date > today
+    with pytest.raises(answers.NotOpenYet):
+        answers.submit(db, token, "narasumber",
+                       AnswerIn(session_id=pk(later), answers=ew.scores()))
 
 
 def test_a_waitlisted_or_unknown_ticket_cannot_answer(db: Session) -> None:

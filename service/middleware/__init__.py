@@ -41,6 +41,9 @@ def install(app: FastAPI, settings: Settings, *, checkin_lane: bool = True) -> N
         r"/(api/presenters/\d+/file|api/sessions/\d+/materials|trainings/\d+/presenters/"
         r"\d+/file|trainings/\d+/materials|n/[A-Za-z0-9_-]+/materi)":
         settings.presentation_max_bytes + 64 * 1024,
+        # A unit's surat tugas through its nomination link: a PDF or a phone's photo of
+        # up to 10 MB (services/nominations/surat_tugas.py checks it again, inside).
+        r"/nominasi/[A-Za-z0-9_-]+/surat-tugas$": 10 * 1024 * 1024 + 64 * 1024,
         # An office's export archive (superusers only; streamed to a temporary file).
         r"/(api/)?offices/import$": settings.max_import_archive_bytes + 64 * 1024}
     # add_middleware wraps: the last added is the outermost.

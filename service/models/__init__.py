@@ -32,13 +32,16 @@ from service.models.evaluations import (
     EvaluationReceipt,
     EvaluationResponse,
 )
+from service.models.guests import EVENT_PERSON_KINDS, EventPerson, EventPersonAttendance
 from service.models.housekeeping import AppSecret, ImportUpload, RateLimit, UsedFormStamp
 from service.models.imports import ImportLayout
 from service.models.kampung_kb import POKTAN, KampungKB
+from service.models.letters import LETTER_KINDS, IssuedLetter, LetterSettings
 from service.models.materials import SessionMaterial
 from service.models.meetings import MeetingPresenter
 from service.models.messages import ChannelPace, Message, MessageOptOut, MessageRule
 from service.models.minutes import Minutes, MinutesDecision, MinutesRevision
+from service.models.nominations import NominationLink, Nominee, TrainingUnit
 from service.models.participants import (
     GENDER_LABELS,
     REGISTRATION_STATUSES,
@@ -51,6 +54,8 @@ from service.models.province import ProvinceShare
 from service.models.report_sections import ReportPhoto, ReportText
 from service.models.reports import ReportSignature
 from service.models.roster_links import RosterLink
+from service.models.speaker_attendance import SpeakerAttendance
+from service.models.spj import RateTable, SpjSigners
 from service.models.trainings import KINDS, TIMEZONES, Batch, Training, TrainingCategory
 from service.models.units import UNIT_KINDS, OrgUnit
 from service.models.venues import Room, Venue
@@ -59,6 +64,9 @@ __all__ = [
     "BackupRun",
     "GENDER_LABELS", "KINDS", "REGISTRATION_STATUSES", "ROLES", "SESSION_KINDS", "TIMEZONES",
     "UNIT_KINDS", "OrgUnit",
+    "EVENT_PERSON_KINDS", "EventPerson", "EventPersonAttendance",
+    "LETTER_KINDS", "IssuedLetter", "LetterSettings",
+    "NominationLink", "Nominee", "TrainingUnit",
     "Minutes", "MinutesDecision", "MinutesRevision", "ActionEvidence", "ActionSettings",
     "ActionUpdate", "FollowUpAction", "UnitLink", "MeetingPresenter", "SessionMaterial",
     "AgendaSession", "AppSecret", "Assessment", "AssessmentBatch", "AssessmentQuestion",
@@ -73,6 +81,6 @@ __all__ = [
     "Registration",
     "Room",
     "ReportPhoto", "ReportSignature", "ReportText", "RosterLink", "Scan",
-    "SessionSpeaker",
+    "SessionSpeaker", "SpeakerAttendance", "RateTable", "SpjSigners",
     "Speaker", "Training", "TrainingCategory", "UsedFormStamp", "User", "Venue",
 ]

@@ -7,10 +7,13 @@ from sqlmodel import Field, SQLModel
 from service.i18n import N_
 from service.models.base import created_at_field, timestamp_field
 
-ROLES = ("admin", "committee", "scanner")
-# Who may check people in at the door: every role.
-SCANNER_ROLES = ROLES
-ROLE_LABELS = {"admin": N_("Admin"), "committee": N_("Committee"), "scanner": N_("Door scanner")}
+ROLES = ("admin", "committee", "scanner", "treasurer")
+# Who may check people in at the door (a treasurer does not scan).
+SCANNER_ROLES = ("admin", "committee", "scanner")
+# Who sees the money: the rate tables, the SPJ, the narasumber's NPWP and bank account.
+FINANCE_ROLES = ("admin", "treasurer")
+ROLE_LABELS = {"admin": N_("Admin"), "committee": N_("Committee"), "scanner": N_("Door scanner"),
+               "treasurer": N_("Treasurer")}
 
 
 class Organization(SQLModel, table=True):

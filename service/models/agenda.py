@@ -24,6 +24,16 @@ class Speaker(SQLModel, table=True):
     institution: str | None = Field(default=None, max_length=200)
     phone: str | None = Field(default=None, max_length=30)
     email: str | None = Field(default=None, max_length=254)
+    # What the SPJ needs to pay them (personal data: only admins and the treasurer see
+    # these, through /speakers/{id}/finance; lists mask them, logs never carry them).
+    nip: str | None = Field(default=None, max_length=18)
+    golongan: str | None = Field(default=None, max_length=3)  # I..IV; None: non-ASN
+    npwp: str | None = Field(default=None, max_length=16)
+    bank_name: str | None = Field(default=None, max_length=100)
+    bank_account: str | None = Field(default=None, max_length=30)
+    account_holder: str | None = Field(default=None, max_length=200)
+    # One of the rate table's narasumber classes, by name ("Eselon III ke bawah").
+    honorarium_class: str | None = Field(default=None, max_length=100)
     created_at: datetime = created_at_field()
 
 

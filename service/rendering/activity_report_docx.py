@@ -140,6 +140,43 @@ def _agenda(doc: DocxDocument, r: ActivityReport) -> None:
                [1, 5, 4.2, 3, 1.6, 1.2], numeric_from=4)
 
 
+def _guests(doc: DocxDocument, r: ActivityReport) -> None:
+    """Under B: the invited guests and the committee, with the days each was present."""
+    people, every = r.people, _("Every day")
+    if people.guests:
+        doc.add_heading(_("Invited guests"), level=2)
+        grid_table(doc, [_("No."), _("Name"), _("Position"), _("Institution"),
+                         _("Days present")],
+                   [[str(i), g.name, g.position or "–", g.institution or "–",
+                     people.days_label(g, every, "–")]
+                    for i, g in enumerate(people.guests, start=1)],
+                   [1, 5, 4, 4.2, 2.8], numeric_from=5)
+    if people.committee:
+        doc.add_heading(_("Committee"), level=2)
+        grid_table(doc, [_("No."), _("Role"), _("Name"), _("Position"), _("Days present")],
+                   [[str(i), g.role or "–", g.name,
+                     " · ".join(x for x in (g.position, g.institution) if x) or "–",
+                     people.days_label(g, every, "–")]
+                    for i, g in enumerate(people.committee, start=1)],
+                   [1, 3, 5, 5.2, 2.8], numeric_from=5)
+
+
+def _speaker_presence(doc: DocxDocument, r: ActivityReport) -> None:
+    """Under D: each session's narasumber, present or not."""
+    lines = r.people.speakers
+    if not lines:
+        return
+    label = {True: _("Present"), False: _("Absent"), None: _("Not recorded")}
+    doc.add_heading(_("Narasumber attendance"), level=2)
+    grid_table(doc, [_("Date"), _("Batch"), _("Session"), _("Narasumber"), "JPL",
+                     _("Attendance")],
+               [[f"{fmt_date(s.date)} {fmt_time(s.start_time)}", s.batch, s.session,
+                 s.speaker, str(s.jpl) if s.jpl else "–", label[s.present]] for s in lines],
+               [2.9, 2.4, 4.6, 4.2, 1, 1.9])
+    present = sum(1 for s in lines if s.present)
+    doc.add_paragraph(_("Present in {n} of {total} sessions.", n=present, total=len(lines)))
+
+
 def _certificates(doc: DocxDocument, r: ActivityReport) -> None:
     doc.add_heading(_("E. Certificates"), level=1)
     grid_table(doc, [_("Item"), _("Value")],
@@ -271,8 +308,10 @@ def render_activity_report_docx(report: ActivityReport, signer: Signer | None = 
     _text(doc, report.texts.objectives)
     _summary(doc, report)
     _attendance(doc, report)
+    _guests(doc, report)
     _breakdowns(doc, report)
     _agenda(doc, report)
+    _speaker_presence(doc, report)
     _certificates(doc, report)
     _learning(doc, report.learning)
     _evaluation(doc, report.evaluation)

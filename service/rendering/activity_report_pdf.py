@@ -41,6 +41,7 @@ from service.i18n import gettext
 from service.i18n.formats import fmt_date, fmt_number, fmt_percent, fmt_range, fmt_time
 from service.models.participants import GENDER_LABELS
 from service.models.trainings import KIND_LABELS, TIMEZONES
+from service.rendering.guests_report_sections import GuestFigures, GuestLine
 from service.rendering.learning_pdf import LearningFigures, learning_section
 from service.rendering.numbered_canvas import NumberedCanvas
 from service.rendering.office_pdf import GRID as _GRID
@@ -204,6 +205,8 @@ class ActivityReport:
     texts: ReportTexts = field(default_factory=ReportTexts)
     evaluation: EvaluationFigures | None = None
     photos: list[ReportPhotoItem] = field(default_factory=list)
+    # Invited guests, the committee and the narasumber's attendance (issue 16).
+    people: GuestFigures = field(default_factory=GuestFigures)
 
     @property
     def attended(self) -> int:
@@ -548,6 +551,60 @@ def _agenda(report: ActivityReport) -> list[Flowable]:
     return out
 
 
+def _guest_rows(people: GuestFigures, lines: list[GuestLine], committee: bool
+                ) -> list[list[Any]]:
+    every, none = _("Every day"), "–"
+    if committee:
+        rows: list[list[Any]] = [[_p(_("No."), _ST_HEAD), _p(_("Role"), _ST_HEAD),
+                                  _p(_("Name"), _ST_HEAD), _p(_("Position"), _ST_HEAD),
+                                  _p(_("Days present"), _ST_HEAD)]]
+        rows += [[_p(str(i), _ST_NUM), _p(g.role or "–"), _p(g.name),
+                  _p(" · ".join(x for x in (g.position, g.institution) if x) or "–"),
+                  _p(people.days_label(g, every, none))]
+                 for i, g in enumerate(lines, start=1)]
+        return rows
+    rows = [[_p(_("No."), _ST_HEAD), _p(_("Name"), _ST_HEAD), _p(_("Position"), _ST_HEAD),
+             _p(_("Institution"), _ST_HEAD), _p(_("Days present"), _ST_HEAD)]]
+    rows += [[_p(str(i), _ST_NUM), _p(g.name), _p(g.position or "–"),
+              _p(g.institution or "–"), _p(people.days_label(g, every, none))]
+             for i, g in enumerate(lines, start=1)]
+    return rows
+
+
+def _guests(report: ActivityReport) -> list[Flowable]:
+    """Under B: the invited guests and the committee, with the days each was present."""
+    people, out = report.people, []
+    if people.guests:
+        out += [CondPageBreak(4 * cm), _p(_("Invited guests"), _ST_H3),
+                _table(_guest_rows(people, people.guests, False),
+                       [1.0 * cm, 5.0 * cm, 4.0 * cm, 4.2 * cm, 2.8 * cm])]
+    if people.committee:
+        out += [CondPageBreak(4 * cm), _p(_("Committee"), _ST_H3),
+                _table(_guest_rows(people, people.committee, True),
+                       [1.0 * cm, 3.0 * cm, 5.0 * cm, 5.2 * cm, 2.8 * cm])]
+    return out
+
+
+def _speaker_presence(report: ActivityReport) -> list[Flowable]:
+    """Under D: each session's narasumber, present or not (what the SPJ pays)."""
+    lines = report.people.speakers
+    if not lines:
+        return []
+    label = {True: _("Present"), False: _("Absent"), None: _("Not recorded")}
+    rows: list[list[Any]] = [[_p(_("Date"), _ST_HEAD), _p(_("Batch"), _ST_HEAD),
+                              _p(_("Session"), _ST_HEAD), _p(_("Narasumber"), _ST_HEAD),
+                              _p("JPL", _ST_HEAD_NUM), _p(_("Attendance"), _ST_HEAD)]]
+    rows += [[_p(f"{fmt_date(s.date)} {fmt_time(s.start_time)}"), _p(s.batch), _p(s.session),
+              _p(s.speaker), _p(str(s.jpl) if s.jpl else "–", _ST_NUM),
+              _p(label[s.present])] for s in lines]
+    present = sum(1 for s in lines if s.present)
+    return [CondPageBreak(4 * cm), _p(_("Narasumber attendance"), _ST_H3),
+            _table(rows, [2.7 * cm, 2.2 * cm, 4.5 * cm, 4.1 * cm, 1.0 * cm, 2.5 * cm]),
+            Spacer(1, 3),
+            _p(_("Present in {n} of {total} sessions.", n=present, total=len(lines)),
+               _ST_NOTE)]
+
+
 def _certificates(report: ActivityReport) -> list[Flowable]:
     rows = [[_p(_("Certificates issued"), _ST_HEAD), _n(report.certificates_issued)],
             [_p(_("Revoked"), _ST_HEAD), _n(report.certificates_revoked)],
@@ -584,8 +641,9 @@ def render_activity_report_pdf(report: ActivityReport, signer: Signer | None = N
         title=f"{_('Activity report')} – {report.title}", author=report.organization,
         creator="Bimtek", invariant=1)
     story = [*_header(report), *opening_section(report.texts), *_summary(report),
-             *_attendance(report),
-             *_breakdowns(report), *_agenda(report), *_certificates(report),
+             *_attendance(report), *_guests(report),
+             *_breakdowns(report), *_agenda(report), *_speaker_presence(report),
+             *_certificates(report),
              *learning_section(report.learning, _W, _("F. Learning results")),
              *evaluation_section(report.evaluation, _W, _("G. Evaluation results")),
              *photos_section(report.photos, _W, _("H. Photos of the activity")),

@@ -281,8 +281,10 @@ def _paginate(doc: AttendanceSheet, first_room: float, room: float) -> list[rang
     return pages
 
 
-def render_attendance_sheet_pdf(doc: AttendanceSheet) -> bytes:
-    """A4 portrait PDF bytes, deterministic for equal input."""
+def draw_sheet(c: Canvas, doc: AttendanceSheet) -> None:
+    """Draw one sheet onto `c` from a fresh page: its pages, the committee's signature
+    (on a page of its own when the last has no room for it) and page numbers counted
+    within the sheet; ends with the sheet's last page shown."""
     logo = ImageReader(io.BytesIO(doc.logo)) if doc.logo else None
     cells = [_blocks(doc, r) if isinstance(r, SignRow) else [] for r in doc.rows]
     room = PAGE_H - TOP - BOTTOM - HEAD_H
@@ -291,12 +293,6 @@ def render_attendance_sheet_pdf(doc: AttendanceSheet) -> bytes:
         (_title_height(doc) + 27 if len(pages) == 1 else 0)
     sign_alone = last_used + SIGN_BLOCK_H > room
     total = len(pages) + (1 if sign_alone else 0)
-
-    buf = io.BytesIO()
-    c = Canvas(buf, pagesize=A4, invariant=1)
-    c.setTitle(" \u2013 ".join([doc.title, doc.training, *(v for _, v in doc.details[:2])]))
-    c.setAuthor(doc.organization)
-    c.setCreator("Bimtek")
     y = PAGE_H - TOP
     for number, rows in enumerate(pages, start=1):
         y = _title_block(c, doc, logo) if number == 1 else PAGE_H - TOP
@@ -313,5 +309,15 @@ def render_attendance_sheet_pdf(doc: AttendanceSheet) -> bytes:
     _sign_block(c, doc, y)
     _footer(c, doc, total, total)
     c.showPage()
+
+
+def render_attendance_sheet_pdf(doc: AttendanceSheet) -> bytes:
+    """A4 portrait PDF bytes, deterministic for equal input."""
+    buf = io.BytesIO()
+    c = Canvas(buf, pagesize=A4, invariant=1)
+    c.setTitle(" \u2013 ".join([doc.title, doc.training, *(v for _, v in doc.details[:2])]))
+    c.setAuthor(doc.organization)
+    c.setCreator("Bimtek")
+    draw_sheet(c, doc)
     c.save()
     return buf.getvalue()

@@ -11,7 +11,7 @@ from service.errors import DomainError, Forbidden, NotFound, Unauthorized
 from service.i18n import N_
 from service.middleware.headers import credentials
 from service.models import AuthToken, Batch, Training, User
-from service.models.accounts import SCANNER_ROLES
+from service.models.accounts import FINANCE_ROLES, SCANNER_ROLES
 from service.rendering.activity_report_pdf import Signer
 from service.services import auth, trainings
 from service.services.province import sharing
@@ -187,6 +187,35 @@ def page_batch(batch_id: int, user: PagePlanner, db: DB) -> tuple[Batch, Trainin
     return trainings.get_batch(db, user.organization_id, batch_id)
 
 
+def _finance(user: User) -> User:
+    """The treasurer and admins: the rate tables, the SPJ, the narasumber's finance fields."""
+    if user.role not in FINANCE_ROLES:
+        raise Forbidden()
+    return user
+
+
+def api_finance(user: Annotated[User, Depends(api_user)]) -> User:
+    return _finance(user)
+
+
+def page_finance(user: Annotated[User, Depends(page_user)]) -> User:
+    return _finance(user)
+
+
+ApiFinance = Annotated[User, Depends(api_finance)]
+PageFinance = Annotated[User, Depends(page_finance)]
+
+
+def api_finance_training(training_id: int, user: ApiFinance, db: DB) -> Training:
+    return trainings.get_training(db, user.organization_id, training_id)
+
+
+def page_finance_training(training_id: int, user: PageFinance, db: DB) -> Training:
+    return trainings.get_training(db, user.organization_id, training_id)
+
+
+ApiFinanceTraining = Annotated[Training, Depends(api_finance_training)]
+PageFinanceTraining = Annotated[Training, Depends(page_finance_training)]
 ApiTraining = Annotated[Training, Depends(api_training)]
 PageTraining = Annotated[Training, Depends(page_training)]
 ApiBatch = Annotated[tuple[Batch, Training], Depends(api_batch)]

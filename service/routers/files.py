@@ -14,13 +14,14 @@ import unicodedata
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
+from typing import Literal
 
 from fastapi import Request
 from fastapi.responses import Response, StreamingResponse
 from sqlmodel import Session
 
 from service.errors import NotFound
-from service.models import Batch, Training
+from service.models import Batch, IssuedLetter, Training
 from service.rendering.attendance_sheet_pdf import render_attendance_sheet_pdf
 from service.rendering.certificate_pdf import (
     CertificateDesign,
@@ -28,14 +29,22 @@ from service.rendering.certificate_pdf import (
     stream_certificates,
     stream_zip,
 )
+from service.rendering.letter_docx import render_letter_docx
+from service.rendering.letter_pdf import render_letter_pdf, render_letters_pdf
+from service.rendering.letters_zip import render_letters_zip
 from service.rendering.roster_pdf import render_roster_pdf
 from service.rendering.roster_sheets import roster_csv, roster_xlsx
+from service.rendering.spj_pdf import Nominatif, render_nominatif_pdf, render_receipts_pdf
+from service.rendering.spj_sheets import render_nominatif_xlsx
 from service.rendering.ticket_cards_pdf import ticket_cards_pdf
 from service.routers.urls import public_base
-from service.services import rosters, ticket_delivery
+from service.schemas.letters import LetterFormat, LetterKind
+from service.services import rosters, ticket_delivery, trainings
 from service.services import training_clock as clock
 from service.services.certificates.documents import IssuedRow, named, people
+from service.services.letters import content, issuing
 from service.services.rosters import Audience
+from service.services.spj import compute, documents
 
 PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -186,3 +195,76 @@ def archive_file(path: Path, filename: str) -> Response:
 
     return FileResponse(path, media_type=ZIP, headers={
         **PRIVATE, "Content-Disposition": _disposition(filename, True, "export.zip")})
+
+
+# --- letters (issue 16) ----------------------------------------------------------------
+def letter_file(db: Session, letter: IssuedLetter, fmt: Literal["docx", "pdf"], *,
+                attachment: bool) -> Response:
+    """The letter, made again from the training's data with its number and date (a DOCX
+    is always saved; a PDF saved when `attachment`, else opened)."""
+    doc = content.document(db, letter)
+    name = f"{content.filename(letter)}.{fmt}"
+    if fmt == "docx":
+        return docx(render_letter_docx(doc), name)
+    return pdf(render_letter_pdf(doc), name, attachment=attachment)
+
+
+def letters_zip(db: Session, training: Training, kind: LetterKind | None,
+                fmt: LetterFormat) -> Response:
+    """The training's current letters (of `kind`, or all), one file per recipient."""
+    docs = content.documents(db, training, issuing.current_or_404(db, training, kind))
+    return file_response(render_letters_zip(docs, fmt), ZIP,
+                               content.bundle_name(training, kind, "zip"), attachment=True,
+                               fallback="surat.zip")
+
+
+def letters_pdf(db: Session, training: Training, kind: LetterKind | None, *,
+                attachment: bool) -> Response:
+    """The training's current letters (of `kind`, or all) in one PDF, each from a new
+    page, to print at once."""
+    docs = content.documents(db, training, issuing.current_or_404(db, training, kind))
+    return pdf(render_letters_pdf([d for _n, d in docs]),
+                     content.bundle_name(training, kind, "pdf"), attachment=attachment)
+
+
+# --- the SPJ (issue 16) ---------------------------------------------------------------
+SpjFormat = Literal["pdf", "xlsx"]
+
+
+def _nominatif(doc: Nominatif, name: str, fmt: SpjFormat, attachment: bool) -> Response:
+    if fmt == "pdf":
+        return pdf(render_nominatif_pdf(doc), name, attachment=attachment)
+    return xlsx(render_nominatif_xlsx(doc), name)
+
+
+def honorarium_file(db: Session, training: Training, fmt: SpjFormat, *,
+                    attachment: bool) -> Response:
+    """The daftar nominatif of the narasumber's honorarium (a PDF saved when
+    `attachment`, else opened; an XLSX always saved)."""
+    spj = compute.build(db, training)
+    doc = documents.honorarium(spj, compute.signers(db, training))
+    return _nominatif(doc, documents.filename(spj, "honorarium", fmt), fmt, attachment)
+
+
+def transport_file(db: Session, org_id: int, batch_id: int, fmt: SpjFormat, *,
+                   attachment: bool) -> Response:
+    """The daftar nominatif of a batch's transport (404 for another office's batch)."""
+    batch, training = trainings.get_batch(db, org_id, batch_id)
+    spj = compute.build(db, training)
+    doc = documents.transport(spj, batch, compute.signers(db, training))
+    return _nominatif(doc, documents.filename(spj, f"transport-{batch.name}", fmt), fmt,
+                      attachment)
+
+
+def receipts_file(db: Session, training: Training, kind: Literal["honorarium", "transport"],
+                  batch_id: int | None, *, attachment: bool) -> Response:
+    """Tanda terima, a page per person: the narasumber, or a batch's participants."""
+    batch = None
+    if kind == "transport":
+        batch, _t = trainings.get_batch(db, training.organization_id, batch_id or 0)
+        if batch.training_id != training.id:
+            batch = None
+    spj = compute.build(db, training)
+    doc = documents.receipts(spj, compute.signers(db, training), kind, batch)
+    return pdf(render_receipts_pdf(doc),
+                     documents.filename(spj, f"receipts-{kind}", "pdf"), attachment=attachment)

@@ -7,7 +7,7 @@ from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from service.schemas.common import Name, OptInt, OptShort, SingleLine
 
-Role = Literal["admin", "committee", "scanner"]
+Role = Literal["admin", "committee", "scanner", "treasurer"]
 
 
 Email = Annotated[str, StringConstraints(strip_whitespace=True, max_length=254,

@@ -51,6 +51,7 @@ from service.services import (
     report_texts,
 )
 from service.services.grouping import Groups
+from service.services.guests import report as guests_report
 from service.services.overview import training_overview
 from service.services.speakers import display_name
 
@@ -209,4 +210,5 @@ def activity_report(db: Session, training: Training, *, photos: bool = False) ->
         learning=learning_charts.figures(db, training),
         texts=report_texts.current(db, training),
         evaluation=report_evaluation.figures(db, training),
-        photos=report_photos.report_items(db, training) if photos else [])
+        photos=report_photos.report_items(db, training) if photos else [],
+        people=guests_report.figures(db, training))

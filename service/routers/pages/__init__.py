@@ -14,10 +14,14 @@ from service.routers.pages import (
     directory,
     erasure,
     evaluations,
+    guests,
     kampung_kb,
+    letters,
     materials,
     messages,
     minutes,
+    nomination_link,
+    nominations,
     office_settings,
     offices,
     org_export,
@@ -31,6 +35,7 @@ from service.routers.pages import (
     rosters,
     scan,
     scanner_logins,
+    spj,
     tickets,
     trainings,
     unit_link,
@@ -46,5 +51,5 @@ def register_pages(app: FastAPI) -> None:
                    rosters, reports, certificates, messages, people, programs, kampung_kb,
                    province, evaluations, assessments, erasure, verify, org_export,
                    units, presenters, materials, backups, minutes, actions, unit_link,
-                   office_settings):
+                   office_settings, letters, nominations, nomination_link, guests, spj):
         app.include_router(module.router)

@@ -42,7 +42,14 @@ def _safe_next(target: str | None) -> str:
 
 def _landing(user: User, target: str | None = None) -> str:
     """Where a user goes after logging in: door scanners to the scanner, which is all they
-    may use (for a scanner limited to one training, already set to it)."""
+    may use (for a scanner limited to one training, already set to it); a treasurer to
+    the SPJ, unless they asked for another page."""
+    if user.role == "treasurer":
+        # Only to a page of theirs: the login form's default (/trainings) is not.
+        safe = urlsplit(_safe_next(target)).path
+        mine = safe.startswith(("/spj", "/rates", "/account/")) or "/spj" in safe \
+            or safe.endswith("/finance")
+        return _safe_next(target) if mine else "/spj"
     if user.role != "scanner":
         return _safe_next(target)
     safe = _safe_next(target)

@@ -51,7 +51,10 @@ def _speaker_form(request: Request, db: DB, user: PagePlanner, speaker_id: int,
     speaker = speakers.get_speaker(db, user.organization_id, speaker_id)
     if values is None:
         # The stored +62 number as people write it, as on every page (formats.fmt_phone).
-        values = {**speaker.model_dump(), "phone": fmt_phone(speaker.phone)}
+        # Only the form's own fields: never the finance fields (NPWP, account), which
+        # only the treasurer's page (/speakers/{id}/finance) shows.
+        values = {**speaker.model_dump(include=set(SpeakerCreate.model_fields)),
+                  "phone": fmt_phone(speaker.phone)}
     return render_form(request, "speakers/form.html", {"speaker": speaker, "values": values},
                        exc)
 

@@ -20,6 +20,7 @@ from service.routers.urls import public_base
 from service.schemas.rosters import NikMode, SheetGrouping
 from service.services import org_logo, regions, roster_links, rosters, trainings
 from service.services import training_clock as clock
+from service.services.guests import speaker_attendance
 from service.services.meeting_days import days_of
 from service.services.meetings import materials as speaker_materials
 
@@ -146,6 +147,8 @@ def narasumber_page(request: Request, token: str, db: DB) -> Response:
         "batches": roster_links.link_batches(db, link),
         "until": fmt_date(roster_links.last_day(training, link.expires_at)),
         "today": clock.today(training),
+        # "Saya hadir" per session, on its day (services/guests/speaker_attendance.py).
+        "hadir": speaker_attendance.link_context(db, link, training),
         **speaker_materials.link_context(db, link)})
     response.headers.update(PRIVATE)
     return response

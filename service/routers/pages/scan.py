@@ -102,6 +102,15 @@ def messages() -> dict[str, str]:
         "phone": _("Mobile"),
         "nik": _("NIK"),
         "sync_refused": _("{n} synced scans were refused by the server."),
+        # A guest's or committee member's card (its QR ends in /g/<token>): recorded by
+        # services/guests/attendance.py; offline it waits in the queue with its scan time.
+        "guest_present": _("Guest: {name} present"),
+        "committee_present": _("Committee: {name} present"),
+        "guest_saved": _("Guest card saved; it is sent when there is a signal."),
+        # Only when the phone cannot keep the scan (its storage full or refused).
+        "guest_needs_signal": _("Guest and committee cards need a signal: let them in, "
+                                "then scan again when the phone is online, or tick them "
+                                "on the Guests & committee page."),
         "error": _("Something went wrong. Try again."),
     }
 
@@ -117,7 +126,8 @@ def _config(request: Request, user: User, choice: scan_setup.ScanChoice) -> dict
         "csrf_token": getattr(request.state, "csrf_token", ""),
         "urls": {"checkin": "/api/checkins", "sync": "/api/checkins/sync",
                  "manifest": f"/api/batches/{bid}/manifest",
-                 "search": f"/api/batches/{bid}/checkin-search", "login": "/login"},
+                 "search": f"/api/batches/{bid}/checkin-search", "login": "/login",
+                 "guest_checkin": f"/api/trainings/{choice.training.id}/guest-checkins"},
         "messages": messages(),
     }
 

@@ -14,11 +14,10 @@ from service.errors import FieldError, NotFound
 from service.i18n import N_
 from service.models import ActionEvidence, FollowUpAction
 from service.models.base import pk, utcnow
-from service.services import report_photos
+from service.services import pdf_or_photo
 
 MAX_BYTES = 10 * 1024 * 1024
 MEDIA = {"jpeg": "image/jpeg", "pdf": "application/pdf"}
-_PDF_END_WINDOW = 2048
 
 
 def read_upload(file: BinaryIO) -> bytes:
@@ -37,19 +36,9 @@ def check(data: bytes, file_name: str) -> tuple[bytes, str, str]:
     if len(data) > MAX_BYTES:
         raise _invalid(N_("The file is too large: at most {mb} MB."), code="evidence_too_large",
                        mb=MAX_BYTES // (1024 * 1024))
-    stem = (file_name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1].rsplit(".", 1)[0].strip()
-            or "bukti")[:150]
-    if data.startswith(b"%PDF-"):
-        if b"%%EOF" not in data[-_PDF_END_WINDOW:]:
-            raise _invalid(N_("This PDF is incomplete or damaged: save it again and upload "
-                              "it."))
-        return data, "pdf", f"{stem}.pdf"
-    try:
-        cleaned = report_photos.clean_photo(data)
-    except FieldError:
-        raise _invalid(N_("This file is neither a photo (JPEG, PNG or WebP) nor a PDF.")
-                       ) from None
-    return cleaned.jpeg, "jpeg", f"{stem}.jpg"
+    return pdf_or_photo.keep(
+        data, pdf_or_photo.stem(file_name, "bukti"), code="invalid_evidence",
+        neither=N_("This file is neither a photo (JPEG, PNG or WebP) nor a PDF."))
 
 
 def attach(db: Session, action: FollowUpAction, data: bytes, file_name: str, by_name: str,

@@ -9,10 +9,8 @@ the old ones). A reminder carries a fresh link of its own (the old ones keep wor
 Another unit's action is simply not found through a link.
 """
 
-import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from service.errors import NotFound
@@ -42,9 +40,9 @@ def issue(db: Session, unit: OrgUnit, user: User | None, *, revoke_others: bool 
     False: a reminder's link); the raw token, which is never stored."""
     if revoke_others:
         revoke(db, unit)
-    raw = secrets.token_urlsafe(24)
+    raw, hashed = private_links.new_token()
     made = as_utc(now or utcnow())
-    link = UnitLink(unit_id=pk(unit), token_hash=token_hash(raw),
+    link = UnitLink(unit_id=pk(unit), token_hash=hashed,
                     created_by=user.id if user else None, created_at=made,
                     expires_at=made + timedelta(days=DAYS_VALID))
     db.add(link)
@@ -54,11 +52,7 @@ def issue(db: Session, unit: OrgUnit, user: User | None, *, revoke_others: bool 
 
 def revoke(db: Session, unit: OrgUnit) -> int:
     """Stop every live link of the unit; how many."""
-    result = db.execute(update(UnitLink)
-                        .where(col(UnitLink.unit_id) == unit.id,
-                               col(UnitLink.revoked_at).is_(None))
-                        .values(revoked_at=utcnow()))
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return private_links.revoke_live(db, UnitLink, col(UnitLink.unit_id) == unit.id)
 
 
 def active(db: Session, unit: OrgUnit) -> UnitLink | None:

@@ -8,33 +8,26 @@ board, or daily by the worker for an office that turns it on (queue_daily: the w
 one hook).
 """
 
-import json
 from collections import defaultdict
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
-from service.models import ActionSettings, FollowUpAction, Message, Organization, OrgUnit, User
+from service.models import ActionSettings, FollowUpAction, Organization, OrgUnit, User
 from service.models.actions import OPEN_STATUSES
 from service.models.base import pk, utcnow
 from service.services.actions import core, links
-from service.services.messaging import compose, optout
-from service.services.messaging.outbox import ChannelNotConfigured, configured_channels
+from service.services.messaging import compose, unit_reminders
+from service.services.messaging.outbox import ChannelNotConfigured
 from service.settings import get_settings
 
 KIND = "action_reminder"
-CHANNEL_CHOICES = ("whatsapp", "email", "both")
+CHANNEL_CHOICES = unit_reminders.CHANNEL_CHOICES
 
 
 def key(action_id: int, day: date, channel: str) -> str:
     return f"action-reminder:{action_id}:{day.isoformat()}:{channel}"
-
-
-def _address(unit: OrgUnit, channel: str) -> str | None:
-    value = unit.focal_phone if channel == "whatsapp" else unit.focal_email
-    return value.strip() or None
 
 
 def overdue_by_unit(db: Session, org_id: int, today: date,
@@ -60,27 +53,20 @@ def queue_overdue(db: Session, org_id: int, base_url: str, *, today: date | None
                   channels: tuple[str, ...] | None = None, program_id: int | None = None
                   ) -> int:
     """Queue today's reminders of the office's overdue actions; how many messages."""
-    available = configured_channels() if channels is None else channels
-    wanted = ("whatsapp", "email") if channel == "both" else (channel,)
-    usable = tuple(c for c in wanted if c in available)
-    if not usable:
-        raise ChannelNotConfigured()
+    usable = unit_reminders.usable_channels(channel, channels)
     today = today or core.office_today()
     org = db.get(Organization, org_id)
-    settings = get_settings()
     rows: list[dict[str, object]] = []
     now = utcnow()
     for unit_id, actions in overdue_by_unit(db, org_id, today, program_id).items():
         unit = db.get(OrgUnit, unit_id)
         if unit is None:
             continue
-        targets = [(c, a) for c in usable if (a := _address(unit, c))]
-        stopped = {(c, a) for c, a in targets if a in optout.opted_out(db, c, [a])}
-        keys = {key(pk(a), today, c) for a in actions for c, _ in targets}
-        done = set(db.exec(select(Message.idempotency_key)
-                           .where(col(Message.idempotency_key).in_(keys))).all())
+        targets = unit_reminders.reachable(db, unit, usable)
+        done = unit_reminders.queued_keys(db, (key(pk(a), today, c) for a in actions
+                                               for c, _ in targets))
         fresh = [(a, c, addr) for a in actions for c, addr in targets
-                 if key(pk(a), today, c) not in done and (c, addr) not in stopped]
+                 if key(pk(a), today, c) not in done]
         if not fresh:
             continue
         raw, _link = links.issue(db, unit, user, revoke_others=False)
@@ -88,29 +74,11 @@ def queue_overdue(db: Session, org_id: int, base_url: str, *, today: date | None
         for action, c, addr in fresh:
             content = compose.action_reminder(unit.focal_name, unit.name, [action.title],
                                               action.due_date, link)
-            email = c == "email"
-            text, html = compose.email(content, _facts(unit, org)) if email \
-                else (content.body, None)
-            rows.append({
-                "organization_id": org_id, "training_id": action.training_id,
-                "registration_id": None, "channel": c, "kind": KIND,
-                "recipient": addr, "name": (unit.focal_name or unit.name)[:200],
-                "subject": content.subject[:300] if email else None, "body": text,
-                "html": html,
-                "template": None if email else compose.template_name(settings, KIND),
-                "params": "[]" if email else json.dumps(list(content.params),
-                                                        ensure_ascii=False),
-                "base_url": base_url[:200], "idempotency_key": key(pk(action), today, c),
-                "status": "queued", "attempts": 0, "next_attempt_at": now,
-                "created_by": user.id if user else None, "created_at": now})
-    if not rows:
-        return 0
-    dialect = postgresql if db.get_bind().dialect.name == "postgresql" else sqlite
-    table = Message.__table__  # type: ignore[attr-defined]
-    statement = (dialect.insert(table)
-                 .on_conflict_do_nothing(index_elements=["idempotency_key"])
-                 .returning(table.c.id))
-    return len(db.connection().execute(statement, rows).all())
+            rows.append(unit_reminders.row(
+                unit, c, addr, content, _facts(unit, org), kind=KIND, organization_id=org_id,
+                training_id=action.training_id, base_url=base_url,
+                key=key(pk(action), today, c), user=user, at=now))
+    return unit_reminders.insert(db, rows)
 
 
 def _facts(unit: OrgUnit, org: Organization | None) -> compose.Facts:

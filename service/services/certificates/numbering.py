@@ -1,6 +1,7 @@
-"""Certificate numbers: a pattern the committee writes, and one counter per organization
-that only ever goes up, so a number is never handed out twice, even by two issuings
-running at once in different app processes."""
+"""Certificate (and letter) numbers: a pattern the committee writes, and a named counter
+per organization that only ever goes up, so a number is never handed out twice, even by
+two issuings running at once in different app processes. Letters add a {code} (the
+letter's classification code, "005") and keep one counter per kind and year."""
 
 import re
 from collections.abc import Callable
@@ -27,34 +28,45 @@ FIELDS: dict[str, Callable[[int, date], str | int]] = {
 MAX_LENGTH = 120
 
 
-def validate_pattern(pattern: str) -> str:
-    """The pattern, trimmed; a FieldError for an unknown placeholder, a stray brace or a
-    missing {seq} (without it every certificate would get the same number)."""
+def validate_pattern(pattern: str, field: str = "numbering_pattern", *,
+                     with_code: bool = False, code: str = "") -> str:
+    """The pattern, trimmed; a FieldError (on `field`) for an unknown placeholder, a stray
+    brace or a missing {seq} (without it every certificate would get the same number).
+    `with_code`: a letter's pattern, which may also hold {code} (filled with `code`)."""
     pattern = pattern.strip()
     if not pattern:
-        raise FieldError("numbering_pattern", N_("Enter a numbering pattern."))
+        raise FieldError(field, N_("Enter a numbering pattern."))
     names = [m.group(1) for m in PLACEHOLDER.finditer(pattern)]
-    unknown = sorted({n for n in names if n not in FIELDS})
+    known = {*FIELDS, *(("code",) if with_code else ())}
+    unknown = sorted({n for n in names if n not in known})
+    if unknown and with_code:
+        raise FieldError(field, N_(
+            "Unknown placeholder {{{name}}}. Use {{seq}}, {{seq:03}}, {{code}}, {{year}}, "
+            "{{month}}, {{roman_month}} or {{day}}."), code="invalid_pattern", name=unknown[0])
     if unknown:
-        raise FieldError("numbering_pattern", N_(
+        raise FieldError(field, N_(
             "Unknown placeholder {{{name}}}. Use {{seq}}, {{seq:03}}, {{year}}, {{month}}, "
             "{{roman_month}} or {{day}}."), code="invalid_pattern", name=unknown[0])
     if "{" in PLACEHOLDER.sub("", pattern) or "}" in PLACEHOLDER.sub("", pattern):
-        raise FieldError("numbering_pattern", N_(
+        raise FieldError(field, N_(
             "The pattern has a brace that is not part of a placeholder such as {seq:03}."),
             code="invalid_pattern")
     if names.count("seq") != 1:
-        raise FieldError("numbering_pattern", N_(
+        raise FieldError(field, N_(
             "The pattern needs {seq} exactly once: the running number."),
             code="invalid_pattern")
-    if len(format_number(pattern, 10**9, date(2000, 12, 28))) > MAX_LENGTH:
-        raise FieldError("numbering_pattern", N_("The pattern makes numbers that are too long."),
+    if len(format_number(pattern, 10**9, date(2000, 12, 28), code)) > MAX_LENGTH:
+        raise FieldError(field, N_("The pattern makes numbers that are too long."),
                          code="invalid_pattern")
     return pattern
 
 
-def format_number(pattern: str, seq: int, on: date) -> str:
+def format_number(pattern: str, seq: int, on: date, code: str = "") -> str:
+    """The number `pattern` makes for running number `seq` on the day `on`; {code} (a
+    letter's classification code) prints `code`."""
     def one(m: re.Match[str]) -> str:
+        if m.group(1) == "code":
+            return code
         value = FIELDS[m.group(1)](seq, on)
         width = m.group(2)
         return f"{value:0{int(width)}d}" if width and isinstance(value, int) else str(value)
@@ -66,23 +78,23 @@ def _insert(db: Session) -> type[postgresql.Insert] | type[sqlite.Insert]:
     return postgresql.Insert if db.get_bind().dialect.name == "postgresql" else sqlite.Insert
 
 
-def lock(db: Session, organization_id: int) -> None:
-    """Take the organization's counter row for this transaction (creating it once):
+def lock(db: Session, organization_id: int, name: str = COUNTER) -> None:
+    """Take the organization's counter row `name` for this transaction (creating it once):
     a second issuing waits here until the first commits, then sees its certificates."""
-    stmt = _insert(db)(Counter).values(organization_id=organization_id, name=COUNTER, value=0)
+    stmt = _insert(db)(Counter).values(organization_id=organization_id, name=name, value=0)
     db.execute(stmt.on_conflict_do_nothing(index_elements=["organization_id", "name"]))
     db.execute(update(Counter).where(col(Counter.organization_id) == organization_id,
-                                     col(Counter.name) == COUNTER)
+                                     col(Counter.name) == name)
                .values(value=col(Counter.value)).execution_options(synchronize_session=False))
 
 
-def reserve(db: Session, organization_id: int, count: int) -> range:
-    """`count` fresh sequence numbers: one atomic UPDATE ... RETURNING, settled by the
-    database however many processes ask at once."""
-    lock(db, organization_id)
+def reserve(db: Session, organization_id: int, count: int, name: str = COUNTER) -> range:
+    """`count` fresh sequence numbers of counter `name`: one atomic UPDATE ... RETURNING,
+    settled by the database however many processes ask at once."""
+    lock(db, organization_id, name)
     top = db.execute(update(Counter)
                      .where(col(Counter.organization_id) == organization_id,
-                            col(Counter.name) == COUNTER)
+                            col(Counter.name) == name)
                      .values(value=col(Counter.value) + count)
                      .returning(col(Counter.value))
                      .execution_options(synchronize_session=False)).scalar_one()

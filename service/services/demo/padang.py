@@ -38,6 +38,7 @@ from service.services.demo import evaluations as demo_evaluations
 from service.services.demo import kampung_kb as demo_kampung_kb
 from service.services.demo import learning_links as demo_learning_links
 from service.services.demo import minutes as demo_minutes
+from service.services.demo import paperwork as demo_paperwork
 from service.services.demo import pontianak as demo_pontianak
 from service.services.demo import questionnaire as demo_questionnaire
 from service.services.demo import report as demo_report
@@ -409,6 +410,10 @@ def seed_demo(db: Session, admin_email: str, admin_password: str) -> DemoResult:
 
     # Tangerang Selatan's Pokja Kampung KB meeting, in an office of its own (issue 17).
     demo_minutes.seed_tangsel(db, demo_tangsel.seed_office(db, admin_password))
+    # The provincial workshop in its own office (demo_province.EMAIL, the same password),
+    # and the paperwork of both trainings: invited units, guests, letters, SPJ (issue 16).
+    province = seed_province(db, admin_password)
+    demo_paperwork.seed_paperwork(db, training, admin, province, admin_password)
     assert training.id is not None
     jpl = MATERIAL_JPL * len(MATERIALS)
     summary = (f"{training.title}: {len(batches)} angkatan, {len(participants)} peserta, "
@@ -417,8 +422,7 @@ def seed_demo(db: Session, admin_email: str, admin_password: str) -> DemoResult:
                       batch_ids=[b.id for b in batches if b.id is not None],
                       speaker_ids=list(speaker_ids.values()),
                       participant_count=len(participants),
-                      # Its own office and admin (demo_province.EMAIL), the same password.
-                      province=seed_province(db, admin_password),
+                      province=province,
                       pontianak=demo_pontianak.seed_office(db, admin_password),
                       # The province office Padang shares with, and two small offices.
                       sumbar=demo_sumbar.seed_sumbar(db, admin_password, org_id, pk(admin)))

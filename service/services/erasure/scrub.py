@@ -3,7 +3,8 @@
 What goes: the name (replaced by a stable pseudonym label), NIK, NIP, phone, email,
 birth date, institution, position, rank, village and the Kampung KB as typed; the
 registrations' contact keys (phone|name); the name printed on their certificates; the
-recipient, name and text of every message to them (queued ones are stopped); the
+recipient, name and text of every message to them (queued ones are stopped); a unit's
+nomination of them (name, NIP, jabatan, phone, email); the
 reasons of the committee's marks and certificate decisions about them, and mentions of
 them in others'; the merge audit's copy of their name; spreadsheets kept for an import
 preview that hold their row (deleted); opt-outs of their addresses no one else uses.
@@ -31,6 +32,7 @@ from service.models import (
     ImportUpload,
     Message,
     MessageOptOut,
+    Nominee,
     Participant,
     PersonMerge,
     Registration,
@@ -134,6 +136,7 @@ def erase(db: Session, person: Participant, pseudonym: str) -> Erased:
         copies += _certificates(db, reg_ids, person.name)
         copies += _messages(db, person.organization_id, reg_ids, addresses)
         copies += _reasons(db, reg_ids, training_ids, wanted)
+        copies += _nominations(db, reg_ids, person.name)
     copies += _merges(db, person)
     copies += _uploads(db, person.organization_id, wanted)
     copies += _optouts(db, pk(person), addresses)
@@ -144,6 +147,15 @@ def erase(db: Session, person: Participant, pseudonym: str) -> Erased:
     # Loaded copies (a page's session) must not write the old values back.
     db.expire_all()
     return Erased(fields, copies)
+
+
+def _nominations(db: Session, reg_ids: list[int], name: str) -> int:
+    """The unit's nomination of them (name, NIP, jabatan, phone, email as the focal point
+    typed them): the pseudonym, nothing else."""
+    result = db.execute(update(Nominee).where(col(Nominee.registration_id).in_(reg_ids))
+                        .values(name=name, nip="", position="", phone="", email="")
+                        .execution_options(synchronize_session=False))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 def _certificates(db: Session, reg_ids: list[int], name: str) -> int:

@@ -147,6 +147,22 @@ def action_reminder(focal_name: str, unit: str, titles: list[str], due: date, li
                    (focal_name or unit, unit, what, day, link), link, "Perbarui tindak lanjut")
 
 
+def nomination_reminder(focal_name: str, unit: str, training: str, named: int, quota: int,
+                        deadline: str, link: str) -> Content:
+    """A unit's focal point: how many of its delegates are named, by when, and the unit's
+    own link (kind "nomination_reminder"; template {{1}} name, {{2}} unit, {{3}} training,
+    {{4}} "3 dari 8", {{5}} the deadline, {{6}} the unit's link)."""
+    filled = f"{named} dari {quota}"
+    body = (f"Yth. Bapak/Ibu {focal_name or 'Penanggung jawab ' + unit},\n"
+            f"Nama peserta {unit} untuk {training} baru terisi {filled}. "
+            f"Mohon lengkapi nama peserta dan unggah surat tugas sebelum {deadline} "
+            f"melalui tautan unit Anda:\n{link}\n"
+            "Terima kasih.")
+    return Content(body, f"Nominasi peserta: {unit}", "nomination_reminder",
+                   (focal_name or unit, unit, training, filled, deadline, link), link,
+                   "Isi nama peserta")
+
+
 def template_name(settings: Settings, kind: str) -> str:
     return str(getattr(settings, f"whatsapp_template_{kind}"))
 

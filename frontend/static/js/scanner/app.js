@@ -132,8 +132,9 @@ function afterPaint(fn) {
 }
 
 function show(r, timing) {
+  // A guest's card without a signal is not a refusal: let them in, it is sent later.
   const kind = r.status === "checked_in" ? "ok" : r.status === "already_checked_in" ? "warn"
-    : r.status === "saved" ? "info" : "bad";
+    : r.status === "saved" || r.code === "guest_needs_signal" ? "info" : "bad";
   const box = $("result");
   box.dataset.status = kind;
   box.dataset.code = r.code || r.status;
@@ -150,7 +151,8 @@ function show(r, timing) {
   } else if (kind === "bad") {
     reason = reasonText(r);
   } else if (kind === "info") {
-    reason = T.no_manifest;
+    reason = r.code === "guest_saved" ? T.guest_saved
+      : r.code === "guest_needs_signal" ? T.guest_needs_signal : T.no_manifest;
   }
   $("result-reason").textContent = reason;
   $("result-note").textContent = r.queued && kind !== "info" ? T.saved_offline : "";
@@ -269,6 +271,55 @@ async function queue(body, method) {
   syncSoon();
 }
 
+// A guest's or committee member's card: its QR is a URL ending in /g/<token>, a shape no
+// ticket has. It goes to the guests' own check-in; without a signal (or no answer) it
+// waits in the same offline queue as tickets, marked type "guest" with the URL it goes
+// to, its scan time and nonce, and syncNow sends it there (never to the tickets' sync).
+const GUEST_CARD = /(?:^|\/)g\/([A-Za-z0-9_-]{16,64})\/?$/;
+const NEEDS_SIGNAL = { status: "needs_signal", code: "guest_needs_signal", local: true };
+const GUEST_SAVED = { status: "saved", code: "guest_saved", local: true, queued: true };
+
+async function queueGuest(scan) {
+  try {
+    await store.enqueue({ ...scan, type: "guest", url: cfg.urls.guest_checkin });
+  } catch (err) {
+    console.warn("queue", err); // storage full or refused: scan again with a signal
+    return NEEDS_SIGNAL;
+  }
+  await updatePending();
+  syncSoon();
+  return GUEST_SAVED;
+}
+
+async function handleGuest(text) {
+  const scan = { code: text, scanned_at: isoWithOffset(new Date()), nonce: nonce() };
+  if (!serverLikely()) return queueGuest(scan);
+  try {
+    const res = await fetchWithin(cfg.urls.guest_checkin, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": cfg.csrf_token, ...LANG },
+      body: JSON.stringify(scan),
+    }, SERVER_WAIT_MS * 2);
+    if (res.status === 401 || res.status === 403) {
+      setNeedsLogin(true);
+      return { status: "rejected", code: "login_again", local: true };
+    }
+    if (res.status >= 500) {
+      reachable(false);
+      return queueGuest(scan);
+    }
+    reachable(true);
+    const data = await res.json();
+    if (!res.ok) return { status: "rejected", ...data };
+    const label = data.kind === "committee" ? T.committee_present : T.guest_present;
+    return { status: data.status, code: "guest", name: fmt(label, { name: data.name }),
+      day: data.day, first_at: data.first_at };
+  } catch {
+    reachable(false);
+    return queueGuest(scan); // sent again with the same nonce: counted once
+  }
+}
+
 let inFlight = null;
 async function onCode(text, timing) {
   const now = Date.now();
@@ -277,7 +328,7 @@ async function onCode(text, timing) {
   inFlight = text;
   last = { text, at: now };
   try {
-    const r = await handle({ code: text });
+    const r = GUEST_CARD.test(text) ? await handleGuest(text) : await handle({ code: text });
     show(r, timing);
     last = { text, at: Date.now() };
   } finally {
@@ -311,7 +362,15 @@ async function syncNow() {
     for (;;) {
       const rows = await store.queued(SYNC_BATCH);
       if (!rows.length) break;
-      const scans = rows.map(({ queued, device_id, ...s }) => s);
+      const guests = rows.filter((x) => x.type === "guest");
+      const tickets = rows.filter((x) => x.type !== "guest");
+      if (guests.length) {
+        const g = await syncGuests(guests);
+        refused += g.refused;
+        if (g.settled < guests.length) break;
+        if (!tickets.length) continue;
+      }
+      const scans = tickets.map(({ queued, device_id, ...s }) => s);
       const res = await fetchWithin(cfg.urls.sync, {
         method: "POST",
         headers: { "Content-Type": "application/json", "X-CSRF-Token": cfg.csrf_token, ...LANG },
@@ -329,7 +388,7 @@ async function syncNow() {
       refused += done.filter((x) => x.status === "rejected").length;
       await store.dequeue(done.map((x) => x.nonce));
       probe.syncs += 1;
-      if (done.length < rows.length) break;
+      if (done.length < tickets.length) break;
     }
   } catch {
     reachable(false); // network gone again: the scans stay queued
@@ -340,6 +399,33 @@ async function syncNow() {
       $("manifest-status").textContent = fmt(T.sync_refused, { n: refused });
     }
   }
+}
+
+// Queued guest cards, one request each to their training's guest check-in: an answer
+// (checked in, already, or refused) settles the scan; no answer or a 5xx keeps it.
+async function syncGuests(rows) {
+  let settled = 0;
+  let refused = 0;
+  for (const row of rows) {
+    const { queued, type, url, ...scan } = row;
+    const res = await fetchWithin(url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": cfg.csrf_token, ...LANG },
+      body: JSON.stringify(scan),
+    }, 30000);
+    if (res.status === 401 || res.status === 403) {
+      setNeedsLogin(true);
+      break;
+    }
+    if (res.status >= 500 || res.status === 408 || res.status === 429) break;
+    setNeedsLogin(false);
+    reachable(true);
+    if (!res.ok) refused += 1;
+    await store.dequeue([row.nonce]);
+    settled += 1;
+  }
+  if (settled) probe.syncs += 1;
+  return { settled, refused };
 }
 
 function setNeedsLogin(flag) {
