@@ -80,7 +80,10 @@ def _world(live_api: httpx.Client) -> dict[str, Any]:
 def test_the_guests_page_adds_pastes_and_ticks(page: Page, live_api: httpx.Client) -> None:
     w = _world(live_api)
     login(page)
-    page.goto(f"/trainings/{w['tid']}/guests")
+    # From the training's overview, as a committee member finds it (section Administrasi).
+    page.goto(f"/trainings/{w['tid']}")
+    expect(page.locator("#paperwork")).to_contain_text("Surat-menyurat")
+    page.locator("#guests-link").click()
     expect(page.locator("h1")).to_have_text("Tamu & panitia")
     expect(page.locator("#gp-list-guest")).to_contain_text("Wakil Wali Kota Padang")
     page.locator("#gp-add-one input[name=name]").fill("AKP Rahmat Hidayat")
@@ -119,7 +122,8 @@ def test_the_guests_page_adds_pastes_and_ticks(page: Page, live_api: httpx.Clien
 def test_the_speaker_attendance_page_ticks(page: Page, live_api: httpx.Client) -> None:
     w = _world(live_api)
     login(page)
-    page.goto(f"/trainings/{w['tid']}/speaker-attendance")
+    page.goto(f"/trainings/{w['tid']}")
+    page.locator("#speaker-attendance-link").click()
     expect(page.locator("h1")).to_have_text("Kehadiran narasumber")
     cell = page.locator(f"#sa-{w['sessions'][0]}-{w['speakers'][0]}")
     cell.locator(".sa-present").click()

@@ -73,7 +73,8 @@ def test_the_letters_page_issues_the_invitations(page: Page, live_api: httpx.Cli
         assert r.status_code == 201, r.text
     login(page)
     _save_settings(page)
-    page.goto(f"/trainings/{t['id']}/letters")
+    page.goto(f"/trainings/{t['id']}")
+    page.locator("#letters-link").click()
     card = page.locator("#card-invitation")
     expect(card.locator("input[name=unit_ids]:checked")).to_have_count(3)
     card.locator("input[name=unit_ids]").nth(2).uncheck()
