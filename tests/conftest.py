@@ -227,3 +227,16 @@ def demo_db(seeded_demo: tuple[Any, Any]) -> Iterator[Session]:
     session.close()
     if savepoint.is_active:
         savepoint.rollback()
+
+
+@pytest.fixture
+def demo_trainings(demo_db: Session, seeded_demo: tuple[Any, Any]) -> tuple[Any, Any]:
+    """The seeded demo's Padang training and Sumsel workshop, read in `demo_db`."""
+    from service.models import Training
+
+    result = seeded_demo[1]
+    padang = demo_db.get(Training, result.training_id)
+    assert padang is not None and result.province is not None
+    province = demo_db.get(Training, result.province.training_id)
+    assert province is not None
+    return padang, province

@@ -6,7 +6,6 @@ import pytest
 from sqlmodel import Session
 
 from service.models import Training
-from service.services.demo import DemoResult
 from service.services.demo.guests import seed_guests
 from service.services.guests import attendance, people, speaker_attendance
 
@@ -19,13 +18,8 @@ def db(demo_db: Session) -> Session:
 
 
 @pytest.fixture
-def demo(db: Session, seeded_demo: tuple[object, DemoResult]) -> tuple[Training, Training]:
-    result = seeded_demo[1]
-    padang = db.get(Training, result.training_id)
-    assert padang is not None and result.province is not None
-    province = db.get(Training, result.province.training_id)
-    assert province is not None
-    return padang, province
+def demo(demo_trainings: tuple[Training, Training]) -> tuple[Training, Training]:
+    return demo_trainings
 
 
 def test_padangs_opening_guests_came_on_the_first_day(db: Session,

@@ -7,7 +7,6 @@ from sqlmodel import Session, select
 
 from service.models import Organization, Training, User
 from service.services import auth
-from service.services.demo import DemoResult
 from service.services.demo.province import REGENCIES
 from service.services.demo.spj import (
     PADANG_TREASURER,
@@ -27,13 +26,8 @@ def db(demo_db: Session) -> Session:
 
 
 @pytest.fixture
-def demo(db: Session, seeded_demo: tuple[object, DemoResult]) -> tuple[Training, Training]:
-    result = seeded_demo[1]
-    padang = db.get(Training, result.training_id)
-    assert padang is not None and result.province is not None
-    province = db.get(Training, result.province.training_id)
-    assert province is not None
-    return padang, province
+def demo(demo_trainings: tuple[Training, Training]) -> tuple[Training, Training]:
+    return demo_trainings
 
 
 def test_padangs_spj_pays_421_cadres_and_seven_institutions(
