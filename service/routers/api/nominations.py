@@ -29,6 +29,7 @@ from service.schemas.nominations import (
 )
 from service.services.nominations import accept, links, nominees, reminders, status, surat_tugas
 from service.services.nominations import units as training_units
+from service.services.people.identity import mask_phone
 from service.services.registrations import mask_nip
 
 router = APIRouter(prefix="/api", tags=["nominations"])
@@ -56,7 +57,7 @@ def nominee_read(n: Nominee, admin: bool) -> NomineeRead:
     return NomineeRead(id=n.id or 0, name=n.name,
                        nip=n.nip if admin else (mask_nip(n.nip) or ""),
                        position=n.position,
-                       phone=n.phone if admin else nominees.masked_phone(n.phone),
+                       phone=n.phone if admin else mask_phone(n.phone) or "",
                        email=n.email, accepted=n.registration_id is not None,
                        registration_id=n.registration_id, via_link=n.via_link,
                        created_at=n.created_at)

@@ -20,6 +20,7 @@ from service.routers.pages.rendering import redirect, render
 from service.services import auth
 from service.services.nominations import links, nominees, status, surat_tugas
 from service.services.nominations import units as training_units
+from service.services.people.identity import mask_phone
 from service.services.registrations import mask_nip
 from service.settings import get_settings
 
@@ -56,7 +57,7 @@ def _page(request: Request, db: DB, token: str, *, exc: DomainError | None = Non
     fill = status.one(db, tu)
     org = db.get(Organization, training.organization_id)
     venue = db.get(Venue, training.venue_id) if training.venue_id else None
-    rows = [{"n": n, "nip": mask_nip(n.nip) or "", "phone": nominees.masked_phone(n.phone)}
+    rows = [{"n": n, "nip": mask_nip(n.nip) or "", "phone": mask_phone(n.phone) or ""}
             for n in nominees.list_nominees(db, tu)]
     nonce, fresh = _nonce(request)
     errors = errors_by_field(exc) if exc else {}

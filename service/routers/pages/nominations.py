@@ -23,6 +23,7 @@ from service.services import units as register
 from service.services.messaging.outbox import configured_channels
 from service.services.nominations import accept, links, nominees, reminders, status, surat_tugas
 from service.services.nominations import units as training_units
+from service.services.people.identity import mask_phone
 from service.services.registrations import mask_nip
 
 router = APIRouter(include_in_schema=False)
@@ -52,7 +53,7 @@ def _page(request: Request, db: DB, training: Training, user: User, *,
     rows, totals = status.fill(db, training)
     people = {r.training_unit.id: [
         {"n": n, "nip": n.nip if admin else (mask_nip(n.nip) or ""),
-         "phone": n.phone if admin else nominees.masked_phone(n.phone)}
+         "phone": n.phone if admin else mask_phone(n.phone) or ""}
         for n in nominees.list_nominees(db, r.training_unit)] for r in rows}
     invited = {r.unit.id for r in rows}
     choices = [u for u in register.list_units(db, training.organization_id)

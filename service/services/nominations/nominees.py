@@ -138,8 +138,3 @@ def remove(db: Session, tu: TrainingUnit, nominee_id: int, *,
     nominee = _editable(db, tu, nominee_id, now)
     db.delete(nominee)
     db.flush()
-
-
-def masked_phone(phone: str) -> str:
-    """A phone as lists show it: its last 4 digits."""
-    return f"{'•' * 8}{phone[-4:]}" if phone else ""
