@@ -85,12 +85,23 @@ def refuse_on_event_loop(conn: Any, cursor: Any, statement: str, *args: Any) -> 
         + statement[:120])
 
 
-@pytest.fixture
-def app(db: Session, engine: Engine) -> Iterator[Any]:
-    from service.db import get_aside_db, get_db
+@pytest.fixture(scope="session")
+def _one_app(engine: Engine) -> Any:
+    """The application, made once for the whole run. FastAPI works out each route's
+    dependencies on an app's first request to it (0.15-0.4 s per app here, paid again
+    by every test that made its own); the `app` fixture gives each test this one afresh:
+    its own dependency overrides, its own middleware stack (the admission gate belongs to
+    one event loop, and each TestClient brings its own), and no route a test added."""
     from service.main import create_app
 
-    application = create_app(checkin_lane=False, worker=False)
+    return create_app(checkin_lane=False, worker=False)
+
+
+@pytest.fixture
+def app(db: Session, engine: Engine, _one_app: Any) -> Iterator[Any]:
+    from service.db import get_aside_db, get_db
+
+    application = _one_app
 
     def _test_db() -> Iterator[Session]:
         try:
@@ -100,15 +111,20 @@ def app(db: Session, engine: Engine) -> Iterator[Any]:
             db.rollback()
             raise
 
+    routes = len(application.router.routes)
+    application.dependency_overrides.clear()
     application.dependency_overrides[get_db] = _test_db
     # Bookkeeping that commits on its own (rate limits) shares the test's transaction.
     application.dependency_overrides[get_aside_db] = lambda: db
+    application.middleware_stack = None  # built again on the first request
     # Every router test fails on a blocking database call on the event loop.
     event.listen(engine, "before_cursor_execute", refuse_on_event_loop)
     try:
         yield application
     finally:
         event.remove(engine, "before_cursor_execute", refuse_on_event_loop)
+        application.dependency_overrides.clear()
+        del application.router.routes[routes:]
 
 
 @pytest.fixture

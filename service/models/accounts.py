@@ -31,6 +31,9 @@ class Organization(SQLModel, table=True):
     # Erase participants whose last training ended more than this many years ago
     # (services/erasure/retention.py); None: off.
     retention_years: int | None = Field(default=None)
+    # When the setting last changed to its present value: what it removes by the training
+    # (unit_papers.py) goes no sooner than GRACE_DAYS after, as people listed do.
+    retention_since: datetime | None = timestamp_field()
     created_at: datetime = created_at_field()
 
 

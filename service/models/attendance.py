@@ -28,7 +28,9 @@ class CheckIn(SQLModel, table=True):
                       Index("ix_checkin_batch_day", "batch_id", "day", "slot"))
 
     id: int | None = Field(default=None, primary_key=True)
-    registration_id: int = Field(foreign_key="registration.id", index=True, ondelete="CASCADE")
+    # No index of its own: the unique key (registration_id, day, slot) leads with it, and
+    # every index is one more write per check-in at the door.
+    registration_id: int = Field(foreign_key="registration.id", ondelete="CASCADE")
     # The batch the person was checked in for (a registration may move later).
     batch_id: int = Field(foreign_key="batch.id", ondelete="CASCADE")
     day: date = Field(index=True)

@@ -72,6 +72,11 @@ class RetentionPreviewRead(BaseModel):
     grace_days: int
     items: list[RetentionItem]
     total: int
+    # Of trainings that ended before the cutoff: delegates named by units and never
+    # accepted, and the units' surat tugas; removed no sooner than papers_on.
+    unaccepted_nominees: int = 0
+    surat_tugas: int = 0
+    papers_on: date | None = None
 
 
 def request_read(row: RequestRow) -> ErasureRequestRead:
@@ -88,6 +93,8 @@ def request_read(row: RequestRow) -> ErasureRequestRead:
 def preview_read(p: Preview, grace_days: int) -> RetentionPreviewRead:
     return RetentionPreviewRead(
         years=p.years, cutoff=p.cutoff, grace_days=grace_days, total=p.total,
+        unaccepted_nominees=p.papers.nominees, surat_tugas=p.papers.letters,
+        papers_on=p.papers_on,
         items=[RetentionItem(participant_id=i.candidate.participant_id, name=i.candidate.name,
                              last_training_id=i.candidate.last_training_id,
                              last_training=i.candidate.last_training,

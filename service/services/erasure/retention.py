@@ -3,7 +3,9 @@ ended more than N years ago (off by default). Nobody goes unannounced: each run 
 worker first lists the candidates (the preview page shows them, with the day they go),
 and erases only people listed for at least GRACE_DAYS; someone who takes part in a newer
 training drops off the list. Each erasure is recorded as a request approved by
-"retensi otomatis"."""
+"retensi otomatis". The nominations of trainings past the cutoff go too (unit_papers.py:
+delegates never accepted, and the units' surat tugas), no sooner than GRACE_DAYS after the
+setting took its present value and after the training passed the cutoff."""
 
 import logging
 import time
@@ -19,7 +21,7 @@ from service.i18n import N_
 from service.models import Organization, Participant, Registration, Training
 from service.models.base import as_utc, utcnow
 from service.models.erasure import ErasureRequest, RetentionListing
-from service.services.erasure import requests
+from service.services.erasure import requests, unit_papers
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +56,10 @@ class Preview:
     cutoff: date | None
     items: list[PreviewItem]
     total: int
+    # The nominations of trainings that ended before the cutoff (unit_papers.py), and
+    # the first day they may go.
+    papers: unit_papers.Papers = unit_papers.Papers(0, 0)
+    papers_on: date | None = None
 
 
 def cutoff(today: date, years: int) -> date:
@@ -73,11 +79,21 @@ def set_years(db: Session, org_id: int, years: int | None, now: datetime | None 
     org = db.get(Organization, org_id)
     if org is None:
         raise NotFound()
+    now = now or utcnow()
+    if years != org.retention_years:
+        # A new period makes other trainings due: announced afresh.
+        org.retention_since = None if years is None else now
     org.retention_years = years
     db.add(org)
     db.flush()
-    refresh(db, org, now or utcnow())
+    refresh(db, org, now)
     return org
+
+
+def _papers_from(org: Organization, now: datetime) -> datetime:
+    """The first moment the setting may remove nominations: GRACE_DAYS after it took its
+    present value (from now, should that moment be unknown)."""
+    return as_utc(org.retention_since or now) + timedelta(days=GRACE_DAYS)
 
 
 def candidates(db: Session, org_id: int, years: int, today: date,
@@ -151,7 +167,7 @@ def preview(db: Session, org_id: int, now: datetime | None = None) -> Preview:
     now = now or utcnow()
     org = db.get(Organization, org_id)
     years = org.retention_years if org is not None else None
-    if years is None:
+    if org is None or years is None:
         return Preview(None, None, [], 0)
     found, total = candidates(db, org_id, years, now.date(), PREVIEW_LIMIT)
     listed = {row.participant_id: as_utc(row.listed_at) for row in db.exec(
@@ -162,12 +178,15 @@ def preview(db: Session, org_id: int, now: datetime | None = None) -> Preview:
     for c in found:
         at = listed.get(c.participant_id)
         items.append(PreviewItem(c, at, ((at or now) + timedelta(days=GRACE_DAYS)).date()))
-    return Preview(years, cutoff(now.date(), years), items, total)
+    day = cutoff(now.date(), years)
+    return Preview(years, day, items, total, unit_papers.count(db, org_id, day),
+                   max(_papers_from(org, now), now).date())
 
 
 def run(db: Session, now: datetime) -> int:
     """One pass over every organization with the setting on: refresh its list, erase the
-    people listed for GRACE_DAYS or more; how many were erased."""
+    people listed for GRACE_DAYS or more, remove the nominations of trainings past the
+    cutoff for as long; how many people were erased."""
     erased = 0
     for org in db.exec(select(Organization)
                        .where(col(Organization.retention_years).is_not(None))).all():
@@ -180,6 +199,17 @@ def run(db: Session, now: datetime) -> int:
             if person is not None:
                 requests.erase_by_retention(db, person, org.retention_years or 0, now)
                 erased += 1
+        if org.retention_since is None:
+            # On before its moment was kept (set in the database): announced from now.
+            org.retention_since = now
+            db.add(org)
+        if now < _papers_from(org, now):
+            continue
+        papers = unit_papers.remove(db, int(org.id or 0), unit_papers.due_before(
+            cutoff(now.date(), org.retention_years or 0), GRACE_DAYS))
+        if papers.nominees or papers.letters:
+            log.info("retention: organization %s: %d unaccepted delegates and %d surat tugas "
+                     "removed", org.id, papers.nominees, papers.letters)
     return erased
 
 

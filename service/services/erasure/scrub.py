@@ -40,6 +40,7 @@ from service.models import (
 )
 from service.models.base import pk, utcnow
 from service.models.erasure import ErasureRequest, RetentionListing
+from service.services.erasure import unit_papers
 
 # What the erased person is called everywhere a list shows them (stored data, so one
 # language: the office's).
@@ -151,11 +152,15 @@ def erase(db: Session, person: Participant, pseudonym: str) -> Erased:
 
 def _nominations(db: Session, reg_ids: list[int], name: str) -> int:
     """The unit's nomination of them (name, NIP, jabatan, phone, email as the focal point
-    typed them): the pseudonym, nothing else."""
+    typed them): the pseudonym, nothing else; and the unit's surat tugas, which names
+    them and cannot be redacted: removed."""
+    units = sorted({int(u) for u in db.exec(select(Nominee.training_unit_id).where(
+        col(Nominee.registration_id).in_(reg_ids)))})
     result = db.execute(update(Nominee).where(col(Nominee.registration_id).in_(reg_ids))
                         .values(name=name, nip="", position="", phone="", email="")
                         .execution_options(synchronize_session=False))
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    letters = unit_papers.clear_letters(db, units) if units else 0
+    return int(result.rowcount or 0) + letters  # type: ignore[attr-defined]
 
 
 def _certificates(db: Session, reg_ids: list[int], name: str) -> int:
