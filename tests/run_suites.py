@@ -25,14 +25,18 @@ REPO = Path(__file__).resolve().parent.parent
 LOGS = REPO / "test-artifacts"
 
 
+# Each log ends with its slowest tests: where the next minute of `make test` is to be had.
+SLOWEST = "--durations=15"
+
+
 def main() -> int:
     LOGS.mkdir(exist_ok=True)
     runs = {
         "sqlite": [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                   "-m", "not browser", *sys.argv[1:]],
+                   "-m", "not browser", SLOWEST, *sys.argv[1:]],
         "browser": [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                    "-m", "browser", *sys.argv[1:]],
-        "postgresql": [sys.executable, "tests/run_postgres.py", "-m", "not browser",
+                    "-m", "browser", SLOWEST, *sys.argv[1:]],
+        "postgresql": [sys.executable, "tests/run_postgres.py", "-m", "not browser", SLOWEST,
                        *sys.argv[1:]],
     }
     started = time.monotonic()
