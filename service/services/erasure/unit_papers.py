@@ -25,7 +25,7 @@ from service.models import Nominee, Training, TrainingUnit
 @dataclass(frozen=True)
 class Papers:
     nominees: int  # named and never accepted
-    letters: int  # surat tugas kept
+    letters: int  # units whose surat tugas is on file
 
 
 def _units_of(org_id: int, ended_before: date) -> SelectOfScalar[Any]:
