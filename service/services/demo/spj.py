@@ -9,6 +9,8 @@ narasumber's attendance; a session it left without a record gets one here (prese
 the honorarium is paid on every JP taught. Amounts are illustrative, in the shape of a
 Standar Biaya Masukan: each office's treasurer sets its own."""
 
+from typing import Any
+
 from sqlmodel import Session, col, select
 
 from service.models import (
@@ -27,6 +29,8 @@ from service.services.spj import compute, finance, rates
 
 PADANG_TREASURER = "bendahara@padang.demo"
 SUMSEL_TREASURER = "bendahara@sumsel.demo"
+# A narasumber's finance fields by institution: NIP, golongan, NPWP, bank, account, class.
+Finance = dict[str, tuple[str | None, str | None, str | None, str, str, str]]
 
 CLASSES = [{"name": "Eselon I", "rate": 1_400_000}, {"name": "Eselon II", "rate": 1_000_000},
            {"name": "Eselon III ke bawah", "rate": 900_000},
@@ -64,7 +68,7 @@ SUMSEL_2022 = {
     "daily_allowance": 0, "meals": 0, "tax": {"transport": "0", "pph21": PPH21}}
 
 # Padang's narasumber by institution: (NIP, golongan, NPWP, bank, account, class).
-PADANG_FINANCE: dict[str, tuple[str | None, str | None, str | None, str, str, str]] = {
+PADANG_FINANCE: Finance = {
     "BKKBN Perwakilan Sumatera Barat": ("196803121993032001", "IV", "094512783201000", "BNI",
                                         "0251873301", "Eselon III ke bawah"),
     "AKU Sumbar": (None, None, None, "Bank Nagari", "2101020118734", "Non-ASN/Praktisi"),
@@ -79,7 +83,7 @@ PADANG_FINANCE: dict[str, tuple[str | None, str | None, str | None, str, str, st
     "TP-PKK Kota Padang": (None, None, "093370215201000", "Bank Mandiri", "1110012874653",
                            "Non-ASN/Praktisi"),
 }
-SUMSEL_FINANCE: dict[str, tuple[str | None, str | None, str | None, str, str, str]] = {
+SUMSEL_FINANCE: Finance = {
     "Perwakilan BKKBN Provinsi Sumatera Selatan": (
         "197002101995032002", "IV", "071234567301000", "BNI", "0312456789", "Eselon II"),
     "Bappeda Provinsi Sumatera Selatan": (
@@ -107,9 +111,7 @@ def _treasurer(db: Session, org_id: int, email: str, name: str, password: str) -
                             organization=organization)
 
 
-def _finance(db: Session, org_id: int, table: dict[str, tuple[str | None, str | None,
-                                                              str | None, str, str, str]]
-             ) -> None:
+def _finance(db: Session, org_id: int, table: Finance) -> None:
     for s in db.exec(select(Speaker).where(Speaker.organization_id == org_id)).all():
         row = table.get(s.institution or "")
         if row is None:
@@ -139,32 +141,35 @@ def _speaker_presence(db: Session, training: Training, user_id: int | None) -> i
     return added
 
 
+PADANG_SIGNERS = SignersIn(
+    pptk_name="Drs. Syafrizal Chaniago, M.Si.", pptk_nip="196805121994031005",
+    treasurer_name="Yuliana Putri, S.E.", treasurer_nip="198107152006042011", place="Padang")
+SUMSEL_SIGNERS = SignersIn(
+    pptk_name="Drs. H. Zulkarnain Ibrahim, M.M.", pptk_nip="196707211993031003",
+    treasurer_name="Hj. Marlina Dewi, S.E., M.Ak.", treasurer_nip="197803042005012004",
+    place="Palembang")
+
+
+def _seed_office(db: Session, training: Training, password: str, email: str, year: int,
+                 table: dict[str, Any], finance_fields: Finance, signers: SignersIn) -> None:
+    """One office's treasurer (`email`, named in `signers`), its rate table of `year`, its
+    narasumber's finance fields, the training's signers and narasumber presence."""
+    org_id = training.organization_id
+    treasurer = _treasurer(db, org_id, email, signers.treasurer_name, password)
+    if rates.find(db, org_id, year) is None:
+        rates.save(db, org_id, year, RateTableIn.model_validate(table), treasurer)
+    _finance(db, org_id, finance_fields)
+    compute.save_signers(db, training, signers)
+    _speaker_presence(db, training, None)
+
+
 def seed_spj(db: Session, admin_password: str, padang: Training,
              province: Training | None = None) -> None:
     """Padang's treasurer, its 2018 rate table, its narasumber's finance fields and the
     signers of the training; the same for the Sumsel workshop (2022) when given.
     Flushes only; seeding twice changes nothing."""
-    org_id = padang.organization_id
-    treasurer = _treasurer(db, org_id, PADANG_TREASURER, "Yuliana Putri, S.E.",
-                           admin_password)
-    if rates.find(db, org_id, 2018) is None:
-        rates.save(db, org_id, 2018, RateTableIn.model_validate(PADANG_2018), treasurer)
-    _finance(db, org_id, PADANG_FINANCE)
-    compute.save_signers(db, padang, SignersIn(
-        pptk_name="Drs. Syafrizal Chaniago, M.Si.", pptk_nip="196805121994031005",
-        treasurer_name="Yuliana Putri, S.E.", treasurer_nip="198107152006042011",
-        place="Padang"))
-    _speaker_presence(db, padang, None)
-    if province is None:
-        return
-    sumsel = province.organization_id
-    keeper = _treasurer(db, sumsel, SUMSEL_TREASURER, "Hj. Marlina Dewi, S.E., M.Ak.",
-                        admin_password)
-    if rates.find(db, sumsel, 2022) is None:
-        rates.save(db, sumsel, 2022, RateTableIn.model_validate(SUMSEL_2022), keeper)
-    _finance(db, sumsel, SUMSEL_FINANCE)
-    compute.save_signers(db, province, SignersIn(
-        pptk_name="Drs. H. Zulkarnain Ibrahim, M.M.", pptk_nip="196707211993031003",
-        treasurer_name="Hj. Marlina Dewi, S.E., M.Ak.", treasurer_nip="197803042005012004",
-        place="Palembang"))
-    _speaker_presence(db, province, None)
+    _seed_office(db, padang, admin_password, PADANG_TREASURER, 2018, PADANG_2018,
+                 PADANG_FINANCE, PADANG_SIGNERS)
+    if province is not None:
+        _seed_office(db, province, admin_password, SUMSEL_TREASURER, 2022, SUMSEL_2022,
+                     SUMSEL_FINANCE, SUMSEL_SIGNERS)
