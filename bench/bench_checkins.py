@@ -9,6 +9,10 @@ confirmed registrations (bench/checkin_data.py), `bimtek serve --workers 2`, and
 * the /healthz ceiling (what Bimtek's HTTP path alone gives on this machine);
 * the check-in ceiling: a closed loop with enough connections to keep both processes
   busy, every request a DIFFERENT ticket with its own nonce (each must answer 201);
+* on PostgreSQL, the floor (bench/floor_app.py): a bare ASGI app under the ceiling's
+  load that writes each scan as one durable row, batched exactly as the lane batches
+  (same Batches, statement shape, async pool and autocommit), with no login, ticket or
+  registration to check: the most any check-in can reach on this machine and transport;
 * the check-in latency at a fixed offered load of 500/s (paced in wrk's Lua delay()
   hook: wrk has no -R), with the achieved rate printed beside it.
 
@@ -50,15 +54,18 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from bench import checkin_data
+from bench import checkin_data, floor_app
 from tests.dbutil import fresh_database, pg_available
 from tests.live import REPO, serve
 
 PING_COMMAND = [sys.executable, "-m", "bench.ping_app"]
+FLOOR_COMMAND = [sys.executable, "-m", "bench.floor_app"]
+REFERENCE_MODULES = (b"bench.ping_app", b"bench.floor_app")
 
 WORKERS = 2
 TARGET_P99_MS = 50.0
@@ -73,6 +80,7 @@ OTHER_LIMIT = 0.25  # cores used by strangers during a measurement before it is 
 WRK_DIR = Path(__file__).resolve().parent / "wrk"
 ARTIFACTS = REPO / "test-artifacts"
 CLK_TCK = os.sysconf("SC_CLK_TCK")
+T = TypeVar("T")
 
 
 def _env_list(name: str, default: str) -> list[str]:
@@ -196,7 +204,8 @@ def _server_pids(port: int) -> list[int]:
         except OSError:
             continue
         parents[int(entry)] = int(stat[stat.rindex(")") + 2:].split()[1])
-        if (b"serve" in cmd or b"bench.ping_app" in cmd) and str(port).encode() in cmd:
+        if (b"serve" in cmd or any(m in cmd for m in REFERENCE_MODULES)) \
+                and str(port).encode() in cmd:
             master = int(entry)
     if master is None:
         return []
@@ -276,6 +285,7 @@ class Figures:
     ceiling: WrkResult
     fixed: WrkResult
     checks: list[str]
+    floor: WrkResult | None = None  # PostgreSQL only
 
 
 def _fmt(r: WrkResult) -> str:
@@ -294,18 +304,23 @@ def _disturbance(r: WrkResult) -> str:
             f"{r.wrk_cpu:.2f} cores); load {r.load:.1f}, other {r.other:.2f} cores]")
 
 
-def _settled_counts(url: str, timeout: float = 15.0) -> tuple[int, int]:
-    """(check-in rows, scan rows) once the server has finished the requests wrk left in
-    flight (and those still queued at the admission gate): unchanged for a second."""
+def _settled(count: Callable[[], T], timeout: float = 15.0) -> T:
+    """`count()` once the server has finished the requests wrk left in flight (and those
+    still queued at the admission gate): unchanged for a second."""
     deadline = time.monotonic() + timeout
-    last = checkin_data.count_checkins(url)
+    last = count()
     while time.monotonic() < deadline:
         time.sleep(1.0)
-        now = checkin_data.count_checkins(url)
+        now = count()
         if now == last:
             break
         last = now
     return last
+
+
+def _settled_counts(url: str) -> tuple[int, int]:
+    """(check-in rows, scan rows), settled."""
+    return _settled(lambda: checkin_data.count_checkins(url))
 
 
 def _verify(url: str, r: WrkResult, load: Load) -> str:
@@ -373,6 +388,9 @@ def _one_server(kind: str, data: checkin_data.CheckinData, pools: tuple[int, int
                                                     [], _server_pids(ping_port))))
         healthz = _quietest(_measure(lambda _run: _wrk(f"{base}/healthz", HEALTHZ, "get.lua",
                                                        [], _server_pids(port))))
+        floor = None
+        if kind.startswith("postgresql"):
+            floor = _quietest(_measure(lambda run: _floor(env, data, kind, run, checks)))
         results: dict[str, WrkResult] = {}
         for load in (CEILING, FIXED):
             def verified(run: int, load: Load = load) -> WrkResult:
@@ -383,7 +401,43 @@ def _one_server(kind: str, data: checkin_data.CheckinData, pools: tuple[int, int
 
             runs = _measure(verified)
             results[load.name] = _quietest(runs)
-    return Figures(kind, pools, ping, healthz, results["ceiling"], results["fixed"], checks)
+    return Figures(kind, pools, ping, healthz, results["ceiling"], results["fixed"], checks,
+                   floor)
+
+
+def _floor(env: dict[str, str], data: checkin_data.CheckinData, kind: str, run: int,
+           checks: list[str]) -> WrkResult:
+    """The floor (bench/floor_app.py) under the ceiling's load: the same scans, over the
+    app's own transport, each written as one durable row through the lane's batching and
+    nothing else. Its rows are checked like the ceiling's: one per 201."""
+    floor_app.create_table(data.url)
+    log = ARTIFACTS / f"bench-checkins-floor-{kind.replace('/', '-')}.log"
+    try:
+        with serve(env, log, workers=WORKERS, log_level=LOG_LEVEL,
+                   command=FLOOR_COMMAND) as floor_url:
+            port = int(floor_url.rsplit(":", 1)[1])
+
+            def scans(load: Load) -> WrkResult:
+                args = [str(data.codes_path), "-", f"floor{run}{load.name}",
+                        str(load.threads), "0", "0"]
+                return _wrk(floor_url, load, "checkins.lua", args, _server_pids(port),
+                            _pg_backend_pids(data.url))
+
+            # Warmed up as the app is: its processes open their connections, whose
+            # backends the measurement then counts as the floor's own.
+            scans(WARMUP)
+            _settled(lambda: floor_app.count_rows(data.url))
+            floor_app.empty_table(data.url)
+            r = scans(CEILING)
+        rows = _settled(lambda: floor_app.count_rows(data.url))
+    finally:
+        floor_app.drop_table(data.url)
+    unanswered = max(0, r.sent - sum(r.statuses.values()))
+    late = rows - r.count(201)
+    ok = 0 <= late <= min(unanswered, CEILING.connections) and r.unexpected(201) == 0
+    checks.append(f"{'OK ' if ok else 'BAD'} floor: {r.count(201)} x 201, {rows} rows "
+                  f"({late} more: of the {unanswered} requests in flight when wrk stopped)")
+    return r
 
 
 def _lane_share(r: WrkResult) -> str:
@@ -409,8 +463,16 @@ def _report(f: Figures) -> Iterator[str]:
     ceiling_ratio = c.rate / h.rate if h.rate else 0.0
     target = (_verdict(ceiling_ratio >= TARGET_CEILING_RATIO, f">= {TARGET_CEILING_RATIO}x")
               if f.kind.startswith("postgresql") else "")
+    if f.floor is not None:
+        w = f.floor
+        yield (f"{label}  floor        {w.rate:7.0f} writes/s    {_fmt(w)}  "
+               f"= {w.rate / h.rate if h.rate else 0:.2f}x /healthz (a bare app writing one "
+               f"row per scan as the lane batches it: the most a check-in can reach here)  "
+               f"{_disturbance(w)}")
+    of_floor = (f", {c.rate / f.floor.rate:.2f}x floor"
+                if f.floor is not None and f.floor.rate else "")
     yield (f"{label}  check-in max {c.rate:7.0f} check-ins/s {_fmt(c)}  "
-           f"= {ceiling_ratio:.2f}x /healthz {target}  "
+           f"= {ceiling_ratio:.2f}x /healthz{of_floor} {target}  "
            f"({CEILING.connections} conn, {c.count(201)} x 201, {_lane_share(c)})  "
            f"{_disturbance(c)}")
     on_rate = x.rate >= 0.97 * FIXED_RATE
