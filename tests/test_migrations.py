@@ -1,6 +1,6 @@
 """Data written under an older schema survives each upgrade and gets sensible new values."""
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 from alembic import command
 from sqlalchemy import create_engine, text
@@ -58,3 +58,28 @@ def test_0012_normalises_narasumber_phones_like_participants() -> None:
         # Four shapes agree; what is not a number is left for the committee to see.
         assert phones == {1: "+6281266104521", 2: "+6281374412088", 3: "+6285263317740",
                           4: "+62751551234", 5: "lewat sekretariat", 6: None}
+
+
+def test_0034_starts_the_announcement_of_a_retention_setting_already_on() -> None:
+    with fresh_database(DB_KIND, "mig") as url:
+        command.upgrade(alembic_config(url), "0033_checkin_index")
+        engine = create_engine(url)
+        with engine.begin() as conn:
+            for oid, years in ((1, 3), (2, None)):
+                conn.execute(text("INSERT INTO organization (id, name, created_at, "
+                                  "retention_years) VALUES (:id, 'Dinas ' || :id, "
+                                  "'2018-01-01 00:00:00', :years)"),
+                             {"id": oid, "years": years})
+        before = datetime.now(UTC).replace(microsecond=0)
+        command.upgrade(alembic_config(url), "0034_retention_since")
+        with engine.connect() as conn:
+            since = dict(conn.execute(text("SELECT id, retention_since FROM organization")
+                                      ).all())
+        engine.dispose()
+        # The setting already on is announced from the upgrade on, not from 2018 (which
+        # would remove old papers on the worker's next run, unannounced); none is off.
+        stamped = since[1] if isinstance(since[1], datetime) \
+            else datetime.fromisoformat(str(since[1]))
+        stamped = stamped if stamped.tzinfo else stamped.replace(tzinfo=UTC)
+        assert before - timedelta(seconds=5) <= stamped <= datetime.now(UTC)
+        assert since[2] is None
