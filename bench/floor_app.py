@@ -12,10 +12,9 @@ each batch one durable commit. Anything else answers as the bare ping does. Serv
 `bimtek serve` serves Bimtek (bench.ping_app's options, processes and access log).
 
     BIMTEK_DATABASE_URL=postgresql+psycopg://... \
-        .venv/bin/python -m bench.floor_app --port 8002 --workers 2
+        .venv/bin/python -m bench.floor_app --port 8001 --workers 2
 """
 
-import argparse
 import json
 import os
 from collections.abc import Generator
@@ -25,9 +24,9 @@ from psycopg import AsyncConnection
 from sqlalchemy import create_engine, text
 from starlette.types import Receive, Scope, Send
 
-from bench.ping_app import BODY, HEADERS
+from bench import ping_app
+from bench.ping_app import BODY, HEADERS, lifespan
 from service.async_pg import AsyncPgPool
-from service.cli import uvicorn_options
 from service.middleware.checkin_lane import Batches
 from service.settings import get_settings
 
@@ -87,9 +86,7 @@ class Floor:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
-            while (await receive())["type"] != "lifespan.shutdown":
-                await send({"type": "lifespan.startup.complete"})
-            await send({"type": "lifespan.shutdown.complete"})
+            await lifespan(receive, send)
             return
         if scope["method"] != "POST":
             await send({"type": "http.response.start", "status": 200, "headers": HEADERS})
@@ -127,18 +124,7 @@ def create_app() -> Floor:
 
 
 def main(argv: list[str] | None = None) -> int:
-    import uvicorn
-
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8002)
-    parser.add_argument("--workers", type=int, default=1)
-    parser.add_argument("--log-level", default="info")
-    args = parser.parse_args(argv)
-    uvicorn.run("bench.floor_app:create_app", factory=True, host=args.host, port=args.port,
-                workers=args.workers, log_level=args.log_level,
-                **uvicorn_options(get_settings()))
-    return 0
+    return ping_app.main(argv, "bench.floor_app:create_app", __doc__)
 
 
 if __name__ == "__main__":

@@ -16,11 +16,16 @@ BODY = b'{"status":"ok"}'
 HEADERS = [(b"content-type", b"application/json"), (b"content-length", b"15")]
 
 
+async def lifespan(receive: Receive, send: Send) -> None:
+    """Nothing to start or stop: say so to the server."""
+    while (await receive())["type"] != "lifespan.shutdown":
+        await send({"type": "lifespan.startup.complete"})
+    await send({"type": "lifespan.shutdown.complete"})
+
+
 async def ping(scope: Scope, receive: Receive, send: Send) -> None:
     if scope["type"] == "lifespan":
-        while (await receive())["type"] != "lifespan.shutdown":
-            await send({"type": "lifespan.startup.complete"})
-        await send({"type": "lifespan.shutdown.complete"})
+        await lifespan(receive, send)
         return
     await send({"type": "http.response.start", "status": 200, "headers": HEADERS})
     await send({"type": "http.response.body", "body": BODY})
@@ -30,18 +35,19 @@ def create_app() -> object:
     return ping
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, app: str = "bench.ping_app:create_app",
+         description: str | None = __doc__) -> int:
+    """Serve `app` (a factory) as `bimtek serve` serves Bimtek, with its options."""
     import uvicorn
 
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8001)
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--log-level", default="info")
     args = parser.parse_args(argv)
-    uvicorn.run("bench.ping_app:create_app", factory=True, host=args.host, port=args.port,
-                workers=args.workers, log_level=args.log_level,
-                **uvicorn_options(get_settings()))
+    uvicorn.run(app, factory=True, host=args.host, port=args.port, workers=args.workers,
+                log_level=args.log_level, **uvicorn_options(get_settings()))
     return 0
 
 
