@@ -358,6 +358,23 @@ def test_api_report_refuses_a_huge_signer_name(api: TestClient, setup: Setup) ->
     assert r.json()["code"]
 
 
+@pytest.mark.parametrize("fmt", ["pdf", "docx"])
+def test_a_signer_with_a_control_character_is_refused_in_words(
+        api: TestClient, client: TestClient, setup: Setup, admin: Any, fmt: str) -> None:
+    """A Word document cannot hold a control character (python-docx raised, a 500):
+    the signer's fields are single lines, refused with a 422 that says why."""
+    bad = {"signer_name": "Dra. Hj. Yenni\x05 Yuliza", "signer_position": "Kepala\x00Dinas"}
+    r = api.get(f"/api/trainings/{pk(setup.training)}/report.{fmt}", params=bad)
+    assert r.status_code == 422, r.text
+    assert "signer_name: Berisi karakter kontrol" in r.json()["message"]
+    login_page_client(client, admin.email)
+    page = client.get(f"/trainings/{pk(setup.training)}/report.{fmt}", params=bad)
+    assert page.status_code == 422 and "karakter kontrol" in page.text
+    fine = api.get(f"/api/trainings/{pk(setup.training)}/report.{fmt}",
+                   params={"signer_name": "Dra. Hj. Yenni Yuliza"})
+    assert fine.status_code == 200
+
+
 def test_report_page_shows_the_figures_escaped(client: TestClient, db: Session, org: Any,
                                                admin: Any) -> None:
     s = build(db, org, title="Pelatihan <script>alert(1)</script>")

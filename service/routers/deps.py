@@ -13,6 +13,7 @@ from service.middleware.headers import credentials
 from service.models import AuthToken, Batch, Training, User
 from service.models.accounts import FINANCE_ROLES, SCANNER_ROLES
 from service.rendering.activity_report_pdf import Signer
+from service.schemas.common import SingleLine
 from service.services import auth, trainings
 from service.services.province import sharing
 from service.settings import get_settings
@@ -222,11 +223,14 @@ ApiBatch = Annotated[tuple[Batch, Training], Depends(api_batch)]
 PageBatch = Annotated[tuple[Batch, Training], Depends(page_batch)]
 
 
-def report_signer(signer_name: Annotated[str, Query(max_length=200)] = "",
-                  signer_nip: Annotated[str, Query(max_length=40)] = "",
-                  signer_position: Annotated[str, Query(max_length=200)] = "") -> Signer:
+def report_signer(signer_name: Annotated[str, Query(max_length=200), SingleLine] = "",
+                  signer_nip: Annotated[str, Query(max_length=40), SingleLine] = "",
+                  signer_position: Annotated[str, Query(max_length=200), SingleLine] = ""
+                  ) -> Signer:
     """The head of office who signs the activity report: optional, printed under the
-    place and date (the API and the page's PDF take the same query)."""
+    place and date (the API and the page's PDF take the same query). Single lines, as
+    the stored signature's fields are: a control character cannot go into the Word
+    document (or the PDF)."""
     return Signer(name=signer_name.strip(), nip=signer_nip.strip(),
                   position=signer_position.strip())
 
