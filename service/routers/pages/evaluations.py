@@ -25,7 +25,7 @@ from service.routers.pages import ticket_cookie
 from service.routers.pages.forms import SubmittedForm, errors_by_field, parse, submit
 from service.routers.pages.rendering import redirect, render
 from service.routers.urls import public_base
-from service.schemas.evaluations import AnswerIn, FormItemIn, FormUpdate
+from service.schemas.evaluations import AnswerIn, FormUpdate
 from service.services import roster_links, training_clock
 from service.services.assessments import questionnaire
 from service.services.evaluations import answers, event_code, forms, results
@@ -295,8 +295,13 @@ def _form_update(values: dict[str, Any], current: forms.FormSpec) -> FormUpdate:
     if not lines:
         raise InvalidInput([{"field": "items", "message": "This field is required."}])
     keys = {i.text.casefold(): i.key for i in current.items}
-    return parse(FormUpdate, {"title": values.get("title", ""), "scale": values.get("scale"),
-                              "items": [FormItemIn(key=keys.get(t.casefold()), text=t)
+    # The select sends "4" or "5": the schema's Literal[4, 5] takes numbers only.
+    scale = str(values.get("scale", "5")).strip()
+    # The items go as data, validated by parse() with the rest: a line too long or
+    # holding a control character is the form's message, not an error outside it.
+    return parse(FormUpdate, {"title": values.get("title", ""),
+                              "scale": int(scale) if scale.isdigit() else scale,
+                              "items": [{"key": keys.get(t.casefold()), "text": t}
                                         for t in lines]})
 
 
