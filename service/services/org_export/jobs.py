@@ -132,7 +132,7 @@ def run(org_id: int, job_id: str, render: Render) -> None:
     """Build the archive of a created job with a session of its own (a thread, or a test
     calling it directly)."""
     from service.db import open_session
-    from service.services.org_export.export import export_to_path
+    from service.services.org_export.export import export_to_path, installation_id
 
     folder = _org_dir(org_id) / job_id
     status: dict[str, Any] = json.loads((folder / "status.json").read_text(encoding="utf-8"))
@@ -142,9 +142,14 @@ def run(org_id: int, job_id: str, render: Render) -> None:
         _write_status(folder, status)
 
     try:
+        # The installation's id (made on the first export) in a short write of its own
+        # first: made inside the export's long read, on SQLite that write failed
+        # ("database is locked") whenever a request had written since the export began.
+        with (SESSION or open_session)() as db:
+            installation_id(db)
+            db.commit()
         with (SESSION or (lambda: open_session(write=False)))() as db:
             manifest = export_to_path(db, org_id, folder / ARCHIVE, render, step)
-            db.commit()  # the installation id, made on the first export
         status.update(status="done", counts=manifest["tables"],
                       size=(folder / ARCHIVE).stat().st_size)
     except Exception as exc:  # noqa: BLE001  (the page shows it failed; the log says why)
