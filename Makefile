@@ -53,6 +53,8 @@ lint: install
 fuzz: install
 	$(BIN)/python tests/fuzz_api.py --db sqlite
 	$(BIN)/python tests/fuzz_api.py --db postgresql
+	$(BIN)/python tests/fuzz_pages.py --db sqlite
+	$(BIN)/python tests/fuzz_pages.py --db postgresql
 
 # The check-in load test drives the app with wrk (Debian package); without it, it is skipped.
 bench: install
