@@ -129,6 +129,10 @@ def field_errors(exc: ValidationError | RequestValidationError) -> list[dict[str
         loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path", "form")]
         msgid = _PYDANTIC_MESSAGES.get(err.get("type", ""), "Not a valid value.")
         ctx = {k: str(v) for k, v in (err.get("ctx") or {}).items()}
+        if "expected" in ctx:
+            # Pydantic lists the choices in English ("'a', 'b' or 'c'", "4 or 5").
+            word = _("or")
+            ctx["expected"] = f" {word} ".join(ctx["expected"].rsplit(" or ", 1))
         try:
             message = _(msgid, **ctx)
         except (KeyError, IndexError):

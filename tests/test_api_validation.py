@@ -178,3 +178,16 @@ def test_a_nul_character_is_never_a_500(api: TestClient) -> None:
     assert r.status_code == 422, r.text
     assert r.json()["code"] == "validation_error"
     assert r.json()["errors"][0]["field"] == "title"
+
+
+def test_the_choices_of_a_refused_value_are_listed_in_the_users_language(
+        api: TestClient) -> None:
+    """Pydantic lists them in English ("'a', 'b' or 'c'"): the last "or" is translated."""
+    r = api.post("/api/trainings", json={**PADANG, "kind": "kursus"})
+    assert r.status_code == 422
+    [error] = r.json()["errors"]
+    assert error["field"] == "kind" and error["message"].startswith("Pilih salah satu: ")
+    assert " atau 'pertemuan'" in error["message"] and " or " not in error["message"]
+    english = api.post("/api/trainings", json={**PADANG, "kind": "kursus"},
+                       headers={"Accept-Language": "en"}).json()["errors"][0]["message"]
+    assert english.startswith("Choose one of: ") and " or 'pertemuan'" in english

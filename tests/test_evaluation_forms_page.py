@@ -44,8 +44,10 @@ def test_a_bad_question_is_the_forms_message_and_changes_nothing(
         assert 'class="field-error"' in r.text and says in r.text
         # the page keeps what was typed, to be corrected
         assert "Konsumsi" in r.text
-    for items, scale in (("  \n ", "4"), ("Konsumsi", "7")):
+    for items, scale, says in (("  \n ", "4", "Isian ini wajib diisi."),
+                               ("Konsumsi", "7", "Pilih salah satu: 4 atau 5.")):
         r = _save(client, csrf, items, scale)
         assert r.status_code == 422 and 'class="field-error"' in r.text
+        assert says in r.text
     db.expire_all()
     assert [i.text for i in forms.get_form(db, admin.organization_id, "event").items] == before

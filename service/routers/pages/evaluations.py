@@ -13,7 +13,8 @@ from fastapi.responses import Response
 from markupsafe import Markup
 
 from service.db import DB
-from service.errors import DomainError, FieldError, InvalidInput
+from service.errors import DomainError, FieldError
+from service.i18n import N_
 from service.models import Training, User
 from service.models.base import utcnow
 from service.rendering.evaluation_pdf import fmt_mean, render_evaluation_summary_pdf
@@ -293,7 +294,7 @@ def _form_update(values: dict[str, Any], current: forms.FormSpec) -> FormUpdate:
     lines = [line.strip() for line in str(values.get("items", "")).splitlines()]
     lines = [line for line in lines if line]
     if not lines:
-        raise InvalidInput([{"field": "items", "message": "This field is required."}])
+        raise FieldError("items", N_("This field is required."), code="required")
     keys = {i.text.casefold(): i.key for i in current.items}
     # The select sends "4" or "5": the schema's Literal[4, 5] takes numbers only.
     scale = str(values.get("scale", "5")).strip()
