@@ -334,15 +334,23 @@ def _verify(url: str, r: WrkResult, load: Load) -> str:
     """
     rows, scans = _settled_counts(url)
     created = r.count(201)
-    unanswered = max(0, r.sent - sum(r.statuses.values()))
-    late = rows - created
-    ok = (0 <= late <= min(unanswered, load.connections) and scans == 0
-          and r.unexpected(201) == 0 and r.wrapped == 0)
+    ok, late, unanswered = _one_row_per_201(r, rows, load)
+    ok = ok and scans == 0 and r.wrapped == 0
     others = {s: n for s, n in r.statuses.items() if s != 201}
     return (f"{'OK ' if ok else 'BAD'} {load.name}: {created} x 201, database {rows} check-ins "
             f"({late} more: of the {unanswered} requests in flight when wrk stopped), "
             f"{scans} scans; other answers {others or 'none'}, socket errors "
             f"{r.socket_errors}, reused tickets {r.wrapped}")
+
+
+def _one_row_per_201(r: WrkResult, rows: int, load: Load) -> tuple[bool, int, int]:
+    """(whether `rows` are one per 201 answer, plus at most one per request still in
+    flight when wrk stopped and only 201s came back; rows beyond the 201s; requests in
+    flight)."""
+    unanswered = max(0, r.sent - sum(r.statuses.values()))
+    late = rows - r.count(201)
+    ok = 0 <= late <= min(unanswered, load.connections) and r.unexpected(201) == 0
+    return ok, late, unanswered
 
 
 def _quietest(runs: list[WrkResult]) -> WrkResult:
@@ -432,9 +440,7 @@ def _floor(env: dict[str, str], data: checkin_data.CheckinData, kind: str, run: 
         rows = _settled(lambda: floor_app.count_rows(data.url))
     finally:
         floor_app.drop_table(data.url)
-    unanswered = max(0, r.sent - sum(r.statuses.values()))
-    late = rows - r.count(201)
-    ok = 0 <= late <= min(unanswered, CEILING.connections) and r.unexpected(201) == 0
+    ok, late, unanswered = _one_row_per_201(r, rows, CEILING)
     checks.append(f"{'OK ' if ok else 'BAD'} floor: {r.count(201)} x 201, {rows} rows "
                   f"({late} more: of the {unanswered} requests in flight when wrk stopped)")
     return r

@@ -15,6 +15,11 @@ Comment = Annotated[
 ]
 
 
+def _digits_to_int(value: object) -> object:
+    # A page's select sends "4"; unlike an int field, a Literal of numbers takes no text.
+    return int(value) if isinstance(value, str) and value.strip().isdigit() else value
+
+
 class FormItemIn(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
@@ -30,7 +35,7 @@ class FormUpdate(BaseModel):
 
     title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
                                             max_length=200), SingleLine]
-    scale: Literal[4, 5] = 5
+    scale: Annotated[Literal[4, 5], BeforeValidator(_digits_to_int)] = 5
     items: Annotated[list[FormItemIn], Field(min_length=1, max_length=12)]
 
 

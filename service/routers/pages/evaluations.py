@@ -296,12 +296,10 @@ def _form_update(values: dict[str, Any], current: forms.FormSpec) -> FormUpdate:
     if not lines:
         raise FieldError("items", N_("This field is required."), code="required")
     keys = {i.text.casefold(): i.key for i in current.items}
-    # The select sends "4" or "5": the schema's Literal[4, 5] takes numbers only.
-    scale = str(values.get("scale", "5")).strip()
     # The items go as data, validated by parse() with the rest: a line too long or
     # holding a control character is the form's message, not an error outside it.
     return parse(FormUpdate, {"title": values.get("title", ""),
-                              "scale": int(scale) if scale.isdigit() else scale,
+                              "scale": values.get("scale", 5),
                               "items": [{"key": keys.get(t.casefold()), "text": t}
                                         for t in lines]})
 

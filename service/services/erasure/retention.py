@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 from service.errors import FieldError, NotFound
 from service.i18n import N_
 from service.models import Organization, Participant, Registration, Training
-from service.models.base import as_utc, utcnow
+from service.models.base import as_utc, pk, utcnow
 from service.models.erasure import ErasureRequest, RetentionListing
 from service.services.erasure import requests, unit_papers
 
@@ -145,7 +145,7 @@ def refresh(db: Session, org: Organization, now: datetime) -> int:
                    .execution_options(synchronize_session=False))
         db.flush()
         return 0
-    found, _total = candidates(db, int(org.id or 0), org.retention_years, now.date())
+    found, _total = candidates(db, pk(org), org.retention_years, now.date())
     wanted = {c.participant_id: c for c in found}
     listed = {row.participant_id: row for row in db.exec(
         select(RetentionListing).where(RetentionListing.organization_id == org.id))}
@@ -154,7 +154,7 @@ def refresh(db: Session, org: Organization, now: datetime) -> int:
             db.delete(row)
     for pid, c in wanted.items():
         if pid not in listed:
-            db.add(RetentionListing(organization_id=int(org.id or 0), participant_id=pid,
+            db.add(RetentionListing(organization_id=pk(org), participant_id=pid,
                                     last_training_id=c.last_training_id,
                                     last_training_end=c.last_end, listed_at=now))
     db.flush()
@@ -205,7 +205,7 @@ def run(db: Session, now: datetime) -> int:
             db.add(org)
         if now < _papers_from(org, now):
             continue
-        papers = unit_papers.remove(db, int(org.id or 0), unit_papers.due_before(
+        papers = unit_papers.remove(db, pk(org), unit_papers.due_before(
             cutoff(now.date(), org.retention_years or 0), GRACE_DAYS))
         if papers.nominees or papers.letters:
             log.info("retention: organization %s: %d unaccepted delegates and %d surat tugas "
